@@ -1,0 +1,179 @@
+"""Text cleaning: normalisation, running headers and footers, broken-font garbage, and the
+navigation boilerplate of web pages saved as plain text.
+
+The cleaned page text is what every chunk's character offsets point into, and what a citation
+quotes, so cleaning happens once, before chunking.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+_SPACES = re.compile(r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_HYPHEN_BREAK = re.compile(r"(?<=[a-z])-\n(?=[a-z])")
+_MANY_BLANKS = re.compile(r"\n{3,}")
+_DIGITS = re.compile(r"\d+")
+
+# Text some scanning apps stamp on every page: not content, and never a reason to skip OCR.
+WATERMARKS = re.compile(r"scanned\s+(?:by|with)\s+camscanner|camscanner", re.IGNORECASE)
+
+
+def normalise(text: str) -> str:
+    """NFC, one kind of space, no control characters, no trailing spaces, at most one blank
+    line in a row, words re-joined where a line break split them with a hyphen."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    text = _HYPHEN_BREAK.sub("", text)
+    return _MANY_BLANKS.sub("\n\n", text).strip()
+
+
+def _is_broken_devanagari(word: str) -> bool:
+    # pypdf puts the vowel sign ि before its consonant (visual order) when a font lacks a
+    # proper ToUnicode map: a word starting with a combining mark is such garbage.
+    return (
+        bool(word)
+        and unicodedata.category(word[0]) in ("Mn", "Mc")
+        and ("\u0900" <= word[0] <= "\u097f")
+    )
+
+
+def is_garbage_line(line: str) -> bool:
+    """A line of mis-decoded glyphs: replacement characters or broken Devanagari, with little
+    Latin text to save. Well-extracted Hindi is kept."""
+    letters = [c for c in line if c.isalpha()]
+    if not letters:
+        return False
+    latin = sum(1 for c in letters if c.isascii())
+    if latin / len(letters) >= 0.5:
+        return False
+    if "\ufffd" in line:
+        return True
+    words = [w for w in line.split() if any("\u0900" <= c <= "\u097f" for c in w)]
+    broken = sum(1 for w in words if _is_broken_devanagari(w))
+    return bool(words) and broken >= 1 and broken / len(words) >= 0.15
+
+
+def drop_garbage_lines(text: str) -> str:
+    return "\n".join(line for line in text.split("\n") if not is_garbage_line(line))
+
+
+def _edge_lines(page: str, n: int = 2) -> list[str]:
+    lines = [ln for ln in page.split("\n") if ln.strip()]
+    return lines[:n] + lines[-n:]
+
+
+def running_lines(pages: list[str]) -> set[str]:
+    """Lines (digits ignored) at the top or bottom of at least half the pages of a document of
+    four pages or more: running headers and footers such as 'Regp6/desk/... 26'."""
+    if len(pages) < 4:
+        return set()
+    counts: Counter[str] = Counter()
+    for page in pages:
+        counts.update({_DIGITS.sub("#", ln) for ln in _edge_lines(page)})
+    return {key for key, n in counts.items() if n >= max(3, len(pages) // 2)}
+
+
+def strip_running_lines(page: str, running: set[str]) -> str:
+    """Remove running headers/footers and bare page numbers from the top and bottom lines."""
+    lines = page.split("\n")
+    content = [i for i, ln in enumerate(lines) if ln.strip()]
+    edges = set(content[:2] + content[-2:])
+    keep = []
+    for i, line in enumerate(lines):
+        if i in edges:
+            key = _DIGITS.sub("#", line)
+            if key in running or re.fullmatch(r"[-–\s]*(?:page\s*)?\d{1,4}[-–\s]*", line, re.I):
+                continue
+        keep.append(line)
+    return "\n".join(keep).strip()
+
+
+# --- web pages saved as plain text ---------------------------------------------------------
+
+_UI_PHRASE = re.compile(
+    r"^(?:[•·▪►*-]\s*)?(?:home|about us|contact us|privacy policy|terms.*|advertisement|"
+    r"no result|view all result|recent news|related posts?|trending|follow us|"
+    r"browse by category|share on .*|shares?|views?|comments?|read more|subscribe.*|"
+    r"login|sign in|search|menu|tags?:?.*|©.*|copyright.*|all rights reserved.*)$",
+    re.IGNORECASE,
+)
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def looks_like_saved_web_page(text: str) -> bool:
+    """True for text saved from a web page: menus and link lists repeated, short bullet
+    lines, share buttons. Papers and plain articles are left alone."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if len(lines) < 20:
+        return False
+    counts = Counter(lines)
+    repeated_short = sum(1 for ln in lines if counts[ln] >= 2 and _words(ln) <= 12)
+    ui = sum(1 for ln in lines if _UI_PHRASE.match(ln))
+    return repeated_short / len(lines) >= 0.2 or ui >= 5
+
+
+def is_paragraph(line: str) -> bool:
+    return _words(line) >= 15 and line.rstrip()[-1:] in ".?!:;\"'”’)"
+
+
+def main_text_of_saved_page(text: str, title: str = "", max_gap: int = 6) -> str:
+    """Keep the article of a web page saved as text: the longest stretch of paragraphs where
+    no more than `max_gap` non-paragraph lines separate two paragraphs, plus the headline
+    just above it; inside it, menu items, share buttons, counters and lines repeated
+    elsewhere on the page are dropped. Paragraphs are told by length and punctuation, as
+    boilerplate detectors such as jusText and boilerpipe tell them."""
+    lines = [ln.strip() for ln in text.split("\n")]
+    nonempty = [i for i, ln in enumerate(lines) if ln]
+    counts = Counter(lines[i] for i in nonempty)
+    paras = [i for i in nonempty if is_paragraph(lines[i]) and counts[lines[i]] == 1]
+    if not paras:
+        return text
+    # group paragraphs into runs separated by at most max_gap non-empty lines
+    runs: list[list[int]] = [[paras[0]]]
+    position = {i: k for k, i in enumerate(nonempty)}
+    for prev, cur in zip(paras, paras[1:], strict=False):
+        if position[cur] - position[prev] - 1 <= max_gap:
+            runs[-1].append(cur)
+        else:
+            runs.append([cur])
+    best = max(runs, key=lambda run: sum(len(lines[i]) for i in run))
+    start, end = best[0], best[-1]
+    # the headline: the closest line above the run that matches the title, or else the
+    # closest line of four or more words without final punctuation among the lines above.
+    head = None
+    above = [i for i in nonempty if i < start][-12:]
+    title_key = re.sub(r"\W+", " ", title).strip().lower()
+    for i in reversed(above):
+        key = re.sub(r"\W+", " ", lines[i]).strip().lower()
+        if title_key and key and (key in title_key or title_key in key):
+            head = i
+            break
+    if head is None:
+        for i in reversed(above):
+            if _words(lines[i]) >= 4 and not _UI_PHRASE.match(lines[i]):
+                head = i
+                break
+    kept: list[str] = []
+    if head is not None:
+        kept += [lines[head], ""]
+    for i in range(start, end + 1):
+        line = lines[i]
+        if not line:
+            if kept and kept[-1]:
+                kept.append("")
+            continue
+        if _UI_PHRASE.match(line) or re.fullmatch(r"[\d.,\s]+", line):
+            continue
+        if counts[line] >= 2 and not is_paragraph(line):
+            continue
+        kept.append(line)
+    return "\n\n".join(block for block in "\n".join(kept).split("\n\n") if block.strip())

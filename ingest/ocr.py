@@ -1,0 +1,81 @@
+"""OCR for pages without a usable text layer: render with pypdfium2, read with Tesseract.
+
+Results are cached by (file hash, page, languages, dpi) under `Settings.ocr_cache_dir`, so a
+rebuild does not pay nine seconds a page again.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from retrieval.errors import IngestError, OCRUnavailableError
+
+INSTALL_HINT = (
+    "install Tesseract: `sudo apt-get install tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin`"
+    " (Debian/Ubuntu; `make test` and `make run` do it when run as root), then ingest again"
+)
+
+
+def tesseract_path() -> str | None:
+    return shutil.which(os.environ.get("KARIGAR_TESSERACT", "tesseract"))
+
+
+def ocr_pdf_page(
+    path: Path,
+    page_index: int,
+    sha256: str,
+    languages: str,
+    dpi: int,
+    cache_dir: Path | None,
+) -> str:
+    """The text Tesseract reads on one page (0-based `page_index`) of a PDF."""
+    cache_file = None
+    if cache_dir is not None:
+        cache_file = cache_dir / sha256[:2] / f"{sha256}-p{page_index + 1}-{languages}-{dpi}.txt"
+        if cache_file.exists():
+            return cache_file.read_text(encoding="utf-8")
+    exe = tesseract_path()
+    if exe is None:
+        raise OCRUnavailableError(path, f"page {page_index + 1} is a scan; {INSTALL_HINT}")
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            image = pdf[page_index].render(scale=dpi / 72).to_pil()
+        finally:
+            pdf.close()
+    except Exception as exc:
+        raise IngestError(
+            path, f"page {page_index + 1} could not be rendered for OCR: {exc}"
+        ) from exc
+    with tempfile.TemporaryDirectory(prefix="karigar-ocr-") as tmp:
+        png = Path(tmp) / "page.png"
+        image.save(png)
+        try:
+            done = subprocess.run(
+                [exe, str(png), "stdout", "-l", languages, "--psm", "3"],
+                capture_output=True,
+                text=True,
+                timeout=300,
+                env=os.environ | {"OMP_THREAD_LIMIT": "1"},
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise IngestError(path, f"OCR of page {page_index + 1} took over 300 s") from exc
+    if done.returncode != 0:
+        err = done.stderr.strip().splitlines()[-1:] or ["no message"]
+        hint = ""
+        if "Failed loading language" in done.stderr:
+            hint = f"; install the language data ({INSTALL_HINT}) or set KARIGAR_OCR_LANGUAGES"
+        raise IngestError(path, f"Tesseract failed on page {page_index + 1}: {err[0]}{hint}")
+    text = done.stdout
+    if cache_file is not None:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp_file = cache_file.with_suffix(".tmp")
+        tmp_file.write_text(text, encoding="utf-8")
+        tmp_file.replace(cache_file)  # atomic: a killed run never leaves half a cache entry
+    return text

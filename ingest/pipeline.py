@@ -1,0 +1,386 @@
+"""The ingest run: idempotent, incremental, and safe to kill at any point.
+
+For each file: hash its bytes; a document already complete in the store with that hash is
+left alone ("unchanged"). Otherwise load, clean, chunk and embed it, then write it in the
+order the store's recovery relies on: record `pending`, pages, chunks, record `complete`,
+and only then remove the file's previous version. A run killed anywhere in between is
+repaired by the next run's `Store.recover()`; chunk ids are deterministic, so nothing is
+ever written twice.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import os
+import resource
+import signal
+import time
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ingest.catalogue import write_catalogue
+from ingest.chunking import chunk_document, embedding_text
+from ingest.loaders import LOADERS, load
+from ingest.manifest import MANIFEST_NAME, ManifestEntry, build_source_doc, read_manifest
+from ingest.report import (
+    ADDED,
+    FAILED,
+    MOVED,
+    PRUNED,
+    SKIPPED,
+    UNCHANGED,
+    UPDATED,
+    FileResult,
+    IngestReport,
+)
+from retrieval.embeddings import KNOWN_MODELS, Embedder, get_embedder
+from retrieval.errors import ConfigError, IngestError, StoreError
+from retrieval.settings import Settings
+from retrieval.store import COMPLETE, DocRecord, Store
+from retrieval.types import SourceDoc
+
+log = logging.getLogger(__name__)
+
+# Files that describe a corpus folder rather than belong to it.
+FOLDER_DOCS = {MANIFEST_NAME.lower(), "readme.md", "readme.txt", "readme"}
+EMBED_SLICE = 64  # chunks embedded between progress updates (and failpoint checks)
+
+
+def _failpoint(name: str, _hits: dict[str, int] = defaultdict(int)) -> None:  # noqa: B006
+    """Tests kill the run here with KARIGAR_FAILPOINT=name:n (the n-th time it is reached)."""
+    spec = os.environ.get("KARIGAR_FAILPOINT", "")
+    if not spec.startswith(name + ":"):
+        return
+    _hits[name] += 1
+    if _hits[name] == int(spec.split(":", 1)[1]):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+@contextmanager
+def _ingest_lock(settings: Settings) -> Iterator[None]:
+    """One ingest at a time per data folder: a second one fails with a clear message."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    lock_path = settings.data_dir / "ingest.lock"
+    with lock_path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise StoreError(
+                f"another ingest is running on {settings.data_dir} (lock {lock_path}); wait for "
+                "it to finish"
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def discover(root: Path) -> tuple[list[Path], list[Path]]:
+    """(files to ingest, files of unsupported types) under `root`, sorted; hidden files and the
+    folder's own README and MANIFEST are not documents."""
+    if root.is_file():
+        return [root], []
+    if not root.is_dir():
+        raise ConfigError(
+            f"corpus folder {root} does not exist; set KARIGAR_CORPUS_DIR or pass a folder"
+        )
+    found, unsupported = [], []
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            continue
+        if len(rel.parts) == 1 and path.name.lower() in FOLDER_DOCS:
+            continue
+        (found if path.suffix.lower() in LOADERS else unsupported).append(path)
+    return found, unsupported
+
+
+def store_path(path: Path, settings: Settings) -> str:
+    """How the store names a file: relative to the corpus folder, else absolute."""
+    path = path.resolve()
+    try:
+        return path.relative_to(settings.corpus_dir).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def absolute_path(stored: str, settings: Settings) -> Path:
+    path = Path(stored)
+    return path if path.is_absolute() else settings.corpus_dir / path
+
+
+class Ingestor:
+    """One run over a folder (or one file) into one store."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        store: Store | None = None,
+    ) -> None:
+        self.settings = settings
+        self._embedder = embedder
+        known = KNOWN_MODELS.get(settings.embedding_model)
+        if embedder is not None:
+            name, dimension = embedder.name, embedder.dimension
+        elif known is not None:  # the model loads only once a file needs embedding
+            name, dimension = settings.embedding_model, known[1]
+        else:
+            name, dimension = self.embedder.name, self.embedder.dimension
+        self.store = store or Store(settings, name, dimension)
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = get_embedder(
+                self.settings.embedding_model, self.settings.embed_batch_size
+            )
+        return self._embedder
+
+    def run(
+        self, source: Path | None = None, prune: bool = False, rebuild: bool = False
+    ) -> IngestReport:
+        with _ingest_lock(self.settings):
+            return self._run(source, prune, rebuild)
+
+    def _run(self, source: Path | None, prune: bool, rebuild: bool) -> IngestReport:
+        settings = self.settings
+        root = (source or settings.corpus_dir).expanduser().resolve()
+        started = time.perf_counter()
+        report = IngestReport(
+            corpus=str(root),
+            store=self.store.location,
+            started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        if rebuild:
+            self.store.drop_all()
+        report.recovered = [r.doc.path for r in self.store.recover()]
+        files, unsupported = discover(root)
+        manifest_root = root if root.is_dir() else root.parent
+        manifest = read_manifest(manifest_root)
+        records = self.store.records()
+        by_path: dict[str, list[DocRecord]] = defaultdict(list)
+        for rec in records.values():
+            by_path[rec.doc.path].append(rec)
+
+        for path in unsupported:
+            report.files.append(
+                FileResult(
+                    path=store_path(path, settings),
+                    status=SKIPPED,
+                    reason=f"unsupported file type {path.suffix!r}: Karigar reads "
+                    f"{', '.join(sorted(LOADERS))}",
+                )
+            )
+        bar_docs = tqdm(
+            total=len(files),
+            unit="doc",
+            desc="documents",
+            position=0,
+            disable=not settings.progress,
+            dynamic_ncols=True,
+        )
+        bar_chunks = tqdm(
+            unit="chunk",
+            desc="chunks   ",
+            position=1,
+            disable=not settings.progress,
+            dynamic_ncols=True,
+        )
+        try:
+            for path in files:
+                rel = store_path(path, settings)
+                entry = (
+                    manifest.get(path.relative_to(manifest_root).as_posix())
+                    if path.is_relative_to(manifest_root)
+                    else None
+                )
+                result = self._ingest_file(path, rel, entry, records, by_path, bar_chunks)
+                report.files.append(result)
+                if result.status in (ADDED, UPDATED):
+                    report.chunks_embedded += result.chunks
+                bar_docs.update(1)
+        finally:
+            bar_docs.close()
+            bar_chunks.close()
+        if prune:
+            seen = {store_path(p, settings) for p in files}
+            for rel, recs in sorted(by_path.items()):
+                under_root = absolute_path(rel, settings).resolve().is_relative_to(root)
+                if rel in seen or not under_root:
+                    continue
+                for rec in recs:
+                    self.store.delete_document(rec.doc.doc_id)
+                report.files.append(
+                    FileResult(
+                        path=rel,
+                        status=PRUNED,
+                        doc_id=recs[0].doc.doc_id,
+                        title=recs[0].doc.title,
+                        reason="file removed",
+                    )
+                )
+        final = self.store.records()
+        report.documents_in_store = sum(1 for r in final.values() if r.state == COMPLETE)
+        report.chunks_in_store = self.store.count()
+        report.seconds = time.perf_counter() - started
+        report.peak_memory_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        write_catalogue(final.values(), settings.data_dir / "catalogue.tsv")
+        report.save(settings.reports_dir)
+        return report
+
+    # -- one file -------------------------------------------------------------------------
+    def _ingest_file(
+        self,
+        path: Path,
+        rel: str,
+        entry: ManifestEntry | None,
+        records: dict[str, DocRecord],
+        by_path: dict[str, list[DocRecord]],
+        bar_chunks: tqdm,
+    ) -> FileResult:
+        started = time.perf_counter()
+        previous = [r for r in by_path.get(rel, [])]
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return self._failed(rel, f"cannot be read: {exc.strerror}", previous, started)
+        sha = hashlib.sha256(data).hexdigest()
+        doc_id = sha[:16]
+        existing = records.get(doc_id)
+        if existing is not None and existing.state == COMPLETE:
+            if existing.doc.path == rel:
+                self._drop_versions(previous, keep=doc_id)
+                self._refresh_metadata(existing, path, rel, entry)
+                return self._result(UNCHANGED, existing, started)
+            if absolute_path(existing.doc.path, self.settings).exists():
+                return FileResult(
+                    path=rel,
+                    status=SKIPPED,
+                    doc_id=doc_id,
+                    title=existing.doc.title,
+                    reason=f"same content as {existing.doc.path}; not stored twice",
+                )
+            moved = self._source_doc(path, rel, sha, {**_derived(existing.doc)}, entry)
+            self.store.move_document(moved)
+            by_path[existing.doc.path] = [
+                r for r in by_path[existing.doc.path] if r.doc.doc_id != doc_id
+            ]
+            self._drop_versions(previous, keep=doc_id)
+            result = self._result(MOVED, existing, started)
+            result.reason = f"moved from {existing.doc.path}"
+            result.path = rel
+            return result
+        try:
+            loaded = load(path, data, sha, self.settings)
+            doc = self._source_doc(path, rel, sha, loaded.meta, entry)
+            chunks = chunk_document(doc_id, loaded.pages, self.settings.chunk_chars)
+            if not chunks:
+                raise IngestError(path, "yields no text to index after cleaning")
+            vectors: list[list[float]] = []
+            texts = [embedding_text(c, doc.title) for c in chunks]
+            for start in range(0, len(texts), EMBED_SLICE):
+                vectors += self.embedder.embed(texts[start : start + EMBED_SLICE])
+                bar_chunks.update(len(texts[start : start + EMBED_SLICE]))
+        except IngestError as exc:
+            return self._failed(rel, exc.reason, previous, started)
+        except Exception as exc:  # a parser bug must not stop the batch either
+            log.exception("unexpected error on %s", rel)
+            return self._failed(rel, f"unexpected {type(exc).__name__}: {exc}", previous, started)
+        ingested_at = datetime.now(UTC).isoformat(timespec="seconds")
+        _failpoint("before_begin")
+        try:
+            self.store.begin_document(doc, loaded.pages, ingested_at)
+            _failpoint("after_begin")
+            for start in range(0, len(chunks), EMBED_SLICE):
+                self.store.add_chunks(
+                    doc, chunks[start : start + EMBED_SLICE], vectors[start : start + EMBED_SLICE]
+                )
+                _failpoint("after_chunks")
+            self.store.complete_document(doc_id, len(chunks))
+            _failpoint("after_complete")
+        except Exception as exc:
+            self.store.delete_document(doc_id)  # nothing of a failed write stays
+            return self._failed(rel, f"could not be stored: {exc}", previous, started)
+        self._drop_versions(previous, keep=doc_id)
+        status = UPDATED if previous else ADDED
+        records[doc_id] = DocRecord(
+            doc,
+            COMPLETE,
+            sum(1 for p in loaded.pages if p.number),
+            len(chunks),
+            tuple(p.number for p in loaded.pages if p.ocr),
+            ingested_at,
+        )
+        by_path[rel] = [records[doc_id]]
+        return self._result(status, records[doc_id], started)
+
+    def _source_doc(
+        self, path: Path, rel: str, sha: str, derived: dict, entry: ManifestEntry | None
+    ) -> SourceDoc:
+        return build_source_doc(path, rel, sha, derived, entry)
+
+    def _refresh_metadata(
+        self, rec: DocRecord, path: Path, rel: str, entry: ManifestEntry | None
+    ) -> None:
+        """An unchanged file whose manifest entry changed (status, date...) gets the new
+        metadata without being embedded again."""
+        wanted = build_source_doc(path, rel, rec.doc.sha256, _derived(rec.doc), entry)
+        if wanted != rec.doc:
+            self.store.move_document(wanted)
+
+    def _drop_versions(self, previous: Sequence[DocRecord], keep: str) -> None:
+        for rec in previous:
+            if rec.doc.doc_id != keep:
+                _failpoint("before_drop_old")
+                self.store.delete_document(rec.doc.doc_id)
+
+    def _failed(
+        self, rel: str, reason: str, previous: Sequence[DocRecord], started: float
+    ) -> FileResult:
+        self._drop_versions(previous, keep="")
+        if previous:
+            reason += "; its previous version was removed from the store"
+        return FileResult(
+            path=rel, status=FAILED, reason=reason, seconds=time.perf_counter() - started
+        )
+
+    @staticmethod
+    def _result(status: str, rec: DocRecord, started: float) -> FileResult:
+        return FileResult(
+            path=rec.doc.path,
+            status=status,
+            doc_id=rec.doc.doc_id,
+            title=rec.doc.title,
+            doc_type=rec.doc.doc_type,
+            pages=rec.pages,
+            chunks=rec.chunks,
+            ocr_pages=list(rec.ocr_pages),
+            seconds=time.perf_counter() - started,
+        )
+
+
+def _derived(doc: SourceDoc) -> dict:
+    """A stored document's metadata in the shape a loader derives it (for re-describing it)."""
+    return {
+        k: v
+        for k, v in doc.to_dict().items()
+        if k not in ("doc_id", "path", "sha256", "status", "metadata_source")
+    }
+
+
+def ingest(
+    settings: Settings,
+    source: Path | None = None,
+    prune: bool = False,
+    rebuild: bool = False,
+    embedder: Embedder | None = None,
+) -> IngestReport:
+    return Ingestor(settings, embedder).run(source, prune=prune, rebuild=rebuild)

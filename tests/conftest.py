@@ -1,0 +1,103 @@
+"""Shared fixtures: the real corpus, the real embedding model (loaded once), real Chroma.
+
+Under CI=true a missing resource (the reference corpus, Tesseract) fails the run instead of
+skipping the tests that need it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from retrieval.settings import PROJECT_ROOT, Settings
+
+CORPUS = Path(os.environ.get("KARIGAR_TEST_CORPUS", PROJECT_ROOT.parent / "shared" / "corpus"))
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require(condition: bool, what: str) -> None:
+    """Skip locally, fail in CI, when a resource the test needs is missing."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"missing in CI: {what}")
+    pytest.skip(f"missing: {what}")
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    require((CORPUS / "MANIFEST.tsv").exists(), f"the reference corpus at {CORPUS}")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def tesseract() -> str:
+    exe = shutil.which("tesseract")
+    require(exe is not None, "tesseract (apt-get install tesseract-ocr tesseract-ocr-eng)")
+    return str(exe)
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from retrieval.embeddings import get_embedder
+
+    return get_embedder("all-MiniLM-L6-v2")
+
+
+@pytest.fixture(scope="session")
+def ocr_cache(tmp_path_factory) -> Path:
+    """One OCR cache for the session, so each scanned page is read by Tesseract once."""
+    return tmp_path_factory.mktemp("ocr-cache")
+
+
+@pytest.fixture
+def make_settings(tmp_path, ocr_cache):
+    def build(corpus_dir: Path | None = None, **overrides) -> Settings:
+        settings = Settings(
+            corpus_dir=corpus_dir or tmp_path / "corpus",
+            data_dir=tmp_path / "data",
+            progress=False,
+            **overrides,
+        )
+        # share the session's OCR cache
+        (settings.data_dir).mkdir(parents=True, exist_ok=True)
+        if not settings.ocr_cache_dir.exists():
+            settings.ocr_cache_dir.symlink_to(ocr_cache, target_is_directory=True)
+        return settings
+
+    return build
+
+
+@pytest.fixture
+def mini_corpus(tmp_path, corpus) -> Path:
+    """A small real corpus: two seeds, one PDF with a text layer, two scheme records."""
+    root = tmp_path / "corpus"
+    (root / "seeds").mkdir(parents=True)
+    (root / "pdf").mkdir()
+    (root / "schemes").mkdir()
+    for rel in (
+        "seeds/indian-sme-clusters-overview.txt",
+        "seeds/jk-handicrafts-msme-ramp-review.txt",
+        "pdf/PMEGP_Second_Loan_Guidelines_MoMSME_2018.pdf",
+        "schemes/Atal_Pension_Yojana.json",
+        "schemes/Advanced_Training_in_Handicrafts.json",
+    ):
+        shutil.copy(corpus / rel, root / rel)
+    return root
+
+
+@pytest.fixture(scope="session")
+def full_store(tmp_path_factory, corpus, embedder, ocr_cache, tesseract):
+    """The whole reference corpus ingested once for the session: (settings, report, store)."""
+    from ingest.pipeline import Ingestor
+
+    data = tmp_path_factory.mktemp("full-data")
+    settings = Settings(corpus_dir=corpus, data_dir=data, progress=False)
+    data.mkdir(parents=True, exist_ok=True)
+    settings.ocr_cache_dir.symlink_to(ocr_cache, target_is_directory=True)
+    ingestor = Ingestor(settings, embedder)
+    report = ingestor.run()
+    return settings, report, ingestor.store

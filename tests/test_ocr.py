@@ -1,0 +1,57 @@
+"""Scanned documents are read by Tesseract, marked as OCR, and match someone else's OCR."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from difflib import SequenceMatcher
+
+import pytest
+
+from ingest.loaders import load
+from retrieval.errors import OCRUnavailableError
+
+SCAN = "scanned/KVIC_PMEGP_2nd_Loan_Guidelines_2019-02-12_SCANNED.pdf"
+THEIR_OCR = "scanned/KVIC_PMEGP_2nd_Loan_Guidelines_2019-02-12_repo-OCR.pdf"
+CAMSCANNER = "scanned/MSME_OM_PMEGP_Interest_on_Margin_Money_2014-09-20_CamScanner.pdf"
+
+
+def _load(path, settings):
+    data = path.read_bytes()
+    return load(path, data, hashlib.sha256(data).hexdigest(), settings)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def test_our_ocr_of_the_scan_matches_the_other_ocr_copy(corpus, make_settings, tesseract):
+    settings = make_settings()
+    ours = _load(corpus / SCAN, settings)
+    theirs = _load(corpus / THEIR_OCR, settings)
+    assert [p.ocr for p in ours.pages] == [True] * 4  # no text layer at all: every page read
+    assert [p.ocr for p in theirs.pages] == [False] * 4  # a text layer (noisy, but usable)
+    for mine, other in zip(ours.pages, theirs.pages, strict=True):
+        ratio = SequenceMatcher(None, _words(mine.text), _words(other.text), autojunk=False).ratio()
+        assert ratio >= 0.9, f"page {mine.number}: only {ratio:.2f} of words agree"
+    assert "Guidelines for disbursing and validating margin money" in ours.pages[0].text
+
+
+def test_a_watermark_is_not_a_text_layer(corpus, make_settings, tesseract):
+    loaded = _load(corpus / CAMSCANNER, make_settings())
+    page = loaded.pages[0]
+    assert page.ocr
+    assert len(page.text.split()) > 100
+    assert "Khadi and Village Industries Commission" in page.text
+
+
+def test_without_tesseract_a_scan_fails_saying_how_to_install(corpus, make_settings, monkeypatch):
+    monkeypatch.setenv("KARIGAR_TESSERACT", "/nonexistent/tesseract")
+    settings = make_settings()
+    settings.ocr_cache_dir.unlink()  # no cached pages: Tesseract would really be needed
+    with pytest.raises(OCRUnavailableError) as caught:
+        _load(
+            corpus / "scanned/MSME_OM_NIC_Activities_Not_Covered_2020-12-01_SCANNED.pdf", settings
+        )
+    assert "apt-get install tesseract-ocr" in caught.value.reason
+    assert caught.value.path.endswith("_SCANNED.pdf")

@@ -1,0 +1,92 @@
+"""The store against real Chroma in a temporary folder, with the real embedding model."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.chunking import chunk_document
+from retrieval.errors import StoreError
+from retrieval.store import COMPLETE, PENDING, Store, date_number
+from retrieval.types import Page, SourceDoc
+
+
+def _doc(doc_id: str, path: str = "a.txt", **kw) -> SourceDoc:
+    return SourceDoc(doc_id=doc_id, path=path, title=f"Doc {doc_id}", doc_type="article",
+                     sha256=doc_id * 4, **kw)  # fmt: skip
+
+
+def _write(store: Store, embedder, doc: SourceDoc, text: str, complete: bool = True):
+    pages = [Page(1, text)]
+    chunks = chunk_document(doc.doc_id, pages, 300)
+    store.begin_document(doc, pages, "2026-01-01T00:00:00+00:00")
+    store.add_chunks(doc, chunks, embedder.embed([c.text for c in chunks]))
+    if complete:
+        store.complete_document(doc.doc_id, len(chunks))
+    return chunks
+
+
+def test_date_number():
+    assert date_number("2022-03") == 20220300
+    assert date_number("2018-09-14") == 20180914
+    assert date_number("") == 0
+    assert date_number("n.d.") == 0
+
+
+def test_scores_are_similarities_higher_is_better(make_settings, embedder):
+    store = Store(make_settings(), embedder.name, embedder.dimension)
+    _write(store, embedder, _doc("d1"), "PMEGP gives margin money subsidy to micro enterprises.")
+    _write(store, embedder, _doc("d2", "b.txt"), "Muga silk is woven in Sualkuchi, Assam.")
+    hits = store.query(embedder.embed_query("margin money subsidy under PMEGP"), k=2)
+    assert [h.doc.doc_id for h in hits] == ["d1", "d2"]
+    assert hits[0].score > hits[1].score
+    assert 0.5 < hits[0].score <= 1.0
+    assert hits[0].doc.title == "Doc d1" and hits[0].chunk.page == 1
+
+
+def test_filters_run_inside_chroma(make_settings, embedder):
+    store = Store(make_settings(), embedder.name, embedder.dimension)
+    _write(store, embedder, _doc("d1", status="superseded", date="2018-09-14"), "PMEGP 2018 rules.")
+    _write(store, embedder, _doc("d2", "b.txt", date="2022"), "PMEGP 2022 rules.")
+    query = embedder.embed_query("PMEGP rules")
+    assert [h.doc.doc_id for h in store.query(query, 5, {"status": "current"})] == ["d2"]
+    assert [h.doc.doc_id for h in store.query(query, 5, {"date_num": {"$lt": 20200000}})] == ["d1"]
+
+
+def test_opening_with_another_model_is_a_clear_error(make_settings, embedder):
+    settings = make_settings()
+    Store(settings, embedder.name, embedder.dimension)
+    with pytest.raises(StoreError) as caught:
+        Store(settings, "multilingual-e5-small", 384)
+    message = str(caught.value)
+    assert "all-MiniLM-L6-v2" in message and "multilingual-e5-small" in message
+    assert "karigar ingest --rebuild" in message
+
+
+def test_recover_removes_half_written_documents(make_settings, embedder):
+    store = Store(make_settings(), embedder.name, embedder.dimension)
+    kept = _write(store, embedder, _doc("d1"), "Complete document about handloom clusters.")
+    _write(store, embedder, _doc("d2", "b.txt"), "Half written document. " * 30, complete=False)
+    assert store.records()["d2"].state == PENDING
+    recovered = store.recover()
+    assert [r.doc.doc_id for r in recovered] == ["d2"]
+    assert set(store.records()) == {"d1"} and store.records()["d1"].state == COMPLETE
+    assert store.all_chunk_ids() == {c.chunk_id for c in kept}
+    assert store.page_text("d2", 1) is None
+    assert store.page_text("d1", 1) == "Complete document about handloom clusters."
+
+
+def test_delete_document_removes_chunks_pages_and_record(make_settings, embedder):
+    store = Store(make_settings(), embedder.name, embedder.dimension)
+    _write(store, embedder, _doc("d1"), "One. " * 100)
+    _write(store, embedder, _doc("d2", "b.txt"), "Two. " * 100)
+    store.delete_document("d1")
+    assert set(store.records()) == {"d2"}
+    assert all(cid.startswith("d2:") for cid in store.all_chunk_ids())
+    assert store.page_text("d1", 1) is None
+
+
+def test_rebuild_drops_everything(make_settings, embedder):
+    store = Store(make_settings(), embedder.name, embedder.dimension)
+    _write(store, embedder, _doc("d1"), "Something.")
+    store.drop_all()
+    assert store.count() == 0 and store.records() == {}

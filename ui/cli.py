@@ -1,0 +1,194 @@
+"""The `karigar` command line. Library errors become one clear line and an exit code:
+0 done, 1 some files failed to ingest, 2 a setting, the store or the input is wrong."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from retrieval.errors import KarigarError
+from retrieval.settings import Settings
+
+app = typer.Typer(
+    name="karigar",
+    help="Karigar: answers with citations over documents about India's MSMEs and handicrafts.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+
+def _settings(**overrides: object) -> Settings:
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def _fail(exc: KarigarError) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    return typer.Exit(2)
+
+
+@app.command()
+def ingest(
+    source: Annotated[
+        Path | None, typer.Argument(help="Folder or file (default: KARIGAR_CORPUS_DIR).")
+    ] = None,
+    prune: Annotated[bool, typer.Option(help="Remove documents whose file is gone.")] = False,
+    rebuild: Annotated[bool, typer.Option(help="Empty the store first, then ingest.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
+) -> None:
+    """Read, clean, chunk and embed documents into the store; print the report."""
+    from ingest.pipeline import ingest as run_ingest
+    from ingest.report import STATUS_ORDER, UNCHANGED
+
+    try:
+        settings = _settings(progress=progress and sys.stderr.isatty())
+        report = run_ingest(settings, source, prune=prune, rebuild=rebuild)
+    except KarigarError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
+        raise typer.Exit(report.exit_code)
+    shown = [f for f in report.files if f.status != UNCHANGED]
+    shown.sort(key=lambda f: (STATUS_ORDER.index(f.status), f.path))
+    if shown:
+        table = Table(title=f"Ingest of {report.corpus}", show_lines=False)
+        for column in ("status", "file", "type", "pages", "chunks", "OCR pages", "reason"):
+            table.add_column(column, overflow="fold")
+        colours = {"failed": "red", "added": "green", "updated": "cyan", "skipped": "yellow"}
+        for f in shown:
+            colour = colours.get(f.status, "white")
+            table.add_row(
+                f"[{colour}]{f.status}[/]", f.path, f.doc_type, str(f.pages or ""),
+                str(f.chunks or ""), ",".join(map(str, f.ocr_pages)), f.reason,
+            )  # fmt: skip
+        out.print(table)
+    if report.recovered:
+        out.print(f"Repaired {len(report.recovered)} document(s) a killed run left half-written.")
+    out.print(report.summary())
+    out.print(f"Store: {report.store}")
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    k: Annotated[int, typer.Option(help="Passages to show.")] = 5,
+    filters: Annotated[
+        list[str] | None,
+        typer.Option("--filter", help="key=value on document metadata, e.g. doc_type=circular."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the passages as JSON.")] = False,
+) -> None:
+    """Show the passages nearest a question, each with its document and page."""
+    from retrieval.embeddings import get_embedder
+    from retrieval.store import Store
+
+    try:
+        settings = _settings()
+        where = _parse_filters(filters or [])
+        embedder = get_embedder(settings.embedding_model, settings.embed_batch_size)
+        store = Store(settings, embedder.name, embedder.dimension)
+        if store.count() == 0:
+            err.print("The store is empty: run `karigar ingest` (or `make run`) first.")
+            raise typer.Exit(2)
+        hits = store.query(embedder.embed_query(query), k=k, where=where)
+    except KarigarError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        rows = [
+            {"score": round(h.score, 4), "doc": h.doc.to_dict(), "page": h.chunk.page,
+             "section": h.chunk.section, "chunk_id": h.chunk.chunk_id, "text": h.chunk.text,
+             "char_start": h.chunk.char_start, "char_end": h.chunk.char_end}
+            for h in hits
+        ]  # fmt: skip
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    out.print(f"[bold]{query}[/]\n")
+    for rank, hit in enumerate(hits, 1):
+        where_in = f"page {hit.chunk.page}" if hit.chunk.page else f"section “{hit.chunk.section}”"
+        flags = " [yellow](superseded)[/]" if hit.doc.status == "superseded" else ""
+        flags += " [magenta](OCR)[/]" if hit.chunk.ocr else ""
+        out.print(
+            f"[bold cyan][{rank}][/] {hit.doc.title} — {where_in}{flags}  "
+            f"[dim]{hit.doc.path} · {hit.doc.doc_type} · {hit.doc.date or 'undated'} · "
+            f"similarity {hit.score:.2f}[/]",
+            highlight=False,
+        )
+        out.print("    " + hit.chunk.text[:600].replace("\n", " "), highlight=False)
+        out.print()
+
+
+def _parse_filters(items: list[str]) -> dict | None:
+    from retrieval.errors import ConfigError
+
+    clauses = []
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"filter {item!r} is not key=value (e.g. doc_type=circular)")
+        clauses.append({key.strip(): value.strip()})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+@app.command()
+def status() -> None:
+    """What is in the store, with which model, and how the last ingest went."""
+    from retrieval.embeddings import KNOWN_MODELS
+    from retrieval.store import COMPLETE, Store
+
+    try:
+        settings = _settings()
+        dim = KNOWN_MODELS.get(settings.embedding_model, (None, 0))[1]
+        store = Store(settings, settings.embedding_model, dim)
+        records = store.records()
+    except KarigarError as exc:
+        raise _fail(exc) from exc
+    done = [r for r in records.values() if r.state == COMPLETE]
+    out.print(f"Store: {store.location}  (model {settings.embedding_model}, {dim} dimensions)")
+    out.print(f"{len(done)} documents, {store.count()} chunks")
+    last = settings.reports_dir / "last-ingest.json"
+    if last.exists():
+        data = json.loads(last.read_text(encoding="utf-8"))
+        out.print(f"Last ingest ({data['started_at']}): {data['summary']}")
+
+
+@app.command()
+def catalogue(
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the TSV.")] = Path(
+        "corpus/catalogue.tsv"
+    ),
+) -> None:
+    """Write the catalogue of stored documents (type, pages, chunks, OCR pages) as TSV."""
+    from ingest.catalogue import write_catalogue
+    from retrieval.embeddings import KNOWN_MODELS
+    from retrieval.store import Store
+
+    try:
+        settings = _settings()
+        dim = KNOWN_MODELS.get(settings.embedding_model, (None, 0))[1]
+        records = Store(settings, settings.embedding_model, dim).records()
+    except KarigarError as exc:
+        raise _fail(exc) from exc
+    write_catalogue(records.values(), out_path)
+    out.print(f"Wrote {out_path}")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()
+
+
+if __name__ == "__main__":
+    main()
