@@ -19,7 +19,7 @@ COLUMNS = (
 def catalogue_rows(records: Iterable[DocRecord]) -> list[dict[str, str]]:
     rows = []
     for rec in records:
-        if rec.state != COMPLETE:
+        if rec.ingest_state != COMPLETE:
             continue
         doc = rec.doc
         rows.append({

@@ -228,7 +228,7 @@ class Ingestor:
                     )
                 )
         final = self.store.records()
-        report.documents_in_store = sum(1 for r in final.values() if r.state == COMPLETE)
+        report.documents_in_store = sum(1 for r in final.values() if r.ingest_state == COMPLETE)
         report.chunks_in_store = self.store.count()
         report.seconds = time.perf_counter() - started
         report.peak_memory_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -255,7 +255,7 @@ class Ingestor:
         sha = hashlib.sha256(data).hexdigest()
         doc_id = sha[:16]
         existing = records.get(doc_id)
-        if existing is not None and existing.state == COMPLETE:
+        if existing is not None and existing.ingest_state == COMPLETE:
             if existing.doc.path == rel:
                 self._drop_versions(previous, keep=doc_id)
                 self._refresh_metadata(existing, path, rel, entry)

@@ -75,7 +75,7 @@ class DocRecord:
     """What the store knows of one ingested document."""
 
     doc: SourceDoc
-    state: str
+    ingest_state: str  # PENDING or COMPLETE (the document's own `doc.state` is a place)
     pages: int
     chunks: int
     ocr_pages: tuple[int, ...]
@@ -178,7 +178,7 @@ class Store:
         ocr = meta.get("ocr_pages") or []
         return DocRecord(
             doc=_doc_from_metadata(meta),
-            state=str(meta.get("state", PENDING)),
+            ingest_state=str(meta.get("ingest_state", PENDING)),
             pages=int(meta.get("pages", 0)),
             chunks=int(meta.get("chunks", 0)),
             ocr_pages=tuple(int(p) for p in ocr),
@@ -189,7 +189,7 @@ class Store:
         """Write the document's record as `pending`, then its pages."""
         meta = _doc_metadata(doc) | {
             "kind": "doc",
-            "state": PENDING,
+            "ingest_state": PENDING,
             "pages": sum(1 for p in pages if p.number > 0),
             "chunks": 0,
             "ingested_at": ingested_at,
@@ -227,7 +227,7 @@ class Store:
             )
 
     def complete_document(self, doc_id: str, chunks: int) -> None:
-        self._docs.update(ids=[doc_id], metadatas=[{"state": COMPLETE, "chunks": chunks}])
+        self._docs.update(ids=[doc_id], metadatas=[{"ingest_state": COMPLETE, "chunks": chunks}])
 
     def move_document(self, doc: SourceDoc) -> None:
         """Record a new path (and metadata) for an unchanged document, without re-embedding."""
@@ -246,7 +246,7 @@ class Store:
 
     def recover(self) -> list[DocRecord]:
         """Delete what a killed run left half-written; return those records."""
-        pending = [r for r in self.records().values() if r.state != COMPLETE]
+        pending = [r for r in self.records().values() if r.ingest_state != COMPLETE]
         for rec in pending:
             log.warning("removing %s left half-written by an earlier run", rec.doc.path)
             self.delete_document(rec.doc.doc_id)

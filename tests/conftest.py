@@ -56,11 +56,9 @@ def ocr_cache(tmp_path_factory) -> Path:
 @pytest.fixture
 def make_settings(tmp_path, ocr_cache):
     def build(corpus_dir: Path | None = None, **overrides) -> Settings:
+        overrides.setdefault("progress", False)
         settings = Settings(
-            corpus_dir=corpus_dir or tmp_path / "corpus",
-            data_dir=tmp_path / "data",
-            progress=False,
-            **overrides,
+            corpus_dir=corpus_dir or tmp_path / "corpus", data_dir=tmp_path / "data", **overrides
         )
         # share the session's OCR cache
         (settings.data_dir).mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,7 @@ def _snapshot(settings: Settings, embedder) -> dict:
         for chunk in store.chunks_of(doc_id):
             chunks[chunk.chunk_id] = (chunk.text, chunk.page, chunk.section, chunk.char_start)
     return {
-        "records": {d: (r.doc.path, r.state, r.chunks, r.pages) for d, r in records.items()},
+        "records": {d: (r.doc.path, r.ingest_state, r.chunks, r.pages) for d, r in records.items()},
         "chunks": chunks,
         "count": store.count(),
         "pages": {d: store.page_text(d, 1) for d in records},

@@ -238,3 +238,12 @@ def test_one_ingest_at_a_time(run):
     finally:
         release.set()
         thread.join()
+
+
+def test_progress_bars_show_documents_and_chunks_per_second(make_settings, mini_corpus,
+                                                            embedder, capsys):  # fmt: skip
+    settings = make_settings(corpus_dir=mini_corpus, progress=True)
+    Ingestor(settings, embedder).run()
+    shown = capsys.readouterr().err
+    assert "documents" in shown and "doc/s" in shown
+    assert "chunks" in shown and "chunk/s" in shown

@@ -66,13 +66,24 @@ def test_recover_removes_half_written_documents(make_settings, embedder):
     store = Store(make_settings(), embedder.name, embedder.dimension)
     kept = _write(store, embedder, _doc("d1"), "Complete document about handloom clusters.")
     _write(store, embedder, _doc("d2", "b.txt"), "Half written document. " * 30, complete=False)
-    assert store.records()["d2"].state == PENDING
+    assert store.records()["d2"].ingest_state == PENDING
     recovered = store.recover()
     assert [r.doc.doc_id for r in recovered] == ["d2"]
-    assert set(store.records()) == {"d1"} and store.records()["d1"].state == COMPLETE
+    assert set(store.records()) == {"d1"} and store.records()["d1"].ingest_state == COMPLETE
     assert store.all_chunk_ids() == {c.chunk_id for c in kept}
     assert store.page_text("d2", 1) is None
     assert store.page_text("d1", 1) == "Complete document about handloom clusters."
+
+
+def test_document_metadata_round_trips_through_the_record(make_settings, embedder):
+    store = Store(make_settings(), embedder.name, embedder.dimension)
+    doc = _doc("d1", state="Assam", beneficiary="Weavers", tags=("Handloom", "Credit"),
+               source_urls=("https://example.org/a",), date="2023-03-16")  # fmt: skip
+    _write(store, embedder, doc, "Handloom weavers of Assam get credit support.")
+    record = store.records()["d1"]
+    assert record.doc == doc and record.ingest_state == COMPLETE
+    hit = store.query(embedder.embed_query("Assam handloom credit"), k=1)[0]
+    assert hit.doc == doc
 
 
 def test_delete_document_removes_chunks_pages_and_record(make_settings, embedder):

@@ -155,7 +155,7 @@ def status() -> None:
         records = store.records()
     except KarigarError as exc:
         raise _fail(exc) from exc
-    done = [r for r in records.values() if r.state == COMPLETE]
+    done = [r for r in records.values() if r.ingest_state == COMPLETE]
     out.print(f"Store: {store.location}  (model {settings.embedding_model}, {dim} dimensions)")
     out.print(f"{len(done)} documents, {store.count()} chunks")
     last = settings.reports_dir / "last-ingest.json"
