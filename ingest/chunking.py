@@ -9,15 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from retrieval.text import sentence_spans
+from retrieval.text import is_table_row, sentence_spans
 from retrieval.types import Chunk, Page
 
 _NUMBERED_HEADING = re.compile(
     r"^(?:#{1,6}\s+.+|(?:chapter|part|section|annexure|annex|appendix|schedule)\b.{0,80}|"
-    r"(?:\d{1,2}(?:\.\d{1,2}){0,2}\.?|[A-Z]\.|\([a-z]\)|[IVX]{1,5}\.)\s+[A-Z][^.]{2,80})$",
+    r"(?:\d{1,2}(?:\.\d{1,2}){1,2}\.?|\d{1,2}\.|[A-Z]\.|\([a-z]\)|[IVX]{1,5}\.)\s+[A-Z][^.]{2,80})$",
     re.IGNORECASE,
 )
-_NUMBER = re.compile(r"^[(\[]?[-+]?(?:rs\.?|₹)?\d[\d,]*(?:\.\d+)?%?[)\]]?$", re.IGNORECASE)
 _MD_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
 
 
@@ -42,31 +41,27 @@ def is_heading(line: str) -> bool:
     return len(letters) >= 4 and all(c.isupper() for c in letters) and len(words) <= 10
 
 
-def is_table_row(line: str) -> bool:
-    """Tab- or pipe-separated cells, or a line whose words are mostly numbers (PDF tables)."""
-    if "\t" in line or (line.startswith("|") and line.count("|") >= 2):
-        return True
-    tokens = line.split()
-    numbers = sum(1 for t in tokens if _NUMBER.match(t))
-    return numbers >= 2 and numbers / len(tokens) >= 0.4
-
-
 def _units(text: str) -> list[_Unit]:
     """Lines grouped into headings, table rows and paragraphs, with offsets into `text`."""
     units: list[_Unit] = []
     pos = 0
     para: _Unit | None = None
+    previous = ""
     for line in text.split("\n"):
         start, end = pos, pos + len(line)
         pos = end + 1
         stripped = line.strip()
         if not stripped:
             para = None
+            previous = ""
             continue
+        # a long line that does not end a sentence wraps onto this one: no heading here
+        continues = len(previous) > 60 and previous[-1] not in ".:;?!"
+        previous = stripped
         if is_table_row(stripped) or _MD_TABLE_RULE.match(stripped):
             units.append(_Unit("row", start, end))
             para = None
-        elif is_heading(stripped):
+        elif is_heading(stripped) and not continues:
             units.append(_Unit("heading", start, end))
             para = None
         elif para is not None:

@@ -51,10 +51,31 @@ class Settings(BaseSettings):
         description="A page with an image and fewer words than this in its text layer "
         "(watermarks not counted) is read by OCR.",
     )
+    generator: str = Field(
+        default="extractive",
+        description="Answer generator: extractive, llm (local llama.cpp), openai or ollama.",
+    )
+    llm_model: str = Field(
+        default="qwen2.5-coder-1.5b",
+        description="Local LLM for the llm generator: qwen2.5-coder-1.5b or smollm2.",
+    )
+    model_cache_dir: Path = Field(
+        default=Path.home() / ".cache" / "karigar",
+        description="Where model files assembled from packages (the joined Qwen GGUF) are kept.",
+    )
+    chat_model: str = Field(
+        default="", description="Model name for the openai or ollama generators."
+    )
+    chat_base_url: str = Field(
+        default="",
+        description="OpenAI-compatible server URL (e.g. http://127.0.0.1:8080/v1) or the "
+        "Ollama URL (default http://127.0.0.1:11434).",
+    )
+    chat_api_key: str = Field(default="", description="API key for the OpenAI-compatible server.")
     max_file_mb: float = Field(default=200.0, gt=0, description="Larger files are refused.")
     progress: bool = Field(default=True, description="Show progress bars on the terminal.")
 
-    @field_validator("corpus_dir", "data_dir", mode="after")
+    @field_validator("corpus_dir", "data_dir", "model_cache_dir", mode="after")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()

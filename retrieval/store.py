@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,7 @@ _DOC_FIELDS = (
 )  # fmt: skip
 _LIST_FIELDS = ("tags", "source_urls")
 _UNIT = [1.0]  # the constant vector of records in the docs collection
+_GENERATION = "__generation__"
 
 
 def date_number(date: str) -> int:
@@ -162,6 +164,20 @@ class Store:
         self._docs = self._client.get_or_create_collection(
             f"{self.settings.collection}_docs", embedding_function=None
         )
+        self._bump()
+
+    # -- generation: changes with every write, so derived indexes know when to rebuild --------
+    def generation(self) -> str:
+        found = self._docs.get(ids=[_GENERATION], include=["metadatas"])
+        metas = found["metadatas"] or []
+        return str(metas[0].get("value", "")) if metas else ""
+
+    def _bump(self) -> None:
+        self._docs.upsert(
+            ids=[_GENERATION],
+            embeddings=[_UNIT],
+            metadatas=[{"kind": "meta", "value": uuid.uuid4().hex}],
+        )
 
     # -- documents -----------------------------------------------------------------------
     def records(self) -> dict[str, DocRecord]:
@@ -198,6 +214,7 @@ class Store:
         if ocr_pages:
             meta["ocr_pages"] = ocr_pages
         self._docs.upsert(ids=[doc.doc_id], embeddings=[_UNIT], metadatas=[meta])
+        self._bump()
         ids = [f"{doc.doc_id}:page:{p.number}" for p in pages]
         metas = [
             {"kind": "page", "doc_id": doc.doc_id, "page": p.number, "ocr": p.ocr} for p in pages
@@ -228,6 +245,7 @@ class Store:
 
     def complete_document(self, doc_id: str, chunks: int) -> None:
         self._docs.update(ids=[doc_id], metadatas=[{"ingest_state": COMPLETE, "chunks": chunks}])
+        self._bump()
 
     def move_document(self, doc: SourceDoc) -> None:
         """Record a new path (and metadata) for an unchanged document, without re-embedding."""
@@ -237,12 +255,14 @@ class Store:
         for start in range(0, len(ids), self._batch):
             part = ids[start : start + self._batch]
             self._chunks.update(ids=part, metadatas=[base] * len(part))
+        self._bump()
 
     def delete_document(self, doc_id: str) -> None:
         """Chunks first, then pages, then the record: the record outlives what it describes."""
         self._chunks.delete(where={"doc_id": doc_id})
         self._docs.delete(where={"$and": [{"kind": "page"}, {"doc_id": doc_id}]})
         self._docs.delete(ids=[doc_id])
+        self._bump()
 
     def recover(self) -> list[DocRecord]:
         """Delete what a killed run left half-written; return those records."""
@@ -263,6 +283,60 @@ class Store:
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         found = self._chunks.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        out = [
+            _chunk_from(cid, text or "", dict(meta))
+            for cid, text, meta in zip(
+                found["ids"], found["documents"] or [], found["metadatas"] or [], strict=True
+            )
+        ]
+        return sorted(out, key=lambda c: c.index)
+
+    def iter_chunks(self) -> Iterator[tuple[Chunk, SourceDoc]]:
+        """Every chunk with its document, in pages of `_batch` (for the lexical index)."""
+        total = self.count()
+        for offset in range(0, total, self._batch):
+            found = self._chunks.get(
+                include=["documents", "metadatas"], limit=self._batch, offset=offset
+            )
+            for cid, text, meta in zip(
+                found["ids"], found["documents"] or [], found["metadatas"] or [], strict=True
+            ):
+                meta = dict(meta)
+                yield _chunk_from(cid, text or "", meta), _doc_from_metadata(meta)
+
+    def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, tuple[Chunk, SourceDoc]]:
+        if not chunk_ids:
+            return {}
+        found = self._chunks.get(ids=list(chunk_ids), include=["documents", "metadatas"])
+        out = {}
+        for cid, text, meta in zip(
+            found["ids"], found["documents"] or [], found["metadatas"] or [], strict=True
+        ):
+            meta = dict(meta)
+            out[cid] = (_chunk_from(cid, text or "", meta), _doc_from_metadata(meta))
+        return out
+
+    def embeddings_of(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
+        if not chunk_ids:
+            return {}
+        found = self._chunks.get(ids=list(chunk_ids), include=["embeddings"])
+        vectors = found["embeddings"]
+        if vectors is None:
+            return {}
+        return {
+            cid: [float(x) for x in vec] for cid, vec in zip(found["ids"], vectors, strict=True)
+        }
+
+    def neighbours(self, chunk: Chunk) -> list[Chunk]:
+        """The chunks just before and after `chunk` on the same page."""
+        found = self._chunks.get(
+            where={"$and": [
+                {"doc_id": chunk.doc_id},
+                {"page": chunk.page},
+                {"chunk_index": {"$in": [chunk.index - 1, chunk.index + 1]}},
+            ]},
+            include=["documents", "metadatas"],
+        )  # fmt: skip
         out = [
             _chunk_from(cid, text or "", dict(meta))
             for cid, text, meta in zip(

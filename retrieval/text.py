@@ -17,7 +17,11 @@ ABBREVIATIONS = {
 }  # fmt: skip
 
 _BOUNDARY = re.compile(r"([.?!])([\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-Z0-9\u0900-\u097f])")
-_NEWLINE_BOUNDARY = re.compile(r"\n\s*\n")
+_NEWLINE_BOUNDARY = re.compile(
+    r"\n\s*\n"  # a blank line
+    r"|\n(?=[ \t]*(?:[•▪◦●*-]|\(?[ivx]{1,4}[.)]|\([a-z]\)|[a-z]\.|\(?\d{1,2}[.)])\s)"  # a list item
+    r"|\n(?=[ \t]*#{1,6}\s)"  # a Markdown heading
+)
 
 
 def _is_false_boundary(text: str, dot: int) -> bool:
@@ -53,3 +57,15 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         if b > a:
             spans.append((a, b))
     return spans
+
+
+_NUMBER = re.compile(r"^[(\[]?[-+]?(?:rs\.?|₹)?\d[\d,]*(?:\.\d+)?%?[)\]]?$", re.IGNORECASE)
+
+
+def is_table_row(line: str) -> bool:
+    """Tab- or pipe-separated cells, or a line whose words are mostly numbers (PDF tables)."""
+    if "\t" in line or (line.startswith("|") and line.count("|") >= 2):
+        return True
+    tokens = line.split()
+    numbers = sum(1 for t in tokens if _NUMBER.match(t))
+    return numbers >= 2 and numbers / len(tokens) >= 0.4

@@ -81,3 +81,85 @@ class Hit:
     doc: SourceDoc
     score: float
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One cited source: where it is, what it says, and whether it is still current."""
+
+    marker: int  # the [n] in the answer text
+    chunk_id: str
+    doc_id: str
+    title: str
+    path: str
+    doc_type: str
+    page: int  # 0: the document has no pages; see `section`
+    section: str
+    quotes: tuple[str, ...]  # the cited sentences, verbatim
+    spans: tuple[tuple[int, int], ...]  # their offsets into the page text
+    official_url: str = ""
+    source_urls: tuple[str, ...] = ()
+    date: str = ""
+    status: str = "current"
+    ocr: bool = False
+
+    @property
+    def location(self) -> str:
+        return f"page {self.page}" if self.page else f"section “{self.section or 'text'}”"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["location"] = self.location
+        return data
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    text: str
+    markers: tuple[int, ...]  # citations it rests on
+    supported: bool = True  # False: the support check found it not backed by its citations
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the chain returns: the text with its markers, and everything needed to check it."""
+
+    question: str
+    standalone_question: str
+    text: str
+    sentences: tuple[AnswerSentence, ...]
+    citations: tuple[Citation, ...]
+    passages: tuple[Hit, ...]  # what was retrieved, best first
+    abstained: bool
+    generator: str
+    notes: tuple[str, ...] = ()  # e.g. a superseded source was used; sources are in English
+    relevance: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "standalone_question": self.standalone_question,
+            "text": self.text,
+            "abstained": self.abstained,
+            "generator": self.generator,
+            "notes": list(self.notes),
+            "relevance": round(self.relevance, 4),
+            "sentences": [asdict(s) for s in self.sentences],
+            "citations": [c.to_dict() for c in self.citations],
+            "passages": [
+                {
+                    "rank": rank,
+                    "score": round(hit.score, 4),
+                    "chunk_id": hit.chunk.chunk_id,
+                    "title": hit.doc.title,
+                    "path": hit.doc.path,
+                    "page": hit.chunk.page,
+                    "section": hit.chunk.section,
+                    "status": hit.doc.status,
+                    "text": hit.chunk.text,
+                }
+                for rank, hit in enumerate(self.passages, 1)
+            ],
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
+        }

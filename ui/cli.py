@@ -128,6 +128,100 @@ def search(
         out.print()
 
 
+def _print_answer(answer, show_passages: bool = False) -> None:  # noqa: ANN001
+    style = "yellow" if answer.abstained else "bold"
+    out.print(f"[{style}]{answer.text}[/]", highlight=False)
+    if answer.standalone_question != answer.question:
+        out.print(f"[dim](understood as: {answer.standalone_question})[/]", highlight=False)
+    for note in answer.notes:
+        out.print(f"[magenta]Note:[/] {note}", highlight=False)
+    for c in answer.citations:
+        flags = " [yellow](superseded)[/]" if c.status == "superseded" else ""
+        flags += " [magenta](OCR)[/]" if c.ocr else ""
+        out.print(
+            f"  [cyan][{c.marker}][/] {c.title} — {c.location}{flags}  "
+            f"[dim]{c.path} · {c.doc_type} · {c.date or 'undated'}"
+            f"{' · ' + c.official_url if c.official_url else ''}[/]",
+            highlight=False,
+        )
+        for quote in c.quotes:
+            out.print(f"      “{' '.join(quote.split())}”", highlight=False)
+    if answer.abstained and answer.passages:
+        out.print("[dim]Related reading:[/]")
+        for rank, hit in enumerate(answer.passages[:3], 1):
+            where_in = f"page {hit.chunk.page}" if hit.chunk.page else hit.chunk.section
+            out.print(f"  {rank}. {hit.doc.title} — {where_in}", highlight=False)
+    if show_passages:
+        for rank, hit in enumerate(answer.passages, 1):
+            out.print(f"[dim]({rank}) {hit.doc.path} p{hit.chunk.page} {hit.score:.3f}[/]")
+
+
+def _chain(generator: str, k: int):  # noqa: ANN202
+    from retrieval.chain import build_answer_chain
+
+    return build_answer_chain(_settings(), generator, k)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question.")],
+    k: Annotated[int, typer.Option(help="Passages to retrieve.")] = 5,
+    filters: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--filter",
+            help="key=value: doc_type, state, publisher, doc, date_from, date_to, "
+            "status (current, superseded, any). Repeat for more.",
+        ),
+    ] = None,
+    generator: Annotated[str, typer.Option(help="extractive (default) or llm.")] = "extractive",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON.")] = False,
+) -> None:
+    """Answer a question from the documents, citing the page of every sentence."""
+    from retrieval.search import Filters
+
+    try:
+        chain = _chain(generator, k)
+        if chain.searcher.store.count() == 0:
+            err.print("The store is empty: run `karigar ingest` (or `make run`) first.")
+            raise typer.Exit(2)
+        answer = chain.invoke({"question": question, "filters": Filters.from_pairs(filters or [])})
+    except KarigarError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        out.print_json(json.dumps(answer.to_dict(), ensure_ascii=False))
+        return
+    _print_answer(answer)
+
+
+@app.command()
+def chat(
+    k: Annotated[int, typer.Option(help="Passages to retrieve.")] = 5,
+    generator: Annotated[str, typer.Option(help="extractive (default) or llm.")] = "extractive",
+) -> None:
+    """Ask questions in turn; follow-ups ("And for service units?") use the conversation."""
+    try:
+        chain = _chain(generator, k)
+    except KarigarError as exc:
+        raise _fail(exc) from exc
+    history: list[tuple[str, str]] = []
+    out.print("Ask about MSME and handicraft schemes. An empty line or Ctrl-D ends.")
+    while True:
+        try:
+            question = input("you> ").strip()
+        except EOFError:
+            break
+        if not question:
+            break
+        try:
+            answer = chain.invoke({"question": question, "chat_history": history})
+        except KarigarError as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            continue
+        _print_answer(answer)
+        history.append((answer.standalone_question, answer.text))
+
+
 def _parse_filters(items: list[str]) -> dict | None:
     from retrieval.errors import ConfigError
 

@@ -1,0 +1,85 @@
+"""Citation markers in free model text, and an offline check that a sentence is supported.
+
+`parse_cited_text` splits a model's answer into sentences with their `[n]` markers; a
+marker that points at no passage is dropped, and sentences without markers are kept with
+none (the support check then flags them). `is_supported` is our offline stand-in for NLI:
+a sentence is supported by a passage when every number it states is in the passage and
+most of its content words are there too (or its embedding is very close to one of the
+passage's sentences). It is measured in `eval/`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from retrieval.lexical import numbers_in, tokenize
+from retrieval.text import sentence_spans
+
+_MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
+_REFUSAL_HINTS = re.compile(
+    r"(do(?:es)? not|don't|doesn't|cannot|can't) (?:answer|contain|mention|provide|say)|"
+    r"not (?:mentioned|found|available|provided) in|no information", re.I
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ParsedSentence:
+    text: str  # without its markers
+    markers: tuple[int, ...]  # 1-based passage numbers that exist
+    dropped: tuple[int, ...]  # markers that pointed at no passage
+
+
+def parse_cited_text(text: str, passages: int) -> list[ParsedSentence]:
+    """Sentences of `text` with their markers; markers outside 1..passages are dropped.
+    A marker standing alone at the start of a sentence belongs to the sentence before."""
+    out: list[ParsedSentence] = []
+    for start, end in sentence_spans(text):
+        sentence = text[start:end]
+        found: list[int] = []
+        for match in _MARKER.finditer(sentence):
+            found += [int(n) for n in re.split(r"\s*[,;]\s*", match.group(1))]
+        clean = " ".join(_MARKER.sub(" ", sentence).split()).strip()
+        clean = re.sub(r"\s+([.,;:!?])", r"\1", clean)
+        valid = tuple(dict.fromkeys(n for n in found if 1 <= n <= passages))
+        dropped = tuple(n for n in found if not 1 <= n <= passages)
+        if not clean.strip(" .,;:"):
+            if out and valid:  # "[2]." on its own
+                prev = out[-1]
+                out[-1] = ParsedSentence(prev.text, tuple(dict.fromkeys(prev.markers + valid)),
+                                         prev.dropped + dropped)  # fmt: skip
+            continue
+        out.append(ParsedSentence(clean, valid, dropped))
+    return out
+
+
+def says_not_answered(text: str) -> bool:
+    """The model's own 'the passages don't say' (treated as an abstention)."""
+    return bool(_REFUSAL_HINTS.search(text))
+
+
+def support_score(sentence: str, passage: str, embedder: object | None = None) -> float:
+    """0..1: how well `passage` backs `sentence` (numbers must all be there, else 0)."""
+    numbers = numbers_in(sentence)
+    if numbers and not numbers <= numbers_in(passage):
+        return 0.0
+    words = set(tokenize(sentence))
+    if not words:
+        return 0.0
+    recall = len(words & set(tokenize(passage))) / len(words)
+    if embedder is None or recall >= 0.75:
+        return recall
+    spans = sentence_spans(passage)
+    pieces = [passage[a:b] for a, b in spans] or [passage]
+    vectors = np.asarray(embedder.embed([sentence, *pieces]))  # type: ignore[attr-defined]
+    closest = float(np.max(vectors[1:] @ vectors[0]))
+    return max(recall, closest)
+
+
+SUPPORT_THRESHOLD = 0.6
+
+
+def is_supported(sentence: str, passages: list[str], embedder: object | None = None) -> bool:
+    return any(support_score(sentence, p, embedder) >= SUPPORT_THRESHOLD for p in passages)

@@ -1,0 +1,184 @@
+"""Answer generators. Each turns the retrieved passages into answer sentences that point at
+the passage they come from.
+
+* `ExtractiveGenerator` (the default): the answer is made of the passages' own most
+  relevant sentences (or table rows, read with their header), so every figure is exact and
+  nothing is said that the documents don't say.
+* The local LLM and chat-model generators live in `retrieval.llm_generators`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from retrieval.embeddings import Embedder
+from retrieval.lexical import numbers_in, tokenize
+from retrieval.text import is_table_row, sentence_spans
+from retrieval.types import Hit
+
+_ROW_SPLIT = re.compile(r"\t+|\s*\|\s*")
+_DELIMITED = re.compile(r"\t|^\s*\|")
+_LIST_MARK = re.compile(r"^(?:[•▪◦●*-]|\(?[ivx]{1,4}[.)]|\([a-z]\)|[a-z]\.)\s+")
+_ASKS_FOR_FIGURE = re.compile(
+    r"\b(how (?:many|much)|number|amount|rate|percentage|share|figure|total|limit|ceiling|"
+    r"cost|subsidy|fee|age)\b", re.I
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A quotable piece of a passage: a sentence, or a table row."""
+
+    hit_index: int  # which passage (0-based, in retrieval order)
+    start: int  # offsets into the page text
+    end: int
+    quote: str  # verbatim page text
+    rendered: str  # how the answer says it (a row is read with its header)
+    is_row: bool = False
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A generator's output: sentences, each with the passages (0-based) it rests on."""
+
+    sentences: list[tuple[str, tuple[int, ...]]]
+    units: list[Unit]  # the quoted units behind them (for citations)
+    unsupported: tuple[str, ...] = ()  # sentences the support check did not find backed
+
+
+class Generator(Protocol):
+    name: str
+
+    def compose(self, question: str, hits: list[Hit]) -> Composed: ...
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in _ROW_SPLIT.split(line.strip().strip("|")) if c.strip()]
+
+
+def render_row(row: str, header: str) -> str:
+    """'8.\\tASSAM\\t194379\\t1.85' under 'S.L. No\\tName of State/UT\\t...' reads as
+    'S.L. No 8.; Name of State/UT: ASSAM; ...' when the cells line up, else 'header: row'."""
+    header_line = header.strip().split("\n")[-1] if header else ""
+    cells, names = _cells(row), _cells(header_line)
+    if names and len(cells) == len(names):
+        return "; ".join(f"{n}: {c}" for n, c in zip(names, cells, strict=True)) + "."
+    return " ".join(cells) + ("." if cells and not cells[-1].endswith(".") else "")
+
+
+def passage_units(hit_index: int, hit: Hit) -> list[Unit]:
+    """Sentences and table rows of one passage, with page offsets."""
+    chunk = hit.chunk
+    text = chunk.text
+    units: list[Unit] = []
+    header = chunk.table_header
+    in_table = bool(header)  # the chunk continues a table whose header it carries
+    pos = 0
+    block_start: int | None = None
+    previous_text = ""
+
+    def close_block(end: int) -> None:
+        nonlocal block_start
+        if block_start is None:
+            return
+        for s, e in sentence_spans(text, block_start, end):
+            quote = text[s:e]
+            flat = _LIST_MARK.sub("", " ".join(quote.split()))
+            if len(flat.split()) >= 4 and not quote.startswith("#"):
+                units.append(
+                    Unit(hit_index, chunk.char_start + s, chunk.char_start + e, quote, flat)
+                )
+        block_start = None
+
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if not line.strip():
+            continue
+        if is_table_row(line.strip()):
+            close_block(start)
+            if not in_table:
+                in_table = True
+                if _DELIMITED.search(line):  # the first row of a delimited table is its header
+                    header = line
+                    continue
+                header = previous_text  # a PDF table: the line above names the columns
+
+            units.append(
+                Unit(hit_index, chunk.char_start + start, chunk.char_start + end, line,
+                     render_row(line, header), is_row=True)
+            )  # fmt: skip
+        else:
+            in_table = False
+            previous_text = line
+            if block_start is None:
+                block_start = start
+    close_block(len(text))
+    return units
+
+
+class ExtractiveGenerator:
+    """The passages' own most relevant sentences, in reading order, each cited."""
+
+    name = "extractive"
+
+    def __init__(self, embedder: Embedder, max_sentences: int = 3, min_similarity: float = 0.35,
+                 passages: int = 4) -> None:  # fmt: skip
+        self.embedder = embedder
+        self.max_sentences = max_sentences
+        self.min_similarity = min_similarity
+        self.passages = passages
+
+    def rank_units(self, question: str, hits: list[Hit]) -> list[tuple[float, Unit]]:
+        units = [u for i, h in enumerate(hits[: self.passages]) for u in passage_units(i, h)]
+        if not units:
+            return []
+        q_vec = np.asarray(self.embedder.embed_query(question))
+        texts = [
+            f"{hits[u.hit_index].chunk.table_header}\n{u.quote}" if u.is_row else u.rendered
+            for u in units
+        ]
+        vectors = np.asarray(self.embedder.embed(texts))
+        sims = vectors @ q_vec
+        q_tokens = set(tokenize(question))
+        q_numbers = numbers_in(question)
+        row_weight = 1.0 if _ASKS_FOR_FIGURE.search(question) else 0.85
+        scored = []
+        for unit, sim in zip(units, sims, strict=True):
+            context = f"{hits[unit.hit_index].chunk.table_header} {unit.quote}"
+            tokens = set(tokenize(context))
+            coverage = len(q_tokens & tokens) / len(q_tokens) if q_tokens else 0.0
+            numbers = len(q_numbers & numbers_in(context)) / len(q_numbers) if q_numbers else 0.0
+            prior = 1.0 / (1 + unit.hit_index)
+            score = 0.6 * float(sim) + 0.25 * coverage + 0.1 * numbers + 0.05 * prior
+            if unit.is_row:
+                score *= row_weight
+            scored.append((score, unit))
+        scored.sort(key=lambda pair: -pair[0])
+        return scored
+
+    def compose(self, question: str, hits: list[Hit]) -> Composed:
+        scored = self.rank_units(question, hits)
+        if not scored:
+            return Composed([], [])
+        best = scored[0][0]
+        chosen: list[Unit] = []
+        seen_tokens: list[set[str]] = []
+        for score, unit in scored:
+            if len(chosen) >= self.max_sentences or score < max(self.min_similarity, 0.8 * best):
+                break
+            tokens = set(tokenize(unit.quote))
+            if any(_jaccard(tokens, other) >= 0.7 for other in seen_tokens):
+                continue  # the same sentence again (e.g. from two editions)
+            chosen.append(unit)
+            seen_tokens.append(tokens)
+        chosen.sort(key=lambda u: (u.hit_index, u.start))
+        return Composed([(u.rendered, (u.hit_index,)) for u in chosen], chosen)
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 1.0

@@ -1,0 +1,186 @@
+"""BM25 over the store's chunks (bm25s), rebuilt whenever the store's generation changes, so
+it always holds exactly the chunks Chroma holds: every upsert and delete shows in both.
+
+Tokens keep numbers whole ("1,25,000" and "125000" are one token, "35%" is "35"), because
+officials and researchers ask about figures.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from retrieval.store import Store
+from retrieval.types import Chunk, SourceDoc
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "may",
+        "me",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "shall",
+        "should",
+        "so",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "under",
+        "up",
+        "upon",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "about",
+        "any",
+        "all",
+        "also",
+        "there",
+        "which",
+        "whether",
+    ]
+)
+
+
+def normalise_number(token: str) -> str:
+    """'1,25,000' -> '125000'; '2.50' -> '2.5'; words unchanged."""
+    if not token[0].isdigit():
+        return token
+    token = token.replace(",", "")
+    if "." in token:
+        whole, _, frac = token.partition(".")
+        frac = frac.rstrip("0")
+        return f"{whole}.{frac}" if frac else whole
+    return token
+
+
+def tokenize(text: str) -> list[str]:
+    tokens = (normalise_number(t.lower()) for t in _TOKEN.findall(text))
+    return [t for t in tokens if t not in STOPWORDS and (len(t) > 1 or t.isdigit())]
+
+
+def numbers_in(text: str) -> set[str]:
+    return {normalise_number(t) for t in _TOKEN.findall(text) if t[0].isdigit()}
+
+
+@dataclass
+class _Index:
+    generation: str
+    chunks: list[Chunk]
+    docs: list[SourceDoc]
+    bm25: object | None
+
+
+class LexicalIndex:
+    """A BM25 index mirroring the store; `search` rebuilds it first if the store changed."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._index: _Index | None = None
+        self._lock = threading.Lock()
+
+    def _fresh(self) -> _Index:
+        generation = self.store.generation()
+        with self._lock:
+            if self._index is None or self._index.generation != generation:
+                self._index = self._build(generation)
+            return self._index
+
+    def _build(self, generation: str) -> _Index:
+        import bm25s
+
+        pairs = sorted(self.store.iter_chunks(), key=lambda p: p[0].chunk_id)
+        chunks = [c for c, _ in pairs]
+        docs = [d for _, d in pairs]
+        if not chunks:
+            return _Index(generation, [], [], None)
+        corpus = [
+            tokenize(f"{d.title} {c.section} {c.table_header} {c.text}") or ["_empty_"]
+            for c, d in pairs
+        ]
+        bm25 = bm25s.BM25()
+        bm25.index(corpus, show_progress=False)
+        return _Index(generation, chunks, docs, bm25)
+
+    def __len__(self) -> int:
+        return len(self._fresh().chunks)
+
+    def search(
+        self,
+        query: str,
+        k: int,
+        keep: Callable[[SourceDoc], bool] | None = None,
+    ) -> list[tuple[Chunk, SourceDoc, float]]:
+        """The k best chunks by BM25 whose document passes `keep`; scores > 0 only."""
+        index = self._fresh()
+        tokens = tokenize(query)
+        if index.bm25 is None or not tokens:
+            return []
+        raw = index.bm25.get_scores(tokens)  # type: ignore[attr-defined]
+        scores = np.asarray(raw, dtype=np.float64)
+        if keep is not None:
+            mask = np.fromiter((keep(d) for d in index.docs), dtype=bool, count=len(index.docs))
+            scores = np.where(mask, scores, 0.0)
+        top = np.argsort(scores)[::-1][:k]
+        return [(index.chunks[i], index.docs[i], float(scores[i])) for i in top if scores[i] > 0]

@@ -1,0 +1,141 @@
+"""Answers with citations over the whole reference corpus (the session's full ingest)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from retrieval.chain import (
+    REFUSAL,
+    SUPERSEDED_NOTE,
+    AnswerChain,
+    KarigarRetriever,
+    build_chain,
+)  # fmt: skip
+from retrieval.generators import ExtractiveGenerator
+from retrieval.search import Filters, Searcher
+from retrieval.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+GOLD = [
+    json.loads(line)
+    for line in (PROJECT_ROOT / "eval/questions/retrieval_gold.jsonl").read_text("utf-8").splitlines()
+    if line.strip()
+]
+OFF_TOPIC = [
+    json.loads(line)["question"]
+    for line in (PROJECT_ROOT / "eval/questions/unanswerable.jsonl").read_text("utf-8").splitlines()
+    if line.strip()
+]
+
+
+@pytest.fixture(scope="session")
+def searcher(full_store, embedder):
+    return Searcher(full_store[2], embedder)
+
+
+@pytest.fixture(scope="session")
+def chain(searcher, embedder):
+    return AnswerChain(searcher, ExtractiveGenerator(embedder))
+
+
+@pytest.mark.parametrize("q", GOLD, ids=[q["id"] for q in GOLD])
+def test_hybrid_search_finds_the_gold_page_in_the_top_5(searcher, q):
+    hits = searcher.search(q["question"], 5, Filters(status="any"))
+    found = [(h.doc.path, h.chunk.page) for h in hits]
+    wanted = {(g["path"], g["page"]) for g in q["gold"]}
+    assert wanted & set(found), found
+
+
+@pytest.mark.parametrize(
+    ("question", "fact", "path", "page"),
+    [
+        ("How many SSI units does Assam have?", "194379",
+         "seeds/lokanathan-2025-growth-of-smes-and-handicrafts.txt", 0),
+        ("What is the margin money subsidy for a special category beneficiary in a rural area "
+         "under PMEGP?", "35%", "pdf/PMEGP_Guidelines_KVIC_certified_2022-23.pdf", 4),
+        ("What guarantee fee is charged under the credit guarantee scheme for PM SVANidhi?",
+         "No guarantee fee", "pdf/PM_SVANidhi_Credit_Guarantee_Scheme_Guidelines.pdf", 5),
+        ("What is the age limit for joining the Atal Pension Yojana?", "40",
+         "schemes/Atal_Pension_Yojana.json", 0),
+    ],
+)  # fmt: skip
+def test_answers_state_the_fact_and_cite_its_page(chain, full_store, question, fact, path, page):
+    answer = chain.invoke({"question": question})
+    assert not answer.abstained
+    assert fact in answer.text
+    cited = {(c.path, c.page) for c in answer.citations}
+    assert (path, page) in cited
+    store = full_store[2]
+    for citation in answer.citations:
+        page_text = store.page_text(citation.doc_id, citation.page)
+        for quote, (start, end) in zip(citation.quotes, citation.spans, strict=True):
+            assert page_text[start:end] == quote  # quotes are exact, offsets point at them
+    for sentence in answer.sentences:
+        assert sentence.markers and all(1 <= m <= len(answer.citations) for m in sentence.markers)
+        assert f"[{sentence.markers[0]}]" in answer.text
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC)
+def test_off_topic_questions_abstain_with_related_reading(chain, question):
+    answer = chain.invoke({"question": question})
+    assert answer.abstained and answer.text == REFUSAL
+    assert answer.citations == () and answer.passages
+
+
+def test_current_documents_by_default_superseded_when_asked(chain):
+    question = "What is the margin money subsidy rate for general category beneficiaries in urban areas under PMEGP?"  # noqa: E501
+    default = chain.invoke({"question": question})
+    assert all(c.status == "current" for c in default.citations)
+    assert all(h.doc.status == "current" for h in default.passages)
+    old = chain.invoke({"question": question, "filters": Filters(status="superseded")})
+    assert old.citations and all(c.status == "superseded" for c in old.citations)
+    assert SUPERSEDED_NOTE in old.notes
+    asked = chain.invoke({"question": "Under the superseded 2018 PMEGP guidelines, what was the "
+                                      "own contribution of general category beneficiaries?"})  # fmt: skip
+    assert any(h.doc.status == "superseded" for h in asked.passages)
+
+
+@pytest.mark.parametrize(
+    ("filters", "check"),
+    [
+        (Filters(doc_types=("circular",)), lambda d: d.doc_type == "circular"),
+        (Filters(states=("Assam",)), lambda d: d.state in ("Assam", "India")),
+        (Filters(publishers=("Reserve Bank of India",)), lambda d: d.publisher == "Reserve Bank of India"),
+        (Filters(doc_ids=("schemes/Atal_Pension_Yojana.json",)), lambda d: d.path == "schemes/Atal_Pension_Yojana.json"),
+        (Filters(date_from="2020-07", date_to="2020-12"), lambda d: "2020-07" <= d.date[:7] <= "2020-12"),
+        (Filters(status="superseded"), lambda d: d.status == "superseded"),
+    ],
+)  # fmt: skip
+def test_every_filter_restricts_the_passages(searcher, filters, check):
+    hits = searcher.search("eligibility for credit and subsidy for micro enterprises", 8, filters)
+    assert hits
+    assert all(check(h.doc) for h in hits), [(h.doc.path, h.doc.date) for h in hits]
+
+
+def test_follow_up_becomes_standalone_and_is_answered(chain):
+    first = chain.invoke({"question": "What is the maximum project cost for manufacturing units "
+                                      "under PMEGP?"})  # fmt: skip
+    follow = chain.invoke({
+        "question": "And for service units?",
+        "chat_history": [(first.standalone_question, first.text)],
+    })  # fmt: skip
+    assert follow.standalone_question == (
+        "What is the maximum project cost for service units under PMEGP?"
+    )
+    assert "20" in follow.text and not follow.abstained
+
+
+def test_langchain_retriever_and_runnable(full_store, searcher):
+    settings = full_store[0]
+    retriever = KarigarRetriever(searcher=searcher, k=3)
+    docs = retriever.invoke("Who is eligible for PMEGP?")
+    assert len(docs) == 3
+    meta = docs[0].metadata
+    for key in ("chunk_id", "doc_id", "title", "path", "page", "doc_type", "status", "score"):
+        assert key in meta
+    runnable = build_chain(settings)
+    answer = runnable.invoke({"question": "Who is eligible for PMEGP?"})
+    assert not answer.abstained and answer.citations
+    assert any("18 years" in c.quotes[0] or "18 years" in answer.text for c in answer.citations)
