@@ -36,7 +36,7 @@ system-deps:
 
 run: install system-deps
 	$(BIN)/karigar ingest
-	$(BIN)/karigar search "$(DEMO_QUESTION)" --k 3
+	$(BIN)/karigar ask "$(DEMO_QUESTION)"
 
 test: install system-deps
 	$(BIN)/pytest

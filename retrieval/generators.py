@@ -16,7 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from retrieval.embeddings import Embedder
-from retrieval.lexical import numbers_in, tokenize
+from retrieval.lexical import acronym, numbers_in, tokenize
 from retrieval.text import is_table_row, sentence_spans
 from retrieval.types import Hit
 
@@ -39,6 +39,7 @@ class Unit:
     quote: str  # verbatim page text
     rendered: str  # how the answer says it (a row is read with its header)
     is_row: bool = False
+    fragment: bool = False  # no sentence end: a heading, a caption or a list's lead-in
 
 
 @dataclass(frozen=True)
@@ -88,10 +89,13 @@ def passage_units(hit_index: int, hit: Hit) -> list[Unit]:
         for s, e in sentence_spans(text, block_start, end):
             quote = text[s:e]
             flat = _LIST_MARK.sub("", " ".join(quote.split()))
-            if len(flat.split()) >= 4 and not quote.startswith("#"):
+            words = len(flat.split())
+            if words >= 4 and not quote.startswith("#"):
+                fragment = flat[-1] not in ".;:?!\"'”" and (words < 12 or "\n" in quote.strip())
                 units.append(
-                    Unit(hit_index, chunk.char_start + s, chunk.char_start + e, quote, flat)
-                )
+                    Unit(hit_index, chunk.char_start + s, chunk.char_start + e, quote, flat,
+                         fragment=fragment)
+                )  # fmt: skip
         block_start = None
 
     for line in text.split("\n"):
@@ -121,6 +125,25 @@ def passage_units(hit_index: int, hit: Hit) -> list[Unit]:
     return units
 
 
+_INTENTS = (  # question pattern, section it points at, section that answers the opposite
+    (re.compile(r"\b(who|whom)\b.*\beligib|\beligib\w*\b|\bwho can (apply|avail)", re.I),
+     "eligib", "exclusion"),
+    (re.compile(r"\b(not eligible|excluded|exclusion|cannot apply)\b", re.I), "exclusion", ""),
+    (re.compile(r"\bbenefit|\bwhat (do|will) (i|they|beneficiaries) get\b", re.I), "benefit", ""),
+    (re.compile(r"\bdocuments?\b", re.I), "document", ""),
+    (re.compile(r"\bhow (to|do i|can i) apply\b|\bapplication process\b", re.I), "application", ""),
+)  # fmt: skip
+
+
+def section_intent(question: str) -> tuple[str, str]:
+    """The record section a question is about ('Who is eligible' -> Eligibility, and not
+    Exclusions), for scheme records and other sectioned documents."""
+    for pattern, wanted, unwanted in _INTENTS:
+        if pattern.search(question):
+            return wanted, unwanted
+    return "", ""
+
+
 class ExtractiveGenerator:
     """The passages' own most relevant sentences, in reading order, each cited."""
 
@@ -139,7 +162,9 @@ class ExtractiveGenerator:
             return []
         q_vec = np.asarray(self.embedder.embed_query(question))
         texts = [
-            f"{hits[u.hit_index].chunk.table_header}\n{u.quote}" if u.is_row else u.rendered
+            f"{hits[u.hit_index].chunk.table_header}\n{u.quote}"
+            if u.is_row
+            else f"{_context(hits[u.hit_index])}: {u.rendered}"
             for u in units
         ]
         vectors = np.asarray(self.embedder.embed(texts))
@@ -147,16 +172,27 @@ class ExtractiveGenerator:
         q_tokens = set(tokenize(question))
         q_numbers = numbers_in(question)
         row_weight = 1.0 if _ASKS_FOR_FIGURE.search(question) else 0.85
+        wanted, unwanted = section_intent(question)
         scored = []
         for unit, sim in zip(units, sims, strict=True):
-            context = f"{hits[unit.hit_index].chunk.table_header} {unit.quote}"
+            hit = hits[unit.hit_index]
+            context = (
+                f"{_context(hit)} {acronym(hit.doc.title)} {hit.chunk.table_header} {unit.quote}"
+            )
             tokens = set(tokenize(context))
             coverage = len(q_tokens & tokens) / len(q_tokens) if q_tokens else 0.0
             numbers = len(q_numbers & numbers_in(context)) / len(q_numbers) if q_numbers else 0.0
             prior = 1.0 / (1 + unit.hit_index)
             score = 0.6 * float(sim) + 0.25 * coverage + 0.1 * numbers + 0.05 * prior
+            section = hit.chunk.section.lower()
+            if wanted and wanted in section:
+                score *= 1.15
+            elif unwanted and unwanted in section:
+                score *= 0.8
             if unit.is_row:
                 score *= row_weight
+            elif unit.fragment:
+                score *= 0.8
             scored.append((score, unit))
         scored.sort(key=lambda pair: -pair[0])
         return scored
@@ -168,8 +204,10 @@ class ExtractiveGenerator:
         best = scored[0][0]
         chosen: list[Unit] = []
         seen_tokens: list[set[str]] = []
+        # "Who is eligible?", "Which documents?": the answer is a list, so give more of it
+        limit = self.max_sentences + 2 if section_intent(question)[0] else self.max_sentences
         for score, unit in scored:
-            if len(chosen) >= self.max_sentences or score < max(self.min_similarity, 0.8 * best):
+            if len(chosen) >= limit or score < max(self.min_similarity, 0.8 * best):
                 break
             tokens = set(tokenize(unit.quote))
             if any(_jaccard(tokens, other) >= 0.7 for other in seen_tokens):
@@ -178,6 +216,10 @@ class ExtractiveGenerator:
             seen_tokens.append(tokens)
         chosen.sort(key=lambda u: (u.hit_index, u.start))
         return Composed([(u.rendered, (u.hit_index,)) for u in chosen], chosen)
+
+
+def _context(hit: Hit) -> str:
+    return " — ".join(part for part in (hit.doc.title, hit.chunk.section) if part)
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

@@ -7,16 +7,19 @@ officials and researchers ask about figures.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import snowballstemmer
 
 from retrieval.store import Store
 from retrieval.types import Chunk, SourceDoc
 
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
 STOPWORDS = frozenset(
     [
@@ -115,9 +118,23 @@ def normalise_number(token: str) -> str:
     return token
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+_STEM_LOCK = threading.Lock()  # the Snowball stemmer keeps state between calls
+
+
 def tokenize(text: str) -> list[str]:
-    tokens = (normalise_number(t.lower()) for t in _TOKEN.findall(text))
-    return [t for t in tokens if t not in STOPWORDS and (len(t) > 1 or t.isdigit())]
+    """Lower-cased, stemmed words ('eligible' and 'eligibility' are one) and whole numbers."""
+    tokens = [normalise_number(t.lower()) for t in _TOKEN.findall(text)]
+    kept = [t for t in tokens if t not in STOPWORDS and (len(t) > 1 or t.isdigit())]
+    with _STEM_LOCK:
+        return [t if t[0].isdigit() else _STEMMER.stemWord(t) for t in kept]
+
+
+def acronym(title: str) -> str:
+    """'Prime Minister's Employment Generation Programme' -> 'PMEGP', so a question that uses
+    the short name matches a document that spells it out."""
+    words = [w for w in re.findall(r"[A-Za-z][\w']*", title) if w[0].isupper()]
+    return "".join(w[0] for w in words) if len(words) >= 3 else ""
 
 
 def numbers_in(text: str) -> set[str]:
@@ -150,13 +167,16 @@ class LexicalIndex:
     def _build(self, generation: str) -> _Index:
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
+
         pairs = sorted(self.store.iter_chunks(), key=lambda p: p[0].chunk_id)
         chunks = [c for c, _ in pairs]
         docs = [d for _, d in pairs]
         if not chunks:
             return _Index(generation, [], [], None)
         corpus = [
-            tokenize(f"{d.title} {c.section} {c.table_header} {c.text}") or ["_empty_"]
+            tokenize(f"{d.title} {acronym(d.title)} {c.section} {c.table_header} {c.text}")
+            or ["_empty_"]
             for c, d in pairs
         ]
         bm25 = bm25s.BM25()

@@ -93,6 +93,9 @@ def full_store(tmp_path_factory, corpus, embedder, ocr_cache, tesseract):
     from ingest.pipeline import Ingestor
 
     data = tmp_path_factory.mktemp("full-data")
+    reuse = os.environ.get("KARIGAR_TEST_REUSE_STORE")  # local iteration only, never in CI
+    if reuse and not IN_CI:
+        shutil.copytree(Path(reuse) / "chroma", data / "chroma")
     settings = Settings(corpus_dir=corpus, data_dir=data, progress=False)
     data.mkdir(parents=True, exist_ok=True)
     settings.ocr_cache_dir.symlink_to(ocr_cache, target_is_directory=True)
