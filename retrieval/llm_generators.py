@@ -32,7 +32,7 @@ class LocalLLMGenerator:
     """The local model chooses sentences; the answer is made of them."""
 
     def __init__(self, embedder: Embedder, settings: Settings, model: str | None = None,
-                 candidates: int = 12, max_pick: int = 3) -> None:  # fmt: skip
+                 candidates: int = 12, max_pick: int = 3, verify: bool = True) -> None:  # fmt: skip
         from retrieval.llm import load_llm
 
         self.name = f"llm:{model or settings.llm_model}"
@@ -40,6 +40,10 @@ class LocalLLMGenerator:
         self.llm = load_llm(model or settings.llm_model, settings.model_cache_dir)
         self.candidates = candidates
         self.max_pick = max_pick
+        self.verify = verify  # a second yes/no call: do the picked sentences answer it?
+        # Qwen copies sentence starts more reliably than it points at numbers; SmolLM2 (135M)
+        # manages only numbers (seen on the Atal Pension Yojana question: quote [], number [1]).
+        self.mode = "number" if (model or settings.llm_model) == "smollm2" else "quote"
 
     def compose(self, question: str, hits: list[Hit]) -> Composed:
         from retrieval.llm import select_sentences
@@ -49,7 +53,8 @@ class LocalLLMGenerator:
             return Composed([], [])
         # show candidates in reading order: the model picks; we keep its order
         shown = sorted(ranked, key=lambda u: (u.hit_index, u.start))
-        picked = select_sentences(self.llm, question, [u.rendered for u in shown], self.max_pick)
+        picked = select_sentences(self.llm, question, [u.rendered for u in shown], self.max_pick,
+                                  verify=self.verify, mode=self.mode)  # fmt: skip
         chosen = [shown[n - 1] for n in picked]
         return Composed([(u.rendered, (u.hit_index,)) for u in chosen], chosen)
 

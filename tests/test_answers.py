@@ -166,3 +166,31 @@ def test_ask_and_chat_on_the_command_line(full_store):
                                "And for service units?\n\n")  # fmt: skip
     assert chat.exit_code == 0, chat.output
     assert "understood as: What is the maximum project cost for service units under PMEGP?" in chat.output
+
+
+def test_local_llm_generator_only_says_what_the_passages_say(searcher, full_store, tmp_path_factory):
+    """SmolLM2 (tiny, in CI) picks sentences; whatever it picks is quoted verbatim and cited."""
+    from retrieval.llm_generators import LocalLLMGenerator
+
+    settings = full_store[0].model_copy(update={"model_cache_dir": tmp_path_factory.mktemp("models")})
+    generator = LocalLLMGenerator(searcher.embedder, settings, "smollm2", verify=False)
+    chain = AnswerChain(searcher, generator)
+    store = full_store[2]
+    answered = 0
+    for question in ("Who is eligible for PMEGP?", "How many SSI units does Assam have?",
+                     "What is the age limit for joining the Atal Pension Yojana?"):  # fmt: skip
+        answer = chain.invoke({"question": question})
+        assert answer.generator == "llm:smollm2"
+        if answer.abstained:
+            assert answer.text == REFUSAL
+            continue
+        answered += 1
+        for citation in answer.citations:
+            page_text = store.page_text(citation.doc_id, citation.page)
+            for quote, (start, end) in zip(citation.quotes, citation.spans, strict=True):
+                assert page_text[start:end] == quote
+        for sentence in answer.sentences:
+            assert sentence.markers
+    assert answered >= 1
+    off = chain.invoke({"question": "What is the capital of Australia?"})
+    assert off.abstained  # refusal comes before the model is asked
