@@ -53,8 +53,8 @@ def main() -> None:
         done_ok = bool(wanted & {(h.doc.path, h.chunk.page) for h in done})
         raw_hits += raw_ok
         translated_hits += done_ok
-        print(f"{q['id']} raw={'hit' if raw_ok else 'miss'} translated={'hit' if done_ok else 'miss'}"
-              f" :: {english}")  # fmt: skip
+        marks = {True: "hit", False: "miss"}
+        print(f"{q['id']} raw={marks[raw_ok]} translated={marks[done_ok]} :: {english}")
     n = len(questions)
     print(f"hit@5 (page): Hindi as is {raw_hits}/{n}; translated by {settings.llm_model} "
           f"{translated_hits}/{n}; translation {sum(seconds) / n:.1f} s a question")  # fmt: skip
