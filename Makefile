@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export KARIGAR_CORPUS_DIR ?= $(abspath ../shared/corpus)
-DEMO_QUESTION ?= Who is eligible for PMEGP margin money?
+DEMO_QUESTION ?= Who is eligible for PMEGP?
 TESSERACT_PKGS := tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin
 
 .PHONY: install system-deps run test lint catalogue clean qwen
