@@ -89,13 +89,14 @@ def search(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the passages as JSON.")] = False,
 ) -> None:
-    """Show the passages nearest a question, each with its document and page."""
+    """Show the passages nearest a question (dense search only), with document and page."""
     from retrieval.embeddings import get_embedder
+    from retrieval.search import Filters
     from retrieval.store import Store
 
     try:
         settings = _settings()
-        where = _parse_filters(filters or [])
+        where = Filters.from_pairs(filters or []).chroma_where()
         embedder = get_embedder(settings.embedding_model, settings.embed_batch_size)
         store = Store(settings, embedder.name, embedder.dimension)
         if store.count() == 0:
@@ -156,10 +157,11 @@ def _print_answer(answer, show_passages: bool = False) -> None:  # noqa: ANN001
             out.print(f"[dim]({rank}) {hit.doc.path} p{hit.chunk.page} {hit.score:.3f}[/]")
 
 
-def _chain(generator: str, k: int):  # noqa: ANN202
+def _chain(generator: str | None, k: int):  # noqa: ANN202
     from retrieval.chain import build_answer_chain
 
-    return build_answer_chain(_settings(), generator, k)
+    settings = _settings()
+    return build_answer_chain(settings, generator or settings.generator, k)
 
 
 @app.command()
@@ -174,7 +176,10 @@ def ask(
             "status (current, superseded, any). Repeat for more.",
         ),
     ] = None,
-    generator: Annotated[str, typer.Option(help="extractive (default) or llm.")] = "extractive",
+    generator: Annotated[
+        str | None,
+        typer.Option(help="extractive, llm, llm:smollm2, openai or ollama (KARIGAR_GENERATOR)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the Answer as JSON.")] = False,
 ) -> None:
     """Answer a question from the documents, citing the page of every sentence."""
@@ -197,7 +202,10 @@ def ask(
 @app.command()
 def chat(
     k: Annotated[int, typer.Option(help="Passages to retrieve.")] = 5,
-    generator: Annotated[str, typer.Option(help="extractive (default) or llm.")] = "extractive",
+    generator: Annotated[
+        str | None,
+        typer.Option(help="extractive, llm, llm:smollm2, openai or ollama (KARIGAR_GENERATOR)."),
+    ] = None,
 ) -> None:
     """Ask questions in turn; follow-ups ("And for service units?") use the conversation."""
     try:
@@ -220,20 +228,6 @@ def chat(
             continue
         _print_answer(answer)
         history.append((answer.standalone_question, answer.text))
-
-
-def _parse_filters(items: list[str]) -> dict | None:
-    from retrieval.errors import ConfigError
-
-    clauses = []
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise ConfigError(f"filter {item!r} is not key=value (e.g. doc_type=circular)")
-        clauses.append({key.strip(): value.strip()})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 @app.command()
