@@ -1,6 +1,6 @@
 """Local-LLM answers on the real corpus: constrained sentence selection against a naive prompt.
 
-    .venv/bin/python -m bench.llm_generators [--data-dir /tmp/kfull-snapshot]
+    .venv/bin/python -m bench.llm_generators [--data-dir data]
         [--model qwen2.5-coder-1.5b] [--set answerable,unanswerable] [--out results.json]
         [--rescore results.json]
 
@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 from retrieval.llm import LOAD_SECONDS, NAIVE_REFUSAL, load_llm, naive_answer, select_sentences
-from retrieval.settings import PROJECT_ROOT
+from retrieval.settings import PROJECT_ROOT, Settings
 from retrieval.text import sentence_spans
 
 QUESTIONS = Path(__file__).with_name("llm_questions.json")
@@ -173,13 +173,13 @@ def report(rows: list[dict], k: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data-dir", type=Path, default=Path("/tmp/kfull-snapshot"))
+    parser.add_argument("--data-dir", type=Path, default=Settings().data_dir)
     parser.add_argument("--model", default="qwen2.5-coder-1.5b")
     parser.add_argument("--cache-dir", type=Path, default=PROJECT_ROOT / ".bench-cache" / "llm")
     parser.add_argument("--set", default="answerable,unanswerable", help="comma-separated sets")
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--max-pick", type=int, default=4)
-    parser.add_argument("--wait-minutes", type=int, default=20)
+    parser.add_argument("--wait-minutes", type=int, default=0)
     parser.add_argument("--out", type=Path, help="write every answer and score as JSON here")
     parser.add_argument("--rescore", type=Path, help="score the answers saved by --out again")
     args = parser.parse_args(argv)
