@@ -268,7 +268,7 @@ class Ingestor:
                     title=existing.doc.title,
                     reason=f"same content as {existing.doc.path}; not stored twice",
                 )
-            moved = self._source_doc(path, rel, sha, {**_derived(existing.doc)}, entry)
+            moved = build_source_doc(path, rel, sha, _derived(existing.doc), entry)
             self.store.move_document(moved)
             by_path[existing.doc.path] = [
                 r for r in by_path[existing.doc.path] if r.doc.doc_id != doc_id
@@ -280,7 +280,7 @@ class Ingestor:
             return result
         try:
             loaded = load(path, data, sha, self.settings)
-            doc = self._source_doc(path, rel, sha, loaded.meta, entry)
+            doc = build_source_doc(path, rel, sha, loaded.meta, entry)
             chunks = chunk_document(doc_id, loaded.pages, self.settings.chunk_chars)
             if not chunks:
                 raise IngestError(path, "yields no text to index after cleaning")
@@ -321,11 +321,6 @@ class Ingestor:
         )
         by_path[rel] = [records[doc_id]]
         return self._result(status, records[doc_id], started)
-
-    def _source_doc(
-        self, path: Path, rel: str, sha: str, derived: dict, entry: ManifestEntry | None
-    ) -> SourceDoc:
-        return build_source_doc(path, rel, sha, derived, entry)
 
     def _refresh_metadata(
         self, rec: DocRecord, path: Path, rel: str, entry: ManifestEntry | None

@@ -31,6 +31,7 @@ from retrieval.generators import Composed, ExtractiveGenerator, Generator
 from retrieval.search import RELEVANCE_THRESHOLD, Filters, Searcher
 from retrieval.settings import Settings
 from retrieval.store import Store
+from retrieval.text import DEVANAGARI
 from retrieval.types import Answer, AnswerSentence, Citation, Hit
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,6 @@ SUPERSEDED_NOTE = (
     "A source used here is superseded: check the current guideline before relying on it."
 )
 ENGLISH_SOURCES_NOTE = "The sources are in English."
-_DEVANAGARI = re.compile(r"[\u0900-\u097f]")
 
 
 def hit_to_document(hit: Hit) -> Document:
@@ -101,7 +101,7 @@ class AnswerChain:
         mark = time.perf_counter()
         result = self.searcher.retrieve(standalone, k, filters)
         timings["retrieve"] = time.perf_counter() - mark
-        notes = [ENGLISH_SOURCES_NOTE] if _DEVANAGARI.search(question) else []
+        notes = [ENGLISH_SOURCES_NOTE] if DEVANAGARI.search(question) else []
         hits = result.hits
         absent = missing_names(standalone, hits)
         if absent:
@@ -138,7 +138,7 @@ class AnswerChain:
         else:
             standalone = standalone_question(question, history)
         translate = getattr(self.generator, "translate", None) or self.translator
-        if _DEVANAGARI.search(standalone) and translate is not None:
+        if DEVANAGARI.search(standalone) and translate is not None:
             standalone = translate(standalone)
         return standalone
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
-import re
 import tempfile
 import threading
 import time
@@ -37,6 +36,7 @@ from retrieval.llm_select import (
     selection_grammar,
     sentence_starts,
 )
+from retrieval.text import DEVANAGARI
 
 if TYPE_CHECKING:  # pragma: no cover
     from llama_cpp import Llama
@@ -114,7 +114,6 @@ TRANSLATE_SYSTEM = (
 QUESTION_GRAMMAR = r'root ::= [^\r\n?]+ "?"'  # one line ending in "?": a question, not an answer
 ENGLISH_LINE_GRAMMAR = r"root ::= [ -~]+"  # one line of printable ASCII
 YES_NO_GRAMMAR = 'root ::= "Yes" | "No"'
-DEVANAGARI = re.compile(r"[\u0900-\u097f]")
 
 _LOAD_LOCK = threading.Lock()
 _CALL_LOCK = threading.RLock()  # a Llama context is not safe to share between threads

@@ -283,13 +283,7 @@ class Store:
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         found = self._chunks.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
-        out = [
-            _chunk_from(cid, text or "", dict(meta))
-            for cid, text, meta in zip(
-                found["ids"], found["documents"] or [], found["metadatas"] or [], strict=True
-            )
-        ]
-        return sorted(out, key=lambda c: c.index)
+        return sorted((c for c, _ in _chunk_rows(found)), key=lambda c: c.index)
 
     def iter_chunks(self) -> Iterator[tuple[Chunk, SourceDoc]]:
         """Every chunk with its document, in pages of `_batch` (for the lexical index)."""
@@ -298,23 +292,14 @@ class Store:
             found = self._chunks.get(
                 include=["documents", "metadatas"], limit=self._batch, offset=offset
             )
-            for cid, text, meta in zip(
-                found["ids"], found["documents"] or [], found["metadatas"] or [], strict=True
-            ):
-                meta = dict(meta)
-                yield _chunk_from(cid, text or "", meta), _doc_from_metadata(meta)
+            for chunk, meta in _chunk_rows(found):
+                yield chunk, _doc_from_metadata(meta)
 
     def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, tuple[Chunk, SourceDoc]]:
         if not chunk_ids:
             return {}
         found = self._chunks.get(ids=list(chunk_ids), include=["documents", "metadatas"])
-        out = {}
-        for cid, text, meta in zip(
-            found["ids"], found["documents"] or [], found["metadatas"] or [], strict=True
-        ):
-            meta = dict(meta)
-            out[cid] = (_chunk_from(cid, text or "", meta), _doc_from_metadata(meta))
-        return out
+        return {c.chunk_id: (c, _doc_from_metadata(meta)) for c, meta in _chunk_rows(found)}
 
     def embeddings_of(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
         if not chunk_ids:
@@ -337,13 +322,7 @@ class Store:
             ]},
             include=["documents", "metadatas"],
         )  # fmt: skip
-        out = [
-            _chunk_from(cid, text or "", dict(meta))
-            for cid, text, meta in zip(
-                found["ids"], found["documents"] or [], found["metadatas"] or [], strict=True
-            )
-        ]
-        return sorted(out, key=lambda c: c.index)
+        return sorted((c for c, _ in _chunk_rows(found)), key=lambda c: c.index)
 
     def all_chunk_ids(self) -> set[str]:
         ids: set[str] = set()
@@ -393,6 +372,17 @@ def _chunk_metadata(chunk: Chunk) -> dict[str, Any]:
         "ocr": chunk.ocr,
         "table_header": chunk.table_header,
     }
+
+
+def _chunk_rows(found: Any) -> list[tuple[Chunk, dict[str, Any]]]:
+    """The chunks (with their raw metadata) of a Chroma `get` that included documents and
+    metadatas."""
+    return [
+        (_chunk_from(cid, text or "", dict(meta)), dict(meta))
+        for cid, text, meta in zip(
+            found["ids"], found["documents"] or [], found["metadatas"] or [], strict=True
+        )
+    ]
 
 
 def _chunk_from(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:

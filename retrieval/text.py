@@ -59,6 +59,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return spans
 
 
+DEVANAGARI = re.compile(r"[\u0900-\u097f]")
 _NUMBER = re.compile(r"^[(\[]?[-+]?(?:rs\.?|₹)?\d[\d,]*(?:\.\d+)?%?[)\]]?$", re.IGNORECASE)
 
 

@@ -17,6 +17,11 @@ DOC_TYPES = (
 STATUSES = ("current", "superseded")
 
 
+def location(page: int, section: str) -> str:
+    """'page 4', or for unpaged documents the section: 'section “Eligibility”'."""
+    return f"page {page}" if page else f"section “{section or 'text'}”"
+
+
 @dataclass(frozen=True)
 class SourceDoc:
     """One document: identified by the hash of its bytes, described by the manifest or by itself."""
@@ -68,6 +73,10 @@ class Chunk:
     ocr: bool = False
     table_header: str = ""  # the header row, when the chunk continues a table
 
+    @property
+    def location(self) -> str:
+        return location(self.page, self.section)
+
     @staticmethod
     def make_id(doc_id: str, page: int, index: int) -> str:
         return f"{doc_id}:p{page}:c{index}"
@@ -105,7 +114,7 @@ class Citation:
 
     @property
     def location(self) -> str:
-        return f"page {self.page}" if self.page else f"section “{self.section or 'text'}”"
+        return location(self.page, self.section)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -116,11 +116,10 @@ def search(
         return
     out.print(f"[bold]{query}[/]\n")
     for rank, hit in enumerate(hits, 1):
-        where_in = f"page {hit.chunk.page}" if hit.chunk.page else f"section “{hit.chunk.section}”"
         flags = " [yellow](superseded)[/]" if hit.doc.status == "superseded" else ""
         flags += " [magenta](OCR)[/]" if hit.chunk.ocr else ""
         out.print(
-            f"[bold cyan][{rank}][/] {hit.doc.title} — {where_in}{flags}  "
+            f"[bold cyan][{rank}][/] {hit.doc.title} — {hit.chunk.location}{flags}  "
             f"[dim]{hit.doc.path} · {hit.doc.doc_type} · {hit.doc.date or 'undated'} · "
             f"similarity {hit.score:.2f}[/]",
             highlight=False,
@@ -150,8 +149,7 @@ def _print_answer(answer, show_passages: bool = False) -> None:  # noqa: ANN001
     if answer.abstained and answer.passages:
         out.print("[dim]Related reading:[/]")
         for rank, hit in enumerate(answer.passages[:3], 1):
-            where_in = f"page {hit.chunk.page}" if hit.chunk.page else hit.chunk.section
-            out.print(f"  {rank}. {hit.doc.title} — {where_in}", highlight=False)
+            out.print(f"  {rank}. {hit.doc.title} — {hit.chunk.location}", highlight=False)
     if show_passages:
         for rank, hit in enumerate(answer.passages, 1):
             out.print(f"[dim]({rank}) {hit.doc.path} p{hit.chunk.page} {hit.score:.3f}[/]")
@@ -233,18 +231,18 @@ def chat(
 @app.command()
 def status() -> None:
     """What is in the store, with which model, and how the last ingest went."""
-    from retrieval.embeddings import KNOWN_MODELS
-    from retrieval.store import COMPLETE, Store
+    from retrieval.store import COMPLETE
 
     try:
         settings = _settings()
-        dim = KNOWN_MODELS.get(settings.embedding_model, (None, 0))[1]
-        store = Store(settings, settings.embedding_model, dim)
+        store = _store_without_model(settings)
         records = store.records()
     except KarigarError as exc:
         raise _fail(exc) from exc
     done = [r for r in records.values() if r.ingest_state == COMPLETE]
-    out.print(f"Store: {store.location}  (model {settings.embedding_model}, {dim} dimensions)")
+    out.print(
+        f"Store: {store.location}  (model {store.embedding_model}, {store.dimension} dimensions)"
+    )
     out.print(f"{len(done)} documents, {store.count()} chunks")
     last = settings.reports_dir / "last-ingest.json"
     if last.exists():
@@ -260,17 +258,22 @@ def catalogue(
 ) -> None:
     """Write the catalogue of stored documents (type, pages, chunks, OCR pages) as TSV."""
     from ingest.catalogue import write_catalogue
-    from retrieval.embeddings import KNOWN_MODELS
-    from retrieval.store import Store
 
     try:
-        settings = _settings()
-        dim = KNOWN_MODELS.get(settings.embedding_model, (None, 0))[1]
-        records = Store(settings, settings.embedding_model, dim).records()
+        records = _store_without_model(_settings()).records()
     except KarigarError as exc:
         raise _fail(exc) from exc
     write_catalogue(records.values(), out_path)
     out.print(f"Wrote {out_path}")
+
+
+def _store_without_model(settings: Settings):  # noqa: ANN202
+    """Open the store for reading its records, naming the model without loading it."""
+    from retrieval.embeddings import KNOWN_MODELS
+    from retrieval.store import Store
+
+    dimension = KNOWN_MODELS.get(settings.embedding_model, (None, 0))[1]
+    return Store(settings, settings.embedding_model, dimension)
 
 
 def main() -> None:
