@@ -227,6 +227,7 @@ class Ingestor:
                         reason="file removed",
                     )
                 )
+        self._sync_multilingual(report)
         final = self.store.records()
         report.documents_in_store = sum(1 for r in final.values() if r.ingest_state == COMPLETE)
         report.chunks_in_store = self.store.count()
@@ -235,6 +236,23 @@ class Ingestor:
         write_catalogue(final.values(), settings.data_dir / "catalogue.tsv")
         report.save(settings.reports_dir)
         return report
+
+    def _sync_multilingual(self, report: IngestReport) -> None:
+        """Keep the e5 index in step when it is wanted (setting) or was built before."""
+        from retrieval.multilingual import MultilingualIndex
+
+        index = MultilingualIndex.existing(self.store)
+        if index is None and not self.settings.multilingual:
+            return
+        index = index or MultilingualIndex(self.store)
+        bar = tqdm(unit="chunk", desc="multilingual", disable=not self.settings.progress,
+                   dynamic_ncols=True)  # fmt: skip
+        try:
+            result = index.sync(bar.update)
+        finally:
+            bar.close()
+        report.multilingual_embedded = result.embedded
+        report.multilingual_in_store = result.total
 
     # -- one file -------------------------------------------------------------------------
     def _ingest_file(

@@ -39,6 +39,8 @@ class IngestReport:
     documents_in_store: int = 0
     recovered: list[str] = field(default_factory=list)  # half-written by a killed run
     peak_memory_mb: float = 0.0
+    multilingual_embedded: int = 0  # chunks added to the e5 index (when it is kept)
+    multilingual_in_store: int = 0
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -21,7 +22,9 @@ import numpy as np
 
 from retrieval.embeddings import Embedder
 from retrieval.errors import ConfigError
+from retrieval.glossary import gloss
 from retrieval.lexical import LexicalIndex, numbers_in, tokenize
+from retrieval.multilingual import MultilingualIndex, is_indic
 from retrieval.store import Store, date_number
 from retrieval.types import DOC_TYPES, Hit, SourceDoc
 
@@ -142,6 +145,7 @@ class Weights:
     coverage: float = 0.15  # share of the question's content words in the chunk
     numbers: float = 0.10  # share of the question's numbers in the chunk
     phrase: float = 0.05  # longest run of question words, as a share of them
+    multilingual_rrf: float = 1.0  # e5's list for a translated Indic question
     per_doc_discount: float = 0.85  # applied to a document's 3rd, 4th... chunk
     candidates: int = 40
 
@@ -153,45 +157,91 @@ class SearchResult:
     filters: Filters
     widened_to_superseded: bool = False
     timings: dict[str, float] = field(default_factory=dict)
+    threshold: float = 0.0  # relevance below this: the documents don't answer it
+    space: str = "english"  # "english": MiniLM (+ e5 for an Indic original); "e5": e5 only
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.hits) and self.relevance >= self.threshold
+
+
+@dataclass
+class _Space:
+    """The dense space a search ranks and re-scores in."""
+
+    name: str
+    text: str  # what BM25 and the word features read: the query, or its English gloss
+    vector: list[float]
+    nearest: Callable[[int, Filters], list[Hit]]
+    embeddings_of: Callable[[list[str]], dict[str, list[float]]]
+    threshold: float
 
 
 class Searcher:
-    """Dense + lexical + fusion + re-scoring + filters over one store."""
+    """Dense + lexical + fusion + re-scoring + filters over one store; with a multilingual
+    index, a question in an Indic script is also (or, untranslated, only) searched in e5."""
 
-    def __init__(self, store: Store, embedder: Embedder, weights: Weights | None = None) -> None:
+    def __init__(self, store: Store, embedder: Embedder, weights: Weights | None = None,
+                 multilingual: MultilingualIndex | None = None) -> None:  # fmt: skip
         self.store = store
         self.embedder = embedder
         self.lexical = LexicalIndex(store)
         self.weights = weights or Weights()
+        self.multilingual = multilingual
 
-    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
-        filters = filters or Filters()
-        return self._search(query, k, filters, self.embedder.embed_query(query))
+    @property
+    def multilingual_ready(self) -> bool:
+        """A multilingual index with chunks in it: Indic questions need no translation."""
+        return self.multilingual is not None and self.multilingual.count() > 0
 
-    def _search(self, query: str, k: int, filters: Filters, vector: list[float]) -> list[Hit]:
+    def search(self, query: str, k: int = 5, filters: Filters | None = None,
+               original: str | None = None) -> list[Hit]:  # fmt: skip
+        return self.retrieve(query, k, filters, original, status_policy=False).hits
+
+    def _spaces(self, query: str, original: str | None) -> tuple[_Space, list[Hit] | None]:
+        """The space to score in and, for a translated Indic question, e5's own list."""
+        ml = self.multilingual if self.multilingual_ready else None
+        indic = original if original and is_indic(original) else query if is_indic(query) else None
+        if ml is not None and indic is not None and is_indic(query):
+            vector = ml.embedder.embed_query(indic)
+            return _Space("e5", gloss(query), vector,
+                          lambda n, f: ml.query_vector(vector, n, f.keep),
+                          ml.embeddings_of, E5_RELEVANCE_THRESHOLD), None  # fmt: skip
+        vector = self.embedder.embed_query(query)
+        space = _Space("english", query, vector,
+                       lambda n, f: self.store.query(vector, k=n, where=f.chroma_where()),
+                       self.store.embeddings_of, RELEVANCE_THRESHOLD)  # fmt: skip
+        if ml is not None and indic is not None:
+            return space, ml.query(indic, self.weights.candidates)
+        return space, None
+
+    def _search(self, query: str, k: int, filters: Filters, space: _Space,
+                extra: list[Hit] | None = None) -> list[Hit]:  # fmt: skip
         w = self.weights
-        dense = self.store.query(vector, k=w.candidates, where=filters.chroma_where())
-        lexical = self.lexical.search(query, w.candidates, keep=filters.keep)
+        dense = space.nearest(w.candidates, filters)
+        lexical = self.lexical.search(query, w.candidates, keep=filters.keep) if query else []
         fused: dict[str, float] = {}
         found: dict[str, Hit] = {}
         sims: dict[str, float] = {}
         bm25: dict[str, float] = {}
         for rank, hit in enumerate(dense):
-            fused[hit.chunk.chunk_id] = fused.get(hit.chunk.chunk_id, 0.0) + w.dense_rrf / (
-                w.rrf_k + rank + 1
-            )
-            found[hit.chunk.chunk_id] = hit
-            sims[hit.chunk.chunk_id] = hit.score
+            cid = hit.chunk.chunk_id
+            fused[cid] = fused.get(cid, 0.0) + w.dense_rrf / (w.rrf_k + rank + 1)
+            found[cid] = hit
+            sims[cid] = hit.score
+        for rank, hit in enumerate(h for h in extra or [] if filters.keep(h.doc)):
+            cid = hit.chunk.chunk_id
+            fused[cid] = fused.get(cid, 0.0) + w.multilingual_rrf / (w.rrf_k + rank + 1)
+            found.setdefault(cid, replace(hit, score=0.0))
         for rank, (chunk, doc, score) in enumerate(lexical):
-            fused[chunk.chunk_id] = fused.get(chunk.chunk_id, 0.0) + w.lexical_rrf / (
-                w.rrf_k + rank + 1
-            )
-            bm25[chunk.chunk_id] = score
-            found.setdefault(chunk.chunk_id, Hit(chunk=chunk, doc=doc, score=0.0))
+            cid = chunk.chunk_id
+            fused[cid] = fused.get(cid, 0.0) + w.lexical_rrf / (w.rrf_k + rank + 1)
+            bm25[cid] = score
+            found.setdefault(cid, Hit(chunk=chunk, doc=doc, score=0.0))
         missing = [cid for cid in found if cid not in sims]
         if missing:
-            q = np.asarray(vector)
-            for cid, vec in self.store.embeddings_of(missing).items():
+            q = np.asarray(space.vector)
+            for cid, vec in space.embeddings_of(missing).items():
                 sims[cid] = float(np.dot(q, np.asarray(vec)))
         if not found:
             return []
@@ -228,33 +278,47 @@ class Searcher:
         scored.sort(key=lambda h: (-h.score, h.chunk.chunk_id))
         return _diversify(scored, k, w.per_doc_discount)
 
-    def retrieve(self, query: str, k: int = 5, filters: Filters | None = None) -> SearchResult:
+    def retrieve(self, query: str, k: int = 5, filters: Filters | None = None,
+                 original: str | None = None,
+                 status_policy: bool = True) -> SearchResult:  # fmt: skip
         """Search with the status policy: current documents first; superseded ones when the
-        question asks for them, or when nothing current is relevant enough."""
+        question asks for them, or when nothing current is relevant enough.
+
+        `original` is the question as the user wrote it when `query` is its translation: in
+        an Indic script, the multilingual index (if built) adds its own ranking."""
         filters = filters or Filters()
-        vector = self.embedder.embed_query(query)
-        if filters.status == "current" and _ASKS_FOR_OLD.search(query):
+        space, extra = self._spaces(query, original)
+        if status_policy and filters.status == "current" and _ASKS_FOR_OLD.search(space.text):
             filters = filters.with_status("any")
-        hits = self._search(query, k, filters, vector)
-        result = SearchResult(hits, relevance(hits), filters)
-        if filters.status == "current" and result.relevance < RELEVANCE_THRESHOLD:
+        hits = self._search(space.text, k, filters, space, extra)
+        result = SearchResult(hits, relevance(hits, space.name), filters,
+                              threshold=space.threshold, space=space.name)  # fmt: skip
+        if status_policy and filters.status == "current" and not result.answerable:
             wider = filters.with_status("any")
-            more = self._search(query, k, wider, vector)
-            if relevance(more) > result.relevance:
-                result = SearchResult(more, relevance(more), wider, widened_to_superseded=True)
+            more = self._search(space.text, k, wider, space, extra)
+            if relevance(more, space.name) > result.relevance:
+                result = SearchResult(more, relevance(more, space.name), wider,
+                                      widened_to_superseded=True, threshold=space.threshold,
+                                      space=space.name)  # fmt: skip
         return result
 
 
 # Abstention: calibrated on questions with `python -m bench.retrieval_quality`, not guessed:
 # on 84 answerable and 12 unanswerable questions, 0.54 refused 11 of 12 and answered 82 of 84.
 RELEVANCE_THRESHOLD = 0.54
+# The same measure in e5's space (an untranslated Hindi question): e5's cosine similarities
+# run higher, so its threshold is its own, calibrated with `python -m bench.hindi`.
+E5_RELEVANCE_THRESHOLD = 0.84
 
 
-def relevance(hits: list[Hit]) -> float:
+def relevance(hits: list[Hit], space: str = "english") -> float:
     """How well the best passage matches: its cosine similarity, lifted by how many of the
-    question's content words it holds."""
+    question's content words it holds. In e5's space (an untranslated Hindi question) word
+    coverage means nothing, so it is the best passage's e5 similarity alone."""
     if not hits:
         return 0.0
+    if space == "e5":
+        return max(h.extra.get("similarity", 0.0) for h in hits)
     return max(h.extra.get("similarity", 0.0) * 0.7 + h.extra.get("coverage", 0.0) * 0.3
                for h in hits[:3])  # fmt: skip
 

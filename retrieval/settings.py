@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         "Ollama URL (default http://127.0.0.1:11434).",
     )
     chat_api_key: str = Field(default="", description="API key for the OpenAI-compatible server.")
+    multilingual: bool = Field(
+        default=False,
+        description="Build the multilingual (e5) index on ingest, for questions in Hindi, "
+        "Assamese or Bengali. Once built, every ingest keeps it in step.",
+    )
     max_file_mb: float = Field(default=200.0, gt=0, description="Larger files are refused.")
     progress: bool = Field(default=True, description="Show progress bars on the terminal.")
 

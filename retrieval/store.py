@@ -128,6 +128,15 @@ class Store:
         )
         self._batch = max(1, min(1000, int(self._client.get_max_batch_size())))
 
+    @property
+    def client(self) -> Any:
+        """The Chroma client, for indexes derived from this store (the multilingual one)."""
+        return self._client
+
+    @property
+    def batch_size(self) -> int:
+        return self._batch
+
     # -- opening -------------------------------------------------------------------------
     def _open_chunks(self) -> Any:
         name = f"{self.settings.collection}_chunks"

@@ -244,10 +244,42 @@ def status() -> None:
         f"Store: {store.location}  (model {store.embedding_model}, {store.dimension} dimensions)"
     )
     out.print(f"{len(done)} documents, {store.count()} chunks")
+    from retrieval.multilingual import MultilingualIndex
+
+    index = MultilingualIndex.existing(store)
+    if index is None:
+        out.print("Multilingual index: not built (run `karigar index-multilingual` for "
+                  "questions in Hindi)")  # fmt: skip
+    else:
+        out.print(f"Multilingual index: {index.count()} of {store.count()} chunks")
     last = settings.reports_dir / "last-ingest.json"
     if last.exists():
         data = json.loads(last.read_text(encoding="utf-8"))
         out.print(f"Last ingest ({data['started_at']}): {data['summary']}")
+
+
+@app.command("index-multilingual")
+def index_multilingual(
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+) -> None:
+    """Build (or bring up to date) the multilingual index for questions in Hindi, Assamese or
+    Bengali: multilingual-e5-small over every chunk, about 10 chunks a second on 2 cores.
+    Once built, every `karigar ingest` keeps it in step."""
+    from tqdm import tqdm
+
+    from retrieval.multilingual import MultilingualIndex
+
+    try:
+        store = _store_without_model(_settings())
+        index = MultilingualIndex(store)
+        to_add, to_delete = index.missing()
+        with tqdm(total=len(to_add), unit="chunk", desc="multilingual",
+                  disable=not (progress and sys.stderr.isatty())) as bar:  # fmt: skip
+            result = index.sync(bar.update)
+    except KarigarError as exc:
+        raise _fail(exc) from exc
+    out.print(f"Multilingual index: {result.embedded} chunks embedded, {result.deleted} removed; "
+              f"{result.total} of {store.count()} chunks indexed")  # fmt: skip
 
 
 @app.command()
