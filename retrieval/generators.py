@@ -10,18 +10,22 @@ the passage they come from.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
 from retrieval.embeddings import Embedder
+from retrieval.glossary import ASKS_FOR_FIGURE_HI, gloss
 from retrieval.lexical import acronym, numbers_in, tokenize
+from retrieval.multilingual import is_indic
 from retrieval.text import is_table_row, sentence_spans
 from retrieval.types import Hit
 
 _ROW_SPLIT = re.compile(r"\t+|\s*\|\s*")
 _DELIMITED = re.compile(r"\t|^\s*\|")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
 _LIST_MARK = re.compile(r"^(?:[•▪◦●*-]|\(?[ivx]{1,4}[.)]|\([a-z]\)|[a-z]\.)\s+")
 _ASKS_FOR_FIGURE = re.compile(
     r"\b(how (?:many|much)|number|amount|rate|percentage|share|figure|total|limit|ceiling|"
@@ -98,12 +102,25 @@ def passage_units(hit_index: int, hit: Hit) -> list[Unit]:
                 )  # fmt: skip
         block_start = None
 
+    last_header = ""  # the header of the table a short label block interrupts
     for line in text.split("\n"):
         start, end = pos, pos + len(line)
         pos = end + 1
         if not line.strip():
             continue
         if is_table_row(line.strip()):
+            label = text[block_start:start] if block_start is not None else ""
+            if (last_header and label and not _HAS_LETTER.search(line)
+                    and len(label) <= 400 and label.count("\n") <= 5):  # fmt: skip
+                # a row whose label wraps over lines above its figures ("Special Category
+                # (including SC, ST, ...)\netc.\n05% 25% 35%"): one row, label and figures
+                row = " ".join(f"{' '.join(label.split())} {line.strip()}".split())
+                units.append(
+                    Unit(hit_index, chunk.char_start + block_start, chunk.char_start + end,
+                         text[block_start:end], render_row(row, last_header), is_row=True)
+                )  # fmt: skip
+                block_start, in_table, header = None, True, last_header
+                continue
             close_block(start)
             if not in_table:
                 in_table = True
@@ -116,6 +133,7 @@ def passage_units(hit_index: int, hit: Hit) -> list[Unit]:
                 Unit(hit_index, chunk.char_start + start, chunk.char_start + end, line,
                      render_row(line, header), is_row=True)
             )  # fmt: skip
+            last_header = header
         else:
             in_table = False
             previous_text = line
@@ -150,8 +168,12 @@ class ExtractiveGenerator:
     name = "extractive"
 
     def __init__(self, embedder: Embedder, max_sentences: int = 3, min_similarity: float = 0.35,
-                 passages: int = 4) -> None:  # fmt: skip
+                 passages: int = 4,
+                 multilingual: Callable[[], Any] | None = None) -> None:  # fmt: skip
         self.embedder = embedder
+        # e5, loaded on the first question in an Indic script: it ranks the English
+        # sentences against the untranslated question
+        self.multilingual = multilingual
         self.max_sentences = max_sentences
         self.min_similarity = min_similarity
         self.passages = passages
@@ -160,24 +182,28 @@ class ExtractiveGenerator:
         units = [u for i, h in enumerate(hits[: self.passages]) for u in passage_units(i, h)]
         if not units:
             return []
-        q_vec = np.asarray(self.embedder.embed_query(question))
-        texts = [
-            f"{hits[u.hit_index].chunk.table_header}\n{u.quote}"
-            if u.is_row
-            else f"{_context(hits[u.hit_index])}: {u.rendered}"
-            for u in units
-        ]
-        vectors = np.asarray(self.embedder.embed(texts))
+        embedder, words = self.embedder, question
+        indic = self.multilingual is not None and is_indic(question)
+        if indic:  # e5 compares the Hindi question with English sentences; the gloss gives
+            embedder, words = self.multilingual(), gloss(question)  # the English keywords
+        q_vec = np.asarray(embedder.embed_query(question))
+        # a row is read as rendered: with the header it sits under, named cell by cell
+        texts = [f"{_context(hits[u.hit_index])}: {u.rendered}" for u in units]
+        vectors = np.asarray(embedder.embed(texts))
         sims = vectors @ q_vec
-        q_tokens = set(tokenize(question))
-        q_numbers = numbers_in(question)
-        row_weight = 1.0 if _ASKS_FOR_FIGURE.search(question) else 0.85
-        wanted, unwanted = section_intent(question)
+        if indic and len(sims) > 1:  # e5's similarities crowd into 0.75-0.9: spread them
+            sims = 0.3 + 0.6 * (sims - sims.min()) / (np.ptp(sims) or 1.0)
+        q_tokens = set(tokenize(words))
+        q_numbers = numbers_in(words)
+        asks_figure = _ASKS_FOR_FIGURE.search(words) or ASKS_FOR_FIGURE_HI.search(question)
+        row_weight = 1.0 if asks_figure else 0.85
+        wanted, unwanted = section_intent(words)
         scored = []
         for unit, sim in zip(units, sims, strict=True):
             hit = hits[unit.hit_index]
             context = (
-                f"{_context(hit)} {acronym(hit.doc.title)} {hit.chunk.table_header} {unit.quote}"
+                f"{_context(hit)} {acronym(hit.doc.title)} {hit.chunk.table_header} "
+                f"{unit.rendered if unit.is_row else unit.quote}"
             )
             tokens = set(tokenize(context))
             coverage = len(q_tokens & tokens) / len(q_tokens) if q_tokens else 0.0
@@ -205,7 +231,8 @@ class ExtractiveGenerator:
         chosen: list[Unit] = []
         seen_tokens: list[set[str]] = []
         # "Who is eligible?", "Which documents?": the answer is a list, so give more of it
-        limit = self.max_sentences + 2 if section_intent(question)[0] else self.max_sentences
+        words = gloss(question) if is_indic(question) else question
+        limit = self.max_sentences + 2 if section_intent(words)[0] else self.max_sentences
         for score, unit in scored:
             if len(chosen) >= limit or score < max(self.min_similarity, 0.8 * best):
                 break
