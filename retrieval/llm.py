@@ -87,6 +87,11 @@ VERIFY_USER = (
     "Question: {question}\n\nSentences: {text}\n\n"
     "Do these sentences contain the answer to the question? Reply Yes or No."
 )
+JUDGE_SYSTEM = (
+    "You are a careful fact checker. A claim is supported only if the passage states every "
+    "part of it, with the same numbers, names and categories. Reply only Yes or No."
+)
+JUDGE_USER = "Passage: {passage}\n\nClaim: {sentence}\n\nDoes the passage support the claim?"
 NAIVE_REFUSAL = "The passages don't answer this question."
 NAIVE_SYSTEM = (
     "You answer questions about Indian MSME and handicraft schemes using only the numbered "
@@ -319,6 +324,13 @@ def select_sentences(
         log.warning("sentence selection failed: %s", exc)
         return []
     return picks
+
+
+def judge_support(llm: Llama, sentence: str, passage: str) -> bool:
+    """The LLM as judge: does `passage` support `sentence`? One greedy Yes/No through a
+    grammar. Its accuracy on hand-labelled pairs: `python -m bench.support_check --llm`."""
+    user = JUDGE_USER.format(passage=" ".join(passage.split()), sentence=sentence)
+    return _chat(llm, JUDGE_SYSTEM, user, 2, YES_NO_GRAMMAR).strip().lower() == "yes"
 
 
 def naive_answer(llm: Llama, question: str, passages: list[str], max_tokens: int = 256) -> str:

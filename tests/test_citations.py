@@ -51,8 +51,14 @@ def test_out_of_range_markers_are_reported_as_dropped():
 
 def test_support_needs_the_numbers_and_the_words():
     passage = HITS[0].chunk.text
-    assert support_score("Special category beneficiaries in rural areas get 35% subsidy.", passage) > 0.6
-    assert support_score("Special category beneficiaries in rural areas get 25% subsidy.", passage) == 0.0
+    assert (
+        support_score("Special category beneficiaries in rural areas get 35% subsidy.", passage)
+        > 0.6
+    )
+    assert (
+        support_score("Special category beneficiaries in rural areas get 25% subsidy.", passage)
+        == 0.0
+    )
     assert not is_supported("The scheme is run by the World Bank in Kenya.", [passage])
 
 
@@ -68,4 +74,29 @@ def test_model_text_becomes_cited_sentences_and_unsupported_ones_are_flagged():
 
 def test_a_model_refusal_is_an_abstention():
     assert says_not_answered("The passages don't answer this question.")
-    assert compose_from_text("The passages do not contain this information.", HITS, None).sentences == []
+    assert (
+        compose_from_text("The passages do not contain this information.", HITS, None).sentences
+        == []
+    )
+
+
+def test_support_refuses_a_name_or_a_negation_the_passage_does_not_have():
+    passage = ("The scheme is implemented by KVIC as the single nodal agency at the national "
+               "level. Serving non-vegetarian food at hotels and dhabas will be allowed.")  # fmt: skip
+    assert is_supported("KVIC is the single nodal agency at the national level.", [passage])
+    assert not is_supported("SIDBI is the single nodal agency at the national level.", [passage])
+    assert not is_supported("Hotels and dhabas will not be allowed to serve non-vegetarian "
+                            "food.", [passage])  # fmt: skip
+
+
+def test_support_check_on_the_hand_labelled_pairs():
+    """69 labelled pairs (eval/questions/support_pairs.jsonl): the word, number, name and
+    negation check got 0.74 accuracy and 0.88 recall when measured; a change that loses
+    more than a few pairs fails here."""
+    from bench.support_check import load_pairs, scores
+
+    pairs = load_pairs()
+    assert len(pairs) >= 40 and {p["supported"] for p in pairs} == {True, False}
+    verdicts = [is_supported(p["sentence"], [p["passage"]]) for p in pairs]
+    measured = scores(pairs, verdicts)
+    assert measured["accuracy"] >= 0.70 and measured["recall"] >= 0.85, measured
