@@ -77,10 +77,14 @@ class Settings(BaseSettings):
         description="Build the multilingual (e5) index on ingest, for questions in Hindi, "
         "Assamese or Bengali. Once built, every ingest keeps it in step.",
     )
+    eval_results_dir: Path = Field(
+        default=PROJECT_ROOT / "eval" / "results",
+        description="Where `karigar eval` writes its dated reports (the web app shows the latest).",
+    )
     max_file_mb: float = Field(default=200.0, gt=0, description="Larger files are refused.")
     progress: bool = Field(default=True, description="Show progress bars on the terminal.")
 
-    @field_validator("corpus_dir", "data_dir", "model_cache_dir", mode="after")
+    @field_validator("corpus_dir", "data_dir", "model_cache_dir", "eval_results_dir", mode="after")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()

@@ -1,0 +1,116 @@
+"""The question sets, read into one shape.
+
+* `retrieval_gold.jsonl` (r01-r24) and `eval_set.jsonl` (e01-e86): questions written over the
+  reference corpus, each with its gold answer, key facts, and gold document and page;
+  unanswerable ones in `eval_set.jsonl` have no gold;
+* `hindi.jsonl`: Hindi versions of gold questions (`of` names the English one, whose gold
+  they share); `unanswerable.jsonl` and `hindi_unanswerable.jsonl`: questions the corpus
+  cannot answer;
+* the real FAQ pairs of the national scheme portal (`../shared/eval-data/
+  myscheme_faq_dev.jsonl`): gold document the scheme record named in `scheme_file`, gold
+  answer the FAQ answer. The FAQ text is not in the records, so these test retrieval and
+  answering honestly; they have no key facts, so their correctness is token F1 and the judge.
+
+Pages follow the ingest: PDF pages from 1, page 0 for files without pages.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from retrieval.errors import ConfigError
+from retrieval.settings import PROJECT_ROOT
+
+QUESTIONS = PROJECT_ROOT / "eval" / "questions"
+FAQ_PATH = PROJECT_ROOT.parent / "shared" / "eval-data" / "myscheme_faq_dev.jsonl"
+
+# The questions CI runs (`make test`): the written gold set and the off-topic set, plus
+# a fixed slice of the new set; small enough to answer in well under a minute.
+CI_SUBSET = ("r", "u", "e01", "e02", "e09", "e10", "e17", "e18", "e25", "e26", "e33", "e41",
+             "e49", "e55", "e77", "e78")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    category: str  # eligibility, benefit, table_figure, ..., faq, hindi, unanswerable, gold
+    answer: str = ""
+    key_facts: tuple[str, ...] = ()
+    gold: tuple[tuple[str, int], ...] = ()  # (path, page)
+    persona: str = ""
+    language: str = "en"
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.gold)
+
+    @property
+    def gold_docs(self) -> set[str]:
+        return {path for path, _ in self.gold}
+
+
+def _jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        raise ConfigError(f"question file {path} is missing")
+    rows = []
+    for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise ConfigError(f"{path}:{n} is not valid JSON ({exc}); fix that line") from exc
+    return rows
+
+
+def _gold(row: dict) -> tuple[tuple[str, int], ...]:
+    return tuple((g["path"], int(g["page"])) for g in row.get("gold") or [])
+
+
+def load_questions(folder: Path = QUESTIONS, faq_path: Path | None = FAQ_PATH,
+                   faq_limit: int | None = None, seed: int = 7) -> list[Question]:  # fmt: skip
+    """Every set; `faq_limit` samples that many FAQ pairs (fixed seed), None takes all."""
+    out: list[Question] = []
+    written = {}
+    for row in _jsonl(folder / "retrieval_gold.jsonl"):
+        facts = tuple(row.get("key_facts", []))
+        q = Question(row["id"], row["question"], "gold", row.get("answer", ""), facts,
+                     _gold(row), row.get("persona", ""))  # fmt: skip
+        written[q.id] = q
+        out.append(q)
+    for row in _jsonl(folder / "eval_set.jsonl"):
+        out.append(Question(row["id"], row["question"], row["category"], row.get("answer", ""),
+                            tuple(row.get("key_facts", [])), _gold(row),
+                            row.get("persona", "")))  # fmt: skip
+    for row in _jsonl(folder / "hindi.jsonl"):
+        of = written[row["of"]]
+        out.append(Question(row["id"], row["question"], "hindi", of.answer, of.key_facts,
+                            of.gold, of.persona, "hi"))  # fmt: skip
+    for name, language in (("unanswerable.jsonl", "en"), ("hindi_unanswerable.jsonl", "hi")):
+        for row in _jsonl(folder / name):
+            out.append(Question(row["id"], row["question"], "unanswerable", language=language))
+    if faq_path is not None and faq_path.exists():
+        faq = _jsonl(faq_path)
+        if faq_limit is not None and faq_limit < len(faq):
+            faq = random.Random(seed).sample(faq, faq_limit)
+        for row in faq:
+            # the portal shows the FAQ under its scheme ("Who is eligible under this
+            # scheme?"), so the question names the scheme as a user would
+            out.append(Question(f"faq-{row['id']}", f"{row['question']} ({row['scheme']})",
+                                "faq", row["answer"], (),
+                                ((f"schemes/{row['scheme_file']}", 0),)))  # fmt: skip
+    ids = [q.id for q in out]
+    if len(ids) != len(set(ids)):
+        raise ConfigError("question ids repeat across the files in eval/questions")
+    return out
+
+
+def ci_subset(questions: list[Question]) -> list[Question]:
+    """The fixed slice CI evaluates: ids starting 'r' or 'u' (r01-r24, u01-u12) and the
+    listed e-questions."""
+    singles = {s for s in CI_SUBSET if len(s) > 1}
+    return [q for q in questions
+            if q.id in singles or (q.id[0] in ("r", "u") and q.id[1:].isdigit())]  # fmt: skip

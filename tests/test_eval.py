@@ -1,0 +1,137 @@
+"""The evaluation: metric definitions on known cases, the question sets against the corpus,
+the baselines on real files, and the CI subset held to eval/baseline.json."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from typer.testing import CliRunner
+
+from eval import metrics as m
+from eval.questions import FAQ_PATH, ci_subset, load_questions
+from eval.run import BASELINE, regressions
+from eval.systems import BM25System, PlainLangChainSystem
+from retrieval.settings import PROJECT_ROOT
+
+
+def test_retrieval_metrics_on_a_known_ranking():
+    ranked = ["a", "b", "a", "c", "d"]
+    assert m.hit_at_k(ranked, {"c"}, 2) == 0.0 and m.hit_at_k(ranked, {"c"}, 3) == 1.0
+    assert m.reciprocal_rank(ranked, {"c"}) == pytest.approx(1 / 3)  # "a" repeated counts once
+    assert m.reciprocal_rank(ranked, {"z"}) == 0.0
+    expected = (1 / math.log2(2) + 1 / math.log2(4)) / (1 / math.log2(2) + 1 / math.log2(3))
+    assert m.ndcg_at_k(ranked, {"a", "c"}, 10) == pytest.approx(expected)
+
+
+def test_correctness_metrics_normalise_figures():
+    assert m.key_fact_recall("Assam has 1,94,379 units.", ["194379"]) == 1.0
+    assert m.key_fact_recall("The subsidy is 35 per cent.", ["35%", "25%"]) == 0.5
+    assert m.key_fact_recall("Up to Rs. 25 lakh", ["₹25 lakh"]) == 1.0
+    assert m.token_f1("The subsidy is 35%", "subsidy is 35%") == pytest.approx(1.0)
+    assert m.token_f1("nothing alike", "subsidy rate") == 0.0
+
+
+def test_alce_citation_scores_with_a_known_judge():
+    def judge(sentence: str, passage: str) -> bool:  # supported when every word is there
+        return all(w in passage.split() for w in sentence.split())
+
+    cited = [
+        ("x y", ["x y", "z"]),  # z is not needed: x y alone carries it
+        ("x z", ["x", "z"]),  # both needed: neither alone, together yes
+        ("q", ["x"]),  # unsupported: recall 0, its citation is not needed
+    ]
+    recall, precision = m.citation_scores(cited, judge)
+    assert recall == pytest.approx(2 / 3)
+    assert precision == pytest.approx(3 / 5)
+    assert m.faithfulness(["x y", "q"], ["x y z"], judge) == 0.5
+
+
+def test_abstention_litqa_and_percentiles():
+    scores = m.abstention_scores([True, True, False, False], [False, True, True, False])
+    assert scores == {"abstention_precision": 0.5, "abstention_recall": 0.5}
+    assert m.litqa_scores([True, False, False], [True, True, False]) == {
+        "accuracy": pytest.approx(1 / 3), "precision": 0.5}  # fmt: skip
+    assert m.percentile([5, 1, 3, 2, 4], 50) == 3 and m.percentile([5, 1, 3, 2, 4], 95) == 5
+
+
+def test_the_question_sets_cover_what_the_issue_asks(corpus):
+    questions = load_questions(faq_path=None)
+    written = [q for q in questions if q.answerable]
+    unanswerable = [q for q in questions if not q.answerable]
+    assert len(questions) >= 80 and len(unanswerable) >= 15
+    categories = {q.category for q in written}
+    for needed in ("eligibility", "benefit", "programme_lookup", "table_figure", "literature",
+                   "cross_document", "superseded", "hindi"):  # fmt: skip
+        assert needed in categories
+    for q in written:  # every gold document is a real file of the corpus
+        for path, page in q.gold:
+            assert (corpus / path).exists(), (q.id, path)
+            assert page >= 0
+    assert len(ci_subset(questions)) >= 40
+
+
+def test_faq_pairs_name_their_scheme_record(corpus):
+    faq = load_questions(faq_path=FAQ_PATH, faq_limit=50)
+    faq = [q for q in faq if q.category == "faq"]
+    assert len(faq) == 50
+    assert all((corpus / q.gold[0][0]).exists() for q in faq)
+    assert all(q.question.endswith(")") for q in faq)  # the scheme named, as a user would
+
+
+def test_regressions_are_reported_beyond_the_tolerance():
+    baseline = {"tolerance": 0.05, "ci": {"karigar": {"page_hit@5": 0.9, "faithfulness": 1.0}}}
+    now = {"systems": {"karigar": {"overall": {"page_hit@5": 0.84, "faithfulness": 0.97}}}}
+    found = regressions(now, baseline, "ci")
+    assert len(found) == 1 and found[0].startswith("page_hit@5")
+
+
+@pytest.fixture
+def small_corpus(mini_corpus):
+    return mini_corpus
+
+
+def test_the_plain_recipe_and_bm25_answer_from_real_files(small_corpus, make_settings, embedder,
+                                                         tmp_path):  # fmt: skip
+    from eval.questions import Question
+    from ingest.pipeline import Ingestor, discover
+
+    settings = make_settings(small_corpus)
+    ingestor = Ingestor(settings, embedder)
+    ingestor.run()
+    question = Question("t1", "What is the age limit for joining the Atal Pension Yojana?",
+                        "benefit", "18 to 40 years", ("40",),
+                        (("schemes/Atal_Pension_Yojana.json", 0),))  # fmt: skip
+    files, _ = discover(small_corpus)
+    plain = PlainLangChainSystem(files, small_corpus, embedder, tmp_path / "recipe")
+    assert plain.build_seconds > 0
+    run = plain.run(question)
+    assert run.ranked[0][0] == "schemes/Atal_Pension_Yojana.json" and len(run.ranked) <= 10
+    assert len(run.passages) <= 4 and run.sentences
+    again = PlainLangChainSystem(files, small_corpus, embedder, tmp_path / "recipe")
+    assert again.build_seconds == 0.0  # same files: the recipe's index is reused
+    bm25 = BM25System(ingestor.store, embedder).run(question)
+    assert ("schemes/Atal_Pension_Yojana.json", 0) in bm25.ranked[:5]
+
+
+@pytest.mark.slow
+def test_ci_subset_holds_the_baseline(full_store, tmp_path, monkeypatch):
+    """What CI runs: our system on the fixed subset through `karigar eval`, held to the
+    numbers recorded in eval/baseline.json within its tolerance."""
+    from ui.cli import app
+
+    settings = full_store[0]
+    monkeypatch.setenv("KARIGAR_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("KARIGAR_CORPUS_DIR", str(settings.corpus_dir))
+    baseline = json.loads(BASELINE.read_text("utf-8"))
+    assert baseline["ci"]["karigar"]["page_hit@5"] > 0.5  # a real baseline is recorded
+    result = CliRunner().invoke(app, ["eval", "--selection", "ci", "--systems", "karigar",
+                                      "--out", str(tmp_path), "--no-progress"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "No regression" in result.output
+    for name in ("report.md", "results.json", "metrics.png"):
+        assert (tmp_path / name).stat().st_size > 0
+    results = json.loads((tmp_path / "results.json").read_text("utf-8"))
+    assert results["config"]["selection"] == "ci"
+    assert (PROJECT_ROOT / "eval" / "baseline.json").exists()
