@@ -8,10 +8,12 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export KARIGAR_CORPUS_DIR ?= $(abspath ../shared/corpus)
-DEMO_QUESTION ?= Who is eligible for PMEGP?
 TESSERACT_PKGS := tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin
+BROWSER_PKGS := chromium
+APP_PORT ?= 8501
+APP_ADDRESS ?= localhost
 
-.PHONY: install system-deps run test lint catalogue clean qwen
+.PHONY: install system-deps run test lint catalogue clean qwen eval multilingual
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,24 +25,41 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Tesseract reads scanned PDFs. Installed when we are root; otherwise say how.
+# Tesseract reads scanned PDFs; Chromium runs the end-to-end test of the web app.
+# Installed when we are root; otherwise say how.
 system-deps:
-	@if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx eng; then \
-	  exit 0; \
+	@missing=""; \
+	command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx eng || missing="$(TESSERACT_PKGS)"; \
+	command -v chromium >/dev/null || missing="$$missing $(BROWSER_PKGS)"; \
+	if [ -z "$$missing" ]; then exit 0; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "Installing Tesseract ($(TESSERACT_PKGS))"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TESSERACT_PKGS) >/dev/null; \
+	  echo "Installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else \
-	  echo "WARNING: Tesseract is missing, so scanned PDFs will fail to ingest."; \
-	  echo "         Install it with: sudo apt-get install $(TESSERACT_PKGS)"; \
+	  echo "WARNING: missing$$missing: scanned PDFs fail to ingest without Tesseract, and the"; \
+	  echo "         browser test fails without Chromium. Install: sudo apt-get install$$missing"; \
 	fi
 
+# Ingest (only what changed), then the web app on http://localhost:8501.
 run: install system-deps
 	$(BIN)/karigar ingest
-	$(BIN)/karigar ask "$(DEMO_QUESTION)"
+	$(BIN)/streamlit run ui/app.py --server.address $(APP_ADDRESS) --server.port $(APP_PORT) \
+	  --server.headless true --browser.gatherUsageStats false
 
 test: install system-deps
 	$(BIN)/pytest
+
+# Hindi, Assamese and Bengali questions: the multilingual-e5 index (about 7 minutes, once).
+multilingual: install
+	$(BIN)/karigar index-multilingual
+
+# The full evaluation: ours beside the plain LangChain recipe and BM25 alone, into
+# eval/results/<date>/ (report.md, results.json, metrics.png), checked against eval/baseline.json.
+EVAL_ARGS ?= --faq 200
+eval: install system-deps
+	$(BIN)/karigar ingest --no-progress
+	$(BIN)/karigar index-multilingual --no-progress
+	$(BIN)/karigar eval $(EVAL_ARGS)
 
 lint: install
 	$(BIN)/ruff check retrieval ingest ui eval tests bench

@@ -18,7 +18,7 @@ import resource
 import signal
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -145,12 +145,19 @@ class Ingestor:
         return self._embedder
 
     def run(
-        self, source: Path | None = None, prune: bool = False, rebuild: bool = False
+        self,
+        source: Path | None = None,
+        prune: bool = False,
+        rebuild: bool = False,
+        on_file: Callable[[int, int, FileResult], None] | None = None,
     ) -> IngestReport:
+        """`on_file(done, total, result)` is called after each file (the web app's bar)."""
         with _ingest_lock(self.settings):
-            return self._run(source, prune, rebuild)
+            return self._run(source, prune, rebuild, on_file)
 
-    def _run(self, source: Path | None, prune: bool, rebuild: bool) -> IngestReport:
+    def _run(self, source: Path | None, prune: bool, rebuild: bool,
+             on_file: Callable[[int, int, FileResult], None] | None = None,
+             ) -> IngestReport:  # fmt: skip
         settings = self.settings
         root = (source or settings.corpus_dir).expanduser().resolve()
         started = time.perf_counter()
@@ -195,7 +202,7 @@ class Ingestor:
             dynamic_ncols=True,
         )
         try:
-            for path in files:
+            for done, path in enumerate(files, 1):
                 rel = store_path(path, settings)
                 entry = (
                     manifest.get(path.relative_to(manifest_root).as_posix())
@@ -207,6 +214,8 @@ class Ingestor:
                 if result.status in (ADDED, UPDATED):
                     report.chunks_embedded += result.chunks
                 bar_docs.update(1)
+                if on_file is not None:
+                    on_file(done, len(files), result)
         finally:
             bar_docs.close()
             bar_chunks.close()

@@ -230,7 +230,14 @@ def build_answer_chain(
     embedder = get_embedder(settings.embedding_model, settings.embed_batch_size)
     store = Store(settings, embedder.name, embedder.dimension)
     searcher = Searcher(store, embedder, multilingual=MultilingualIndex.existing(store))
-    made = make_generator(generator, embedder, settings)
+    return chain_over(searcher, settings, generator, k)
+
+
+def chain_over(searcher: Searcher, settings: Settings, generator: str = "extractive",
+               k: int = 5) -> AnswerChain:  # fmt: skip
+    """A chain with `generator` over an open searcher (the web app shares one store and
+    model between its generators)."""
+    made = make_generator(generator, searcher.embedder, settings)
     if isinstance(made, ExtractiveGenerator) and searcher.multilingual is not None:
         made.multilingual = get_e5
     return AnswerChain(searcher, made, k, local_translator(settings))

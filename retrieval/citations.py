@@ -68,9 +68,7 @@ _NEGATION = re.compile(
 )
 # Names a sentence may not bring in: acronyms anywhere (SIDBI, MSE-CDP), and capitalised
 # words that are not the sentence's first word (Visakhapatnam).
-_NAME = re.compile(
-    r"\b([A-Z][A-Za-z]*[A-Z][A-Za-z-]*)\b|(?<!^)(?<![.!?]\s)\b([A-Z][a-z]{3,})\b"
-)
+_NAME = re.compile(r"\b([A-Z][A-Za-z]*[A-Z][A-Za-z-]*)\b|(?<!^)(?<![.!?]\s)\b([A-Z][a-z]{3,})\b")
 _COMMON = {
     "Under", "Among", "According", "Government", "Ministry", "Scheme", "Rupees", "Rs", "India",
     "Indian", "State", "States", "Central", "National", "Bank", "Banks", "Category", "Annexure",

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from retrieval.errors import KarigarError
+from retrieval.errors import ConfigError, KarigarError
 from retrieval.settings import Settings
 
 app = typer.Typer(
@@ -256,6 +256,57 @@ def status() -> None:
     if last.exists():
         data = json.loads(last.read_text(encoding="utf-8"))
         out.print(f"Last ingest ({data['started_at']}): {data['summary']}")
+
+
+@app.command("eval")
+def evaluate(
+    selection: Annotated[str, typer.Option(help="full (every set + FAQ sample) or ci.")] = "full",
+    systems: Annotated[
+        str, typer.Option(help="Comma-separated: karigar, plain-langchain, bm25.")
+    ] = "karigar,plain-langchain,bm25",  # fmt: skip
+    faq: Annotated[str, typer.Option(help="FAQ pairs to sample, or 'all'.")] = "200",
+    judge: Annotated[
+        str, typer.Option(help="lexical (fast) or llm (the local model too).")
+    ] = "lexical",
+    generator: Annotated[str, typer.Option(help="Generator every system uses.")] = "extractive",
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Results folder (default eval/results/<date>).")
+    ] = None,  # fmt: skip
+    check: Annotated[
+        bool, typer.Option(help="Exit 1 on a regression against eval/baseline.json.")
+    ] = True,  # fmt: skip
+    progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
+) -> None:
+    """Evaluate our system beside the plain LangChain recipe and BM25 alone: retrieval,
+    correctness, faithfulness, citations, abstention and latency; writes report.md,
+    results.json and metrics.png, and prints regressions against eval/baseline.json."""
+    from eval.run import run_eval
+
+    if selection not in ("full", "ci"):
+        raise _fail(ConfigError(f"unknown selection {selection!r}: full or ci"))
+    try:
+        limit = None if faq == "all" else int(faq)
+    except ValueError:
+        raise _fail(ConfigError(f"--faq {faq!r} is neither a number nor 'all'")) from None
+    try:
+        settings = _settings(progress=progress and sys.stderr.isatty())
+        folder, results, regressed = run_eval(
+            settings, selection, [s.strip() for s in systems.split(",") if s.strip()], judge,
+            limit, generator, out_dir, progress=settings.progress,
+        )  # fmt: skip
+    except (KarigarError, ValueError) as exc:
+        error = exc if isinstance(exc, KarigarError) else ConfigError(str(exc))
+        raise _fail(error) from exc
+    out.print((folder / "report.md").read_text(encoding="utf-8"), markup=False, highlight=False)
+    out.print(f"Results: {folder}")
+    if regressed:
+        out.print("[red]Regressions against eval/baseline.json:[/]")
+        for line in regressed:
+            out.print(f"  {line}")
+        if check:
+            raise typer.Exit(1)
+    else:
+        out.print("No regression against eval/baseline.json.")
 
 
 @app.command("index-multilingual")

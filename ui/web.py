@@ -1,0 +1,171 @@
+"""What the Streamlit app needs that is not Streamlit: resources loaded once per process,
+quote highlighting, page images, upload checks and the feedback log. Kept apart from
+`ui/app.py` so it can be tested without a browser.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from retrieval.errors import ConfigError
+from retrieval.settings import Settings
+
+UPLOAD_TYPES = ("pdf", "txt", "md", "markdown", "html", "htm", "json")
+_LOCK = threading.Lock()
+
+
+# -- highlighting -------------------------------------------------------------------------
+def highlight(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
+    """`text` as HTML with the spans (page offsets; `offset` is where `text` starts in the
+    page) wrapped in <mark>; everything escaped, line breaks kept."""
+    out, pos = [], 0
+    for start, end in sorted((s - offset, e - offset) for s, e in spans):
+        start, end = max(start, pos), min(end, len(text))
+        if start >= end:
+            continue
+        out.append(html.escape(text[pos:start]))
+        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+!|$~])")
+
+
+def escape_markdown(text: str) -> str:
+    """Document text shown as Markdown literally: no stray emphasis, links or LaTeX ($)."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def render_pdf_page(path: Path, page: int, scale: float = 1.4) -> bytes | None:
+    """PNG bytes of one PDF page (1-based) with pypdfium2; None when it cannot be drawn."""
+    if page < 1 or path.suffix.lower() != ".pdf" or not path.exists():
+        return None
+    import io
+
+    import pypdfium2 as pdfium
+
+    with _LOCK:  # pdfium is not thread-safe
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            if page > len(pdf):
+                return None
+            image = pdf[page - 1].render(scale=scale).to_pil()
+        finally:
+            pdf.close()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+# -- uploads ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CheckedUpload:
+    name: str
+    data: bytes
+
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._() -]+")
+
+
+def check_upload(name: str, data: bytes, max_mb: float) -> CheckedUpload:
+    """The file's type is checked by its content, not only its name; too large, empty or
+    mislabelled files are refused with a message that says what to do."""
+    clean = _SAFE_NAME.sub("_", Path(name).name).strip(". ") or "upload"
+    suffix = Path(clean).suffix.lower().lstrip(".")
+    if suffix not in UPLOAD_TYPES:
+        raise ConfigError(f"{name}: Karigar reads {', '.join(UPLOAD_TYPES)} files, not "
+                          f"'.{suffix or '?'}'")  # fmt: skip
+    if not data:
+        raise ConfigError(f"{name} is empty")
+    if len(data) > max_mb * 1024 * 1024:
+        raise ConfigError(f"{name} is {len(data) / 1048576:.1f} MB, over the {max_mb:g} MB "
+                          "limit (KARIGAR_MAX_FILE_MB)")  # fmt: skip
+    head = data[:2048]
+    if suffix == "pdf":
+        if not head.lstrip().startswith(b"%PDF-"):
+            raise ConfigError(f"{name} is named .pdf but is not a PDF (no %PDF- header)")
+        return CheckedUpload(clean, data)
+    if b"\x00" in head:
+        raise ConfigError(f"{name} is named .{suffix} but holds binary data")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{name} is not UTF-8 text ({exc.reason}); save it as UTF-8") from exc
+    if suffix == "json":
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{name} is not valid JSON: {exc}") from exc
+    if suffix in ("html", "htm") and not re.search(r"<(html|body|div|p|!doctype)\b", text[:4096],
+                                                   re.I):  # fmt: skip
+        raise ConfigError(f"{name} is named .{suffix} but has no HTML markup")
+    return CheckedUpload(clean, data)
+
+
+def uploads_dir(settings: Settings) -> Path:
+    return settings.data_dir / "uploads"
+
+
+# -- feedback -----------------------------------------------------------------------------
+def feedback_path(settings: Settings) -> Path:
+    return settings.data_dir / "feedback.jsonl"
+
+
+def save_feedback(settings: Settings, answer: dict[str, Any], rating: str, comment: str) -> Path:
+    """One line per rating: the question, the answer, its citations, the rating and comment."""
+    if rating not in ("up", "down"):
+        raise ConfigError(f"rating {rating!r}: up or down")
+    path = feedback_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"), "rating": rating,
+        "comment": comment.strip(), "question": answer["question"],
+        "standalone_question": answer.get("standalone_question", answer["question"]),
+        "answer": answer["text"], "abstained": answer["abstained"],
+        "citations": [{k: c[k] for k in ("marker", "title", "path", "page", "quotes")}
+                      for c in answer["citations"]],
+    }  # fmt: skip
+    with _LOCK, path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
+def load_feedback(settings: Settings) -> list[dict[str, Any]]:
+    path = feedback_path(settings)
+    if not path.exists():
+        return []
+    return [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
+
+
+def feedback_as_questions(records: list[dict[str, Any]]) -> str:
+    """Rated answers as evaluation questions (the eval/questions JSONL shape): a thumbs-up
+    answer's cited pages become its gold; a thumbs-down one keeps the question to label."""
+    lines = []
+    for n, r in enumerate(records, 1):
+        good = r["rating"] == "up" and not r["abstained"]
+        gold = [{"path": c["path"], "page": c["page"]} for c in r["citations"]] if good else []
+        lines.append(json.dumps({
+            "id": f"fb{n:03d}", "category": "feedback", "question": r["standalone_question"],
+            "answer": r["answer"] if good else "", "key_facts": [], "gold": gold,
+            "rating": r["rating"], "comment": r["comment"],
+        }, ensure_ascii=False))  # fmt: skip
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+# -- evaluation report --------------------------------------------------------------------
+def latest_report(results: Path) -> Path | None:
+    """The newest eval/results/<date>/ folder holding a report.md."""
+    if not results.is_dir():
+        return None
+    found = sorted((p for p in results.iterdir() if (p / "report.md").exists()),
+                   key=lambda p: (p / "report.md").stat().st_mtime)  # fmt: skip
+    return found[-1] if found else None
