@@ -242,7 +242,23 @@ class ExtractiveGenerator:
             chosen.append(unit)
             seen_tokens.append(tokens)
         chosen.sort(key=lambda u: (u.hit_index, u.start))
-        return Composed([(u.rendered, (u.hit_index,)) for u in chosen], chosen)
+        named: set[int] = set()  # a record's name leads its first sentence only
+        sentences = []
+        for u in chosen:
+            sentences.append((u.rendered if u.hit_index in named else _named(u, hits),
+                              (u.hit_index,)))  # fmt: skip
+            named.add(u.hit_index)
+        return Composed(sentences, chosen)
+
+
+def _named(unit: Unit, hits: list[Hit]) -> str:
+    """A scheme record's sentence says which scheme it is about ("Atal Pension Yojana: The
+    minimum age ..."): a record's body rarely names its scheme, and a facilitator looking
+    for programmes needs the names."""
+    doc = hits[unit.hit_index].doc
+    if doc.doc_type != "scheme_record" or doc.title.lower() in unit.rendered.lower():
+        return unit.rendered
+    return f"{doc.title}: {unit.rendered}"
 
 
 def _context(hit: Hit) -> str:
