@@ -20,7 +20,9 @@ from retrieval.settings import PROJECT_ROOT
 pytestmark = pytest.mark.slow
 GOLD = [
     json.loads(line)
-    for line in (PROJECT_ROOT / "eval/questions/retrieval_gold.jsonl").read_text("utf-8").splitlines()
+    for line in (PROJECT_ROOT / "eval/questions/retrieval_gold.jsonl")
+    .read_text("utf-8")
+    .splitlines()
     if line.strip()
 ]
 OFF_TOPIC = [
@@ -154,7 +156,9 @@ def test_ask_and_chat_on_the_command_line(full_store):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert not data["abstained"] and data["citations"]
-    assert data["citations"][0]["path"] == "seeds/lokanathan-2025-growth-of-smes-and-handicrafts.txt"
+    assert (
+        data["citations"][0]["path"] == "seeds/lokanathan-2025-growth-of-smes-and-handicrafts.txt"
+    )
     assert {"retrieve", "generate", "total"} <= set(data["timings"])
     filtered = runner.invoke(app, ["ask", "What is the own contribution of a general category beneficiary under PMEGP?",
                                    "--filter", "status=superseded", "--k", "3"], env=env)  # fmt: skip
@@ -165,14 +169,21 @@ def test_ask_and_chat_on_the_command_line(full_store):
                          input="What is the maximum project cost for manufacturing units under PMEGP?\n"
                                "And for service units?\n\n")  # fmt: skip
     assert chat.exit_code == 0, chat.output
-    assert "understood as: What is the maximum project cost for service units under PMEGP?" in chat.output
+    assert (
+        "understood as: What is the maximum project cost for service units under PMEGP?"
+        in chat.output
+    )
 
 
-def test_local_llm_generator_only_says_what_the_passages_say(searcher, full_store, tmp_path_factory):
+def test_local_llm_generator_only_says_what_the_passages_say(
+    searcher, full_store, tmp_path_factory
+):
     """SmolLM2 (tiny, in CI) picks sentences; whatever it picks is quoted verbatim and cited."""
     from retrieval.llm_generators import LocalLLMGenerator
 
-    settings = full_store[0].model_copy(update={"model_cache_dir": tmp_path_factory.mktemp("models")})
+    settings = full_store[0].model_copy(
+        update={"model_cache_dir": tmp_path_factory.mktemp("models")}
+    )
     generator = LocalLLMGenerator(searcher.embedder, settings, "smollm2", verify=False)
     chain = AnswerChain(searcher, generator)
     store = full_store[2]

@@ -1,6 +1,8 @@
 from retrieval.followup import is_follow_up, standalone_question
 
-PMEGP = [("What is the maximum project cost for manufacturing units under PMEGP?", "Rs. 50 lakh [1].")]
+PMEGP = [
+    ("What is the maximum project cost for manufacturing units under PMEGP?", "Rs. 50 lakh [1].")
+]
 
 
 def test_the_for_phrase_is_swapped():

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import sys
-from urllib.parse import urlparse
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import streamlit as st
 
