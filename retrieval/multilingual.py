@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from retrieval.errors import ConfigError
-from retrieval.store import Store
+from retrieval.store import Store, embeddings_in, ids_in
 from retrieval.types import Chunk, Hit, SourceDoc
 
 log = logging.getLogger(__name__)
@@ -116,17 +116,10 @@ class MultilingualIndex:
     def count(self) -> int:
         return int(self._collection.count())
 
-    def _ids(self) -> set[str]:
-        ids: set[str] = set()
-        batch = self.store.batch_size
-        for offset in range(0, self.count(), batch):
-            ids.update(self._collection.get(include=[], limit=batch, offset=offset)["ids"])
-        return ids
-
     def missing(self) -> tuple[list[str], list[str]]:
         """(chunk ids to embed, ids to delete) to match the main collection."""
         main = self.store.all_chunk_ids()
-        have = self._ids()
+        have = ids_in(self._collection, self.store.batch_size)
         return sorted(main - have), sorted(have - main)
 
     def sync(self, progress: Callable[[int], None] | None = None) -> SyncReport:
@@ -178,10 +171,4 @@ class MultilingualIndex:
         return hits[:k]
 
     def embeddings_of(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
-        if not chunk_ids:
-            return {}
-        found = self._collection.get(ids=list(chunk_ids), include=["embeddings"])
-        vectors = found["embeddings"]
-        if vectors is None:
-            return {}
-        return {cid: [float(x) for x in v] for cid, v in zip(found["ids"], vectors, strict=True)}
+        return embeddings_in(self._collection, chunk_ids)

@@ -311,15 +311,7 @@ class Store:
         return {c.chunk_id: (c, _doc_from_metadata(meta)) for c, meta in _chunk_rows(found)}
 
     def embeddings_of(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
-        if not chunk_ids:
-            return {}
-        found = self._chunks.get(ids=list(chunk_ids), include=["embeddings"])
-        vectors = found["embeddings"]
-        if vectors is None:
-            return {}
-        return {
-            cid: [float(x) for x in vec] for cid, vec in zip(found["ids"], vectors, strict=True)
-        }
+        return embeddings_in(self._chunks, chunk_ids)
 
     def neighbours(self, chunk: Chunk) -> list[Chunk]:
         """The chunks just before and after `chunk` on the same page."""
@@ -334,11 +326,7 @@ class Store:
         return sorted((c for c, _ in _chunk_rows(found)), key=lambda c: c.index)
 
     def all_chunk_ids(self) -> set[str]:
-        ids: set[str] = set()
-        total = self.count()
-        for offset in range(0, total, self._batch):
-            ids.update(self._chunks.get(include=[], limit=self._batch, offset=offset)["ids"])
-        return ids
+        return ids_in(self._chunks, self._batch)
 
     def query(
         self, embedding: Sequence[float], k: int = 5, where: dict[str, Any] | None = None
@@ -369,6 +357,25 @@ class Store:
                 )
             )
         return hits
+
+
+def embeddings_in(collection: Any, ids: Sequence[str]) -> dict[str, list[float]]:
+    """The stored vectors of `ids` in a Chroma collection (missing ids are left out)."""
+    if not ids:
+        return {}
+    found = collection.get(ids=list(ids), include=["embeddings"])
+    vectors = found["embeddings"]
+    if vectors is None:
+        return {}
+    return {cid: [float(x) for x in v] for cid, v in zip(found["ids"], vectors, strict=True)}
+
+
+def ids_in(collection: Any, batch: int) -> set[str]:
+    """Every id in a Chroma collection, read `batch` at a time."""
+    ids: set[str] = set()
+    for offset in range(0, int(collection.count()), batch):
+        ids.update(collection.get(include=[], limit=batch, offset=offset)["ids"])
+    return ids
 
 
 def _chunk_metadata(chunk: Chunk) -> dict[str, Any]:
