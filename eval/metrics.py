@@ -13,6 +13,8 @@ Correctness:
   normalising (case, spaces, thousands separators, "Rs."/"₹", "per cent" -> "%").
 * `token_f1`: SQuAD's token-level F1 between answer and gold answer (Rajpurkar et al. 2016:
   lower-case, punctuation and articles removed).
+* `judge_correct` (in `eval.run`): the judge's verdict that the answer supports the gold
+  answer, read as a claim (an abstention is not correct).
 
 Faithfulness (RAGAS, Es et al. 2023): the share of the answer's sentences that the retrieved
 passages support, as the judge decides.

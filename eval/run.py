@@ -39,6 +39,7 @@ METRICS: dict[str, tuple[str, bool]] = {
     "page_hit@1": ("retrieval", True), "page_hit@5": ("retrieval", True),
     "page_mrr": ("retrieval", True), "page_ndcg@10": ("retrieval", True),
     "key_fact_recall": ("correctness", True), "token_f1": ("correctness", True),
+    "judge_correct": ("correctness", True),
     "accuracy": ("correctness", True), "precision": ("correctness", True),
     "faithfulness": ("faithfulness", True),
     "citation_recall": ("citations", True), "citation_precision": ("citations", True),
@@ -100,6 +101,8 @@ def score_run(q: Question, run: Run, judge: m.Judge) -> dict[str, Any]:
             row["correct"] = recall == 1.0
         if not run.abstained:
             row["gold_page_cited"] = float(bool(set(run.cited) & pages))
+        if q.answer:  # the judge: does the answer carry the gold answer's claim?
+            row["judge_correct"] = float(not run.abstained and judge(q.answer, run.text))
     if not run.abstained and run.sentences:
         texts = [s for s, _ in run.sentences]
         row["faithfulness"] = m.faithfulness(texts, run.passages, judge)
