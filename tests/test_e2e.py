@@ -59,7 +59,7 @@ def server(full_store):
             proc.wait(timeout=30)
 
 
-def test_ask_see_a_cited_answer_open_its_source_in_chromium(server):
+def test_ask_see_a_cited_answer_open_its_source_in_chromium(server, capsys):
     require(Path(CHROMIUM).exists() or shutil.which("chromium") is not None,
             "Debian's chromium (apt-get install chromium)")  # fmt: skip
     from playwright.sync_api import expect, sync_playwright
@@ -91,5 +91,6 @@ def test_ask_see_a_cited_answer_open_its_source_in_chromium(server):
         page.screenshot(path=str(shot), full_page=True)
         browser.close()
     assert shot.stat().st_size > 10_000
-    print(f"\nscreenshot: {shot}\napp ready {ready:.1f} s after opening; first answer "
-          f"{answered:.1f} s after asking")  # fmt: skip
+    with capsys.disabled():  # into the test output, passed or not
+        print(f"\nscreenshot: {shot}\napp ready {ready:.1f} s after opening; first answer "
+              f"{answered:.1f} s after asking")  # fmt: skip
