@@ -157,6 +157,10 @@ class LexicalIndex:
         self._index: _Index | None = None
         self._lock = threading.Lock()
 
+    def warm(self) -> None:
+        """Build the index now (a server does it at start, not on its first question)."""
+        self._fresh()
+
     def _fresh(self) -> _Index:
         generation = self.store.generation()
         with self._lock:

@@ -39,7 +39,10 @@ def _searcher(settings_json: str) -> Searcher:
     settings = Settings.model_validate_json(settings_json)
     embedder = get_embedder(settings.embedding_model, settings.embed_batch_size)
     store = Store(settings, embedder.name, embedder.dimension)
-    return Searcher(store, embedder, multilingual=MultilingualIndex.existing(store))
+    searcher = Searcher(store, embedder, multilingual=MultilingualIndex.existing(store))
+    searcher.lexical.warm()  # BM25 over every chunk: built here, not on the first question
+    embedder.embed_query("warm up")
+    return searcher
 
 
 @st.cache_resource(show_spinner="Loading the generator…")
