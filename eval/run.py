@@ -310,4 +310,6 @@ def run_eval(settings: Any, selection: str = "full", systems: Sequence[str] = ("
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     folder = write_results(results, questions, out_dir or settings.eval_results_dir / stamp, config)
     baseline = json.loads(BASELINE.read_text("utf-8")) if BASELINE.exists() else {}
+    results["config"] = config
+    results["baseline_recorded"] = label in baseline
     return folder, results, regressions(results, baseline, label)

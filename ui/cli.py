@@ -305,6 +305,9 @@ def evaluate(
             out.print(f"  {line}")
         if check:
             raise typer.Exit(1)
+    elif not results["baseline_recorded"]:
+        out.print(f"No baseline recorded in eval/baseline.json for "
+                  f"{results['config']['selection']!r}: nothing compared.")  # fmt: skip
     else:
         out.print("No regression against eval/baseline.json.")
 
