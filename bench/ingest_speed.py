@@ -20,26 +20,20 @@ from pathlib import Path
 
 from ingest.chunking import embedding_text
 from ingest.pipeline import Ingestor, discover
-from retrieval.embeddings import get_embedder
+from retrieval.embeddings import as_langchain, get_embedder
 from retrieval.settings import PROJECT_ROOT, Settings
 
 
 def plain_langchain(files: list[Path], embedder, data_dir: Path) -> tuple[float, int]:
     from langchain_chroma import Chroma
-    from langchain_core.embeddings import Embeddings
     from langchain_text_splitters import RecursiveCharacterTextSplitter
     from pypdf import PdfReader
 
-    class Adapter(Embeddings):
-        def embed_documents(self, texts):
-            return embedder.embed(texts)
-
-        def embed_query(self, text):
-            return embedder.embed_query(text)
-
     started = time.perf_counter()
     splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
-    store = Chroma("recipe", embedding_function=Adapter(), persist_directory=str(data_dir))
+    store = Chroma(
+        "recipe", embedding_function=as_langchain(embedder), persist_directory=str(data_dir)
+    )
     total = 0
     for path in files:
         if path.suffix.lower() == ".pdf":

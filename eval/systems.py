@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 from eval.questions import Question
 from retrieval.chain import AnswerChain
-from retrieval.embeddings import Embedder
+from retrieval.embeddings import Embedder, as_langchain
 from retrieval.generators import ExtractiveGenerator, Generator
 from retrieval.lexical import LexicalIndex
 from retrieval.search import Filters
@@ -82,18 +82,23 @@ class KarigarSystem:
         )  # fmt: skip
 
 
-def _compose(generator: Generator, question: str, hits: list[Hit]) -> tuple[Run, float]:
+def _answer(generator: Generator, question: str, ranked: list[Hit], retrieve: float) -> Run:
+    """A baseline's run: the generator over its top `PASSAGES` of `ranked`, no abstention
+    beyond the generator finding nothing to say."""
+    hits = ranked[:PASSAGES]
     started = time.perf_counter()
     composed = generator.compose(question, hits)
-    seconds = time.perf_counter() - started
+    generate = time.perf_counter() - started
     sentences = [(text, [passage_text(hits[i]) for i in idx]) for text, idx in composed.sentences]
     cited = list(dict.fromkeys((hits[i].doc.path, hits[i].chunk.page)
                                for _, idx in composed.sentences for i in idx))  # fmt: skip
-    text = " ".join(s for s, _ in composed.sentences)
-    run = Run(ranked=[], text=text, sentences=sentences,
-              passages=[passage_text(h) for h in hits], abstained=not composed.sentences,
-              cited=cited)  # fmt: skip
-    return run, seconds
+    return Run(
+        ranked=[(h.doc.path, h.chunk.page) for h in ranked],
+        text=" ".join(s for s, _ in composed.sentences), sentences=sentences,
+        passages=[passage_text(h) for h in hits], abstained=not composed.sentences,
+        timings={"retrieve": retrieve, "generate": generate, "total": retrieve + generate},
+        cited=cited,
+    )  # fmt: skip
 
 
 class BM25System:
@@ -108,11 +113,7 @@ class BM25System:
         started = time.perf_counter()
         found = self.index.search(question.question, RANKED, keep=self.keep)
         hits = [Hit(chunk=c, doc=d, score=s) for c, d, s in found]
-        retrieve = time.perf_counter() - started
-        run, generate = _compose(self.generator, question.question, hits[:PASSAGES])
-        run.ranked = [(h.doc.path, h.chunk.page) for h in hits]
-        run.timings = {"retrieve": retrieve, "generate": generate, "total": retrieve + generate}
-        return run
+        return _answer(self.generator, question.question, hits, time.perf_counter() - started)
 
 
 class PlainLangChainSystem:
@@ -123,14 +124,6 @@ class PlainLangChainSystem:
     def __init__(self, files: Sequence[Path], root: Path, embedder: Embedder, folder: Path,
                  progress: bool = False) -> None:  # fmt: skip
         from langchain_chroma import Chroma
-        from langchain_core.embeddings import Embeddings
-
-        class _Adapter(Embeddings):
-            def embed_documents(self, texts: list[str]) -> list[list[float]]:
-                return embedder.embed(texts)
-
-            def embed_query(self, text: str) -> list[float]:
-                return embedder.embed_query(text)
 
         self.generator = ExtractiveGenerator(embedder)
         stamp = hashlib.sha256(
@@ -155,7 +148,7 @@ class PlainLangChainSystem:
                 client.delete_collection("recipe")
             except Exception:  # absent
                 log.debug("no recipe collection to delete")
-        self.store = Chroma("recipe", embedding_function=_Adapter(), client=client,
+        self.store = Chroma("recipe", embedding_function=as_langchain(embedder), client=client,
                             collection_metadata={"hnsw:space": "cosine"})  # fmt: skip
         self.build_seconds = 0.0
         if not built:
@@ -202,8 +195,4 @@ class PlainLangChainSystem:
                           page=page, section="", char_start=start,
                           char_end=start + len(doc.page_content), index=i)  # fmt: skip
             hits.append(Hit(chunk=chunk, doc=source, score=1.0 - float(distance)))
-        retrieve = time.perf_counter() - started
-        run, generate = _compose(self.generator, question.question, hits[:PASSAGES])
-        run.ranked = [(h.doc.path, h.chunk.page) for h in hits]
-        run.timings = {"retrieve": retrieve, "generate": generate, "total": retrieve + generate}
-        return run
+        return _answer(self.generator, question.question, hits, time.perf_counter() - started)

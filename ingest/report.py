@@ -72,6 +72,12 @@ class IngestReport:
         data["counts"] = {s: self.count(s) for s in STATUS_ORDER}
         return data
 
+    @staticmethod
+    def load_last(folder: Path) -> dict[str, object] | None:
+        """The last saved report as a dict (what `save` wrote), or None when there is none."""
+        path = folder / "last-ingest.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
     def save(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         stamp = self.started_at.replace(":", "").replace("-", "")[:15]

@@ -10,6 +10,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from retrieval.errors import ConfigError
 
@@ -81,6 +82,20 @@ class Embedder:
 
     def count_tokens(self, text: str) -> int:
         return len(self._model.tokenizer(text, add_special_tokens=True)["input_ids"])
+
+
+def as_langchain(embedder: Embedder) -> Any:
+    """The embedder as LangChain `Embeddings` (for the plain-recipe baselines)."""
+    from langchain_core.embeddings import Embeddings
+
+    class _Adapter(Embeddings):
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return embedder.embed(texts)
+
+        def embed_query(self, text: str) -> list[float]:
+            return embedder.embed_query(text)
+
+    return _Adapter()
 
 
 _CACHE: dict[tuple[str, int], Embedder] = {}

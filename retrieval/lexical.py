@@ -19,7 +19,6 @@ import snowballstemmer
 from retrieval.store import Store
 from retrieval.types import Chunk, SourceDoc
 
-logging.getLogger("bm25s").setLevel(logging.WARNING)
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
 STOPWORDS = frozenset(
     [
@@ -171,7 +170,7 @@ class LexicalIndex:
     def _build(self, generation: str) -> _Index:
         import bm25s
 
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # its import set DEBUG
 
         pairs = sorted(self.store.iter_chunks(), key=lambda p: p[0].chunk_id)
         chunks = [c for c, _ in pairs]

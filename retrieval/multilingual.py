@@ -87,6 +87,10 @@ class SyncReport:
     total: int
 
 
+def collection_name(store: Store) -> str:
+    return f"{store.settings.collection}_chunks_e5"
+
+
 class MultilingualIndex:
     """The e5 collection beside a store's main chunk collection."""
 
@@ -94,7 +98,7 @@ class MultilingualIndex:
         self.store = store
         self._embedder = embedder
         self._collection: Any = store.client.get_or_create_collection(
-            f"{store.settings.collection}_chunks_e5",
+            collection_name(store),
             embedding_function=None,
             metadata={"embedding_model": E5_NAME, "embedding_dim": E5_DIM},
             configuration={"hnsw": {"space": "cosine"}},
@@ -103,9 +107,8 @@ class MultilingualIndex:
     @classmethod
     def existing(cls, store: Store) -> MultilingualIndex | None:
         """The index if one was built for this store (the chain uses it only then)."""
-        wanted = f"{store.settings.collection}_chunks_e5"
         names = {getattr(c, "name", c) for c in store.client.list_collections()}
-        return cls(store) if wanted in names else None
+        return cls(store) if collection_name(store) in names else None
 
     @property
     def embedder(self) -> E5Embedder:
@@ -122,12 +125,14 @@ class MultilingualIndex:
         have = ids_in(self._collection, self.store.batch_size)
         return sorted(main - have), sorted(have - main)
 
-    def sync(self, progress: Callable[[int], None] | None = None) -> SyncReport:
-        """Embed what the main collection has and this one lacks; delete what it lost.
+    def sync(self, progress: Callable[[int], None] | None = None,
+             plan: tuple[list[str], list[str]] | None = None) -> SyncReport:  # fmt: skip
+        """Embed what the main collection has and this one lacks; delete what it lost
+        (`plan`: `missing()` when the caller has it already, e.g. to size a progress bar).
         Written a slice at a time, so an interrupted sync keeps its work."""
         from ingest.chunking import embedding_text
 
-        to_add, to_delete = self.missing()
+        to_add, to_delete = plan if plan is not None else self.missing()
         if to_delete:
             for start in range(0, len(to_delete), self.store.batch_size):
                 self._collection.delete(ids=to_delete[start : start + self.store.batch_size])

@@ -8,7 +8,6 @@ Models and the store load once per process (`st.cache_resource`); settings come 
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `streamlit run` from anywhere
 
 from ingest.pipeline import Ingestor, absolute_path  # noqa: E402
-from ingest.report import FAILED  # noqa: E402
+from ingest.report import FAILED, IngestReport  # noqa: E402
 from retrieval.chain import GENERATORS, REFUSAL, AnswerChain, chain_over  # noqa: E402
 from retrieval.embeddings import get_embedder  # noqa: E402
 from retrieval.errors import KarigarError  # noqa: E402
@@ -246,7 +245,7 @@ def corpus_page(store: Store) -> None:
                        "chunks": r.chunks, "ingest": r.ingest_state,
                        "OCR pages": ",".join(map(str, r.ocr_pages))} for r in records],
                      hide_index=True, key="documents")  # fmt: skip
-    last = st.session_state.get("last_ingest") or _last_report(s)
+    last = st.session_state.get("last_ingest") or IngestReport.load_last(s.reports_dir)
     if last:
         failed = [f for f in last["files"] if f["status"] == FAILED]
         st.caption(f"Last ingest: {last['summary']}")
@@ -299,11 +298,6 @@ def ingest_uploads(files: list[tuple[str, bytes]]) -> None:
                 target.unlink(missing_ok=True)
             else:
                 st.success(f"{target.name}: {f['status']}, {f['chunks']} chunks")
-
-
-def _last_report(s: Settings) -> dict[str, Any] | None:
-    path = s.reports_dir / "last-ingest.json"
-    return json.loads(path.read_text("utf-8")) if path.exists() else None
 
 
 # -- evaluation ---------------------------------------------------------------------------

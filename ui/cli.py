@@ -252,9 +252,10 @@ def status() -> None:
                   "questions in Hindi)")  # fmt: skip
     else:
         out.print(f"Multilingual index: {index.count()} of {store.count()} chunks")
-    last = settings.reports_dir / "last-ingest.json"
-    if last.exists():
-        data = json.loads(last.read_text(encoding="utf-8"))
+    from ingest.report import IngestReport
+
+    data = IngestReport.load_last(settings.reports_dir)
+    if data is not None:
         out.print(f"Last ingest ({data['started_at']}): {data['summary']}")
 
 
@@ -326,10 +327,10 @@ def index_multilingual(
     try:
         store = _store_without_model(_settings())
         index = MultilingualIndex(store)
-        to_add, to_delete = index.missing()
-        with tqdm(total=len(to_add), unit="chunk", desc="multilingual",
+        plan = index.missing()
+        with tqdm(total=len(plan[0]), unit="chunk", desc="multilingual",
                   disable=not (progress and sys.stderr.isatty())) as bar:  # fmt: skip
-            result = index.sync(bar.update)
+            result = index.sync(bar.update, plan)
     except KarigarError as exc:
         raise _fail(exc) from exc
     out.print(f"Multilingual index: {result.embedded} chunks embedded, {result.deleted} removed; "
