@@ -15,11 +15,9 @@ import statistics
 import time
 from pathlib import Path
 
-from retrieval.chain import AnswerChain, make_generator
-from retrieval.embeddings import get_embedder
-from retrieval.search import Searcher
-from retrieval.settings import PROJECT_ROOT, Settings
-from retrieval.store import Store
+from retrieval.answer.chain import Query
+from retrieval.core.settings import PROJECT_ROOT, Settings
+from retrieval.parts import open_parts
 
 
 def _load(name: str) -> list[dict]:
@@ -39,19 +37,18 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
     started = time.perf_counter()
-    embedder = get_embedder(settings.embedding_model)
-    embedder.embed(["warm"])
+    parts = open_parts(settings)
+    parts.embedder.embed(["warm"])
     print(f"embedding model load: {time.perf_counter() - started:.1f} s")
-    searcher = Searcher(Store(settings, embedder.name, embedder.dimension), embedder)
     gold, off = _load("retrieval_gold.jsonl"), _load("unanswerable.jsonl")
     for name in args.generators.split(","):
         started = time.perf_counter()
-        chain = AnswerChain(searcher, make_generator(name, embedder, settings))
+        chain = parts.chain(name)
         print(f"[{name}] generator load: {time.perf_counter() - started:.1f} s")
-        chain.invoke({"question": "Who is eligible for PMEGP?"})  # warm-up (BM25 index too)
+        chain.answer(Query("Who is eligible for PMEGP?"))  # warm-up (BM25 index too)
         times, cited, answered = [], 0, 0
         for q in gold + off:
-            answer = chain.invoke({"question": q["question"]})
+            answer = chain.answer(Query(q["question"]))
             times.append(answer.timings["total"])
             answered += not answer.abstained
             wanted = {(g["path"], g["page"]) for g in q.get("gold", [])}

@@ -16,7 +16,7 @@ eval/questions/hindi.jsonl (a Hindi version of a gold question), hit@5 at page l
 
 Then, for the `e5` route, the relevance of the best passage for the answerable questions and
 for eval/questions/hindi_unanswerable.jsonl, and how each threshold would split them: the
-figures `retrieval.search.E5_RELEVANCE_THRESHOLD` is set from.
+figures `retrieval.search.ranking.E5_RELEVANCE_THRESHOLD` is set from.
 """
 
 from __future__ import annotations
@@ -26,11 +26,10 @@ import json
 import time
 from pathlib import Path
 
-from retrieval.embeddings import get_embedder
-from retrieval.multilingual import MultilingualIndex
-from retrieval.search import Filters, Searcher
-from retrieval.settings import PROJECT_ROOT, Settings
-from retrieval.store import Store
+from retrieval.core.filters import Filters
+from retrieval.core.settings import PROJECT_ROOT, Settings
+from retrieval.parts import open_parts
+from retrieval.search.hybrid import Searcher
 
 FOLDER = PROJECT_ROOT / "eval" / "questions"
 
@@ -47,16 +46,15 @@ def main() -> None:
     args = parser.parse_args()
     overrides = {"data_dir": args.data_dir, "model_cache_dir": args.model_cache}
     settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
-    embedder = get_embedder(settings.embedding_model)
-    store = Store(settings, embedder.name, embedder.dimension)
-    index = MultilingualIndex(store)
-    if not index.count():
+    parts = open_parts(settings)
+    index = parts.multilingual
+    if index is None or not index.count():
         raise SystemExit("no multilingual index: run `karigar index-multilingual` first")
-    english = Searcher(store, embedder)
-    both = Searcher(store, embedder, multilingual=index)
+    english = Searcher(parts.store, parts.embedder)  # the same store without the e5 index
+    both = parts.searcher
     translate = None
     if not args.no_translate:
-        from retrieval.llm import load_llm, translate_to_english
+        from retrieval.answer.llm import load_llm, translate_to_english
 
         started = time.perf_counter()
         llm = load_llm(settings.llm_model, settings.model_cache_dir)

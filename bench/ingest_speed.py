@@ -18,10 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from ingest.chunking import embedding_text
 from ingest.pipeline import Ingestor, discover
-from retrieval.embeddings import as_langchain, get_embedder
-from retrieval.settings import PROJECT_ROOT, Settings
+from retrieval.core.embeddings import as_langchain, get_embedder
+from retrieval.core.settings import PROJECT_ROOT, Settings
+from retrieval.core.text import embedding_text
 
 
 def plain_langchain(files: list[Path], embedder, data_dir: Path) -> tuple[float, int]:

@@ -31,9 +31,15 @@ import sys
 import time
 from pathlib import Path
 
-from retrieval.llm import LOAD_SECONDS, NAIVE_REFUSAL, load_llm, naive_answer, select_sentences
-from retrieval.settings import PROJECT_ROOT, Settings
-from retrieval.text import sentence_spans
+from retrieval.answer.llm import (
+    LOAD_SECONDS,
+    NAIVE_REFUSAL,
+    load_llm,
+    naive_answer,
+    select_sentences,
+)
+from retrieval.core.settings import PROJECT_ROOT, Settings
+from retrieval.core.text import sentence_spans
 
 QUESTIONS = Path(__file__).with_name("llm_questions.json")
 MODES = ("quote", "number")  # select_sentences modes; each is one "constrained" approach
@@ -96,15 +102,11 @@ def wait_for(folder: Path, minutes: int) -> None:
 
 def passages_for(questions: list[dict], data_dir: Path, k: int) -> None:
     """Adds `passages` (text, title, page) to each question, from the store's k nearest."""
-    from retrieval.embeddings import get_embedder
-    from retrieval.settings import Settings
-    from retrieval.store import Store
+    from retrieval.parts import open_parts
 
-    settings = Settings(data_dir=data_dir)
-    embedder = get_embedder(settings.embedding_model)
-    store = Store(settings, embedder.name, embedder.dimension)
+    parts = open_parts(Settings(data_dir=data_dir))
     for item in questions:
-        hits = store.query(embedder.embed_query(item["q"]), k=k)
+        hits = parts.store.query(parts.embedder.embed_query(item["q"]), k)
         item["passages"] = [
             {"text": h.chunk.text, "title": h.doc.title, "page": h.chunk.page} for h in hits
         ]

@@ -6,7 +6,7 @@ Prints hit@1/hit@5 (document and page) for dense only, BM25 only and the hybrid 
 `eval/questions/retrieval_gold.jsonl`; then the relevance of the best passage for
 answerable questions (the gold set and a sample of the real FAQ questions, scheme named)
 against off-topic ones (`eval/questions/unanswerable.jsonl`), and the threshold that
-separates them best. `retrieval.search.RELEVANCE_THRESHOLD` is set from this output.
+separates them best. `retrieval.search.ranking.RELEVANCE_THRESHOLD` is set from this output.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ import random
 import statistics
 from pathlib import Path
 
-from retrieval.embeddings import get_embedder
-from retrieval.search import Filters, Searcher, relevance
-from retrieval.settings import PROJECT_ROOT, Settings
-from retrieval.store import Store
+from retrieval.core.filters import Filters
+from retrieval.core.settings import PROJECT_ROOT, Settings
+from retrieval.parts import open_parts
+from retrieval.search.hybrid import Searcher
+from retrieval.search.ranking import relevance
 
 QUESTIONS = PROJECT_ROOT / "eval" / "questions"
 
@@ -41,9 +42,9 @@ def main() -> None:
     parser.add_argument("--faq", type=int, default=60, help="FAQ questions sampled")
     args = parser.parse_args()
     settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
-    embedder = get_embedder(settings.embedding_model)
-    store = Store(settings, embedder.name, embedder.dimension)
-    searcher = Searcher(store, embedder)
+    parts = open_parts(settings)
+    embedder, store = parts.embedder, parts.store
+    searcher = Searcher(store, embedder)  # English only, as the thresholds were measured
     gold = load_jsonl(QUESTIONS / "retrieval_gold.jsonl")
     any_status = Filters(status="any")
     rows = {"dense": [], "bm25": [], "hybrid": []}

@@ -25,9 +25,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from retrieval.citations import is_supported
-from retrieval.embeddings import get_embedder
-from retrieval.settings import PROJECT_ROOT, Settings
+from retrieval.answer.citations import is_supported
+from retrieval.core.embeddings import get_embedder
+from retrieval.core.settings import PROJECT_ROOT, Settings
 
 PAIRS = PROJECT_ROOT / "eval" / "questions" / "support_pairs.jsonl"
 
@@ -60,7 +60,7 @@ def main() -> None:
         "lexical+embedding": lambda p: is_supported(p["sentence"], [p["passage"]], embedder),
     }
     if args.llm:
-        from retrieval.llm import judge_support, load_llm
+        from retrieval.answer.llm import judge_support, load_llm
 
         settings = Settings(**({"model_cache_dir": args.model_cache} if args.model_cache else {}))
         llm = load_llm(args.llm, settings.model_cache_dir)

@@ -1,1 +1,2 @@
-"""Evaluation: question sets, metrics and reports. Imports `retrieval` and `ingest`."""
+"""Evaluation: question sets, metrics and reports. Imports `retrieval` and `ingest`, never
+`ui` (`tests/test_layers.py` checks)."""

@@ -1,9 +1,7 @@
-"""`python -m eval` is `karigar eval`."""
+"""`python -m eval [--selection ci] ...` is `karigar eval`."""
 
-from ui.cli import main
+import typer
 
-if __name__ == "__main__":
-    import sys
+from eval.cli import eval_command
 
-    sys.argv.insert(1, "eval")
-    main()
+typer.run(eval_command)

@@ -21,8 +21,8 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.errors import ConfigError
-from retrieval.settings import PROJECT_ROOT
+from retrieval.core.errors import ConfigError
+from retrieval.core.settings import PROJECT_ROOT
 
 QUESTIONS = PROJECT_ROOT / "eval" / "questions"
 FAQ_PATH = PROJECT_ROOT.parent / "shared" / "eval-data" / "myscheme_faq_dev.jsonl"

@@ -26,8 +26,8 @@ from eval import metrics as m
 from eval.questions import FAQ_PATH as FAQ_DEFAULT
 from eval.questions import Question
 from eval.systems import Run, System
-from retrieval.citations import is_supported
-from retrieval.settings import PROJECT_ROOT
+from retrieval.answer.citations import is_supported
+from retrieval.core.settings import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 BASELINE = PROJECT_ROOT / "eval" / "baseline.json"
@@ -60,7 +60,7 @@ def make_judge(kind: str, llm: Any = None) -> m.Judge:
     if kind == "lexical":
         return lambda sentence, passage: is_supported(sentence, [passage])
     if kind == "llm":
-        from retrieval.llm import judge_support
+        from retrieval.answer.llm import judge_support
 
         cache: dict[tuple[str, str], bool] = {}
 
@@ -268,30 +268,30 @@ def run_eval(settings: Any, selection: str = "full", systems: Sequence[str] = ("
     from eval.questions import ci_subset, load_questions
     from eval.systems import BM25System, KarigarSystem, PlainLangChainSystem
     from ingest.pipeline import discover
-    from retrieval.chain import build_answer_chain
+    from retrieval.parts import open_parts
 
     questions = load_questions(faq_path=None if selection == "ci" else FAQ_DEFAULT,
                                faq_limit=faq)  # fmt: skip
     if selection == "ci":
         questions = ci_subset(questions)
-    chain = build_answer_chain(settings, generator)
+    parts = open_parts(settings)
+    chain = parts.chain(generator)
     built: list[System] = []
     for name in systems:
         if name == "karigar":
             built.append(KarigarSystem(chain))
         elif name == "bm25":
-            built.append(BM25System(chain.searcher.store, chain.searcher.embedder))
+            built.append(BM25System(parts.store, parts.embedder))
         elif name == "plain-langchain":
             files, _ = discover(settings.corpus_dir)
-            built.append(PlainLangChainSystem(files, settings.corpus_dir,
-                                              chain.searcher.embedder,
+            built.append(PlainLangChainSystem(files, settings.corpus_dir, parts.embedder,
                                               settings.data_dir / "eval-plain-recipe",
                                               progress=progress))  # fmt: skip
         else:
             raise ValueError(f"unknown system {name!r}: karigar, plain-langchain or bm25")
     llm = None
     if judge == "llm":
-        from retrieval.llm import load_llm
+        from retrieval.answer.llm import load_llm
 
         llm = load_llm(settings.llm_model, settings.model_cache_dir)
     bars: dict[str, Any] = {}

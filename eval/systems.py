@@ -23,13 +23,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from eval.questions import Question
-from retrieval.chain import AnswerChain
-from retrieval.embeddings import Embedder, as_langchain
-from retrieval.generators import ExtractiveGenerator, Generator
-from retrieval.lexical import LexicalIndex
-from retrieval.search import Filters
-from retrieval.store import Store
-from retrieval.types import Chunk, Hit, SourceDoc
+from retrieval.answer.chain import AnswerChain, Query
+from retrieval.answer.generators import ExtractiveGenerator, Generator
+from retrieval.core.embeddings import TextEmbedder, as_langchain
+from retrieval.core.filters import Filters
+from retrieval.core.store import Store
+from retrieval.core.text import passage_text as compose_passage
+from retrieval.core.types import Chunk, Hit, SourceDoc
+from retrieval.search.lexical import LexicalIndex
 
 log = logging.getLogger(__name__)
 RANKED = 10  # results kept for the retrieval metrics
@@ -55,8 +56,8 @@ class System(Protocol):
 
 def passage_text(hit: Hit) -> str:
     """What a judge reads for a passage: the chunk with its title, section and table header."""
-    parts = (hit.doc.title, hit.chunk.section, hit.chunk.table_header, hit.chunk.text)
-    return "\n".join(p for p in parts if p)
+    return compose_passage(hit.doc.title, hit.chunk.section, hit.chunk.table_header,
+                           hit.chunk.text)
 
 
 class KarigarSystem:
@@ -65,7 +66,7 @@ class KarigarSystem:
         self.name = name
 
     def run(self, question: Question) -> Run:
-        answer = self.chain.invoke({"question": question.question, "k": RANKED})
+        answer = self.chain.answer(Query(question.question, k=RANKED))
         hits = list(answer.passages)
         by_chunk = {c.marker: c for c in answer.citations}
         index = {h.chunk.chunk_id: h for h in hits}
@@ -104,7 +105,7 @@ def _answer(generator: Generator, question: str, ranked: list[Hit], retrieve: fl
 class BM25System:
     name = "bm25"
 
-    def __init__(self, store: Store, embedder: Embedder) -> None:
+    def __init__(self, store: Store, embedder: TextEmbedder) -> None:
         self.index = LexicalIndex(store)
         self.generator = ExtractiveGenerator(embedder)
         self.keep = Filters(status="any").keep
@@ -121,7 +122,7 @@ class PlainLangChainSystem:
 
     name = "plain-langchain"
 
-    def __init__(self, files: Sequence[Path], root: Path, embedder: Embedder, folder: Path,
+    def __init__(self, files: Sequence[Path], root: Path, embedder: TextEmbedder, folder: Path,
                  progress: bool = False) -> None:  # fmt: skip
         from langchain_chroma import Chroma
 

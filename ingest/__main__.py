@@ -1,10 +1,7 @@
-"""`python -m ingest [SOURCE] [--prune] [--rebuild]` is `karigar ingest`.
+"""`python -m ingest [SOURCE] [--prune] [--rebuild]` is `karigar ingest`."""
 
-This entry shim is the one place `ingest` touches `ui`: the library modules never do."""
+import typer
 
-import sys
+from ingest.cli import ingest_command
 
-from ui.cli import main
-
-sys.argv = [sys.argv[0], "ingest", *sys.argv[1:]]
-main()
+typer.run(ingest_command)

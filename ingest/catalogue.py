@@ -8,7 +8,7 @@ import csv
 from collections.abc import Iterable
 from pathlib import Path
 
-from retrieval.store import COMPLETE, DocRecord
+from retrieval.core.store import COMPLETE, DocRecord
 
 COLUMNS = (
     "path", "doc_id", "title", "doc_type", "publisher", "date", "status", "pages", "chunks",

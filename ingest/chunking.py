@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from retrieval.text import is_table_row, sentence_spans
-from retrieval.types import Chunk, Page
+from retrieval.core.text import is_table_row, sentence_spans
+from retrieval.core.types import Chunk, Page
 
 _NUMBERED_HEADING = re.compile(
     r"^(?:#{1,6}\s+.+|(?:chapter|part|section|annexure|annex|appendix|schedule)\b.{0,80}|"
@@ -183,11 +183,3 @@ def chunk_document(doc_id: str, pages: list[Page], limit: int) -> list[Chunk]:
         page_chunks, section = chunk_page(doc_id, page, limit, section, len(chunks))
         chunks.extend(page_chunks)
     return chunks
-
-
-def embedding_text(chunk: Chunk, title: str) -> str:
-    """What is embedded: the chunk with its document title, section and table header, so a
-    passage like '1. JAMMU&KASHMIR 73125 0.70' still says what it is about."""
-    head = " — ".join(part for part in (title, chunk.section) if part)
-    parts = [head, chunk.table_header, chunk.text]
-    return "\n".join(part for part in parts if part)

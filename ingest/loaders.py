@@ -16,9 +16,9 @@ from typing import Any
 
 from ingest import clean
 from ingest.ocr import ocr_pdf_page
-from retrieval.errors import IngestError
-from retrieval.settings import Settings
-from retrieval.types import Page
+from retrieval.core.errors import IngestError
+from retrieval.core.settings import Settings
+from retrieval.core.types import Page
 
 log = logging.getLogger(__name__)
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # font warnings would drown the report

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from retrieval.errors import ConfigError
-from retrieval.types import DOC_TYPES, STATUSES, SourceDoc
+from retrieval.core.errors import ConfigError
+from retrieval.core.types import DOC_TYPES, STATUSES, SourceDoc
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from retrieval.errors import IngestError, OCRUnavailableError
+from retrieval.core.errors import IngestError, OCRUnavailableError
 
 INSTALL_HINT = (
     "install Tesseract: `sudo apt-get install tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin`"

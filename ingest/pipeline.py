@@ -1,11 +1,11 @@
 """The ingest run: idempotent, incremental, and safe to kill at any point.
 
-For each file: hash its bytes; a document already complete in the store with that hash is
-left alone ("unchanged"). Otherwise load, clean, chunk and embed it, then write it in the
-order the store's recovery relies on: record `pending`, pages, chunks, record `complete`,
-and only then remove the file's previous version. A run killed anywhere in between is
-repaired by the next run's `Store.recover()`; chunk ids are deterministic, so nothing is
-ever written twice.
+For each file: hash its bytes, then `plan_file` decides, from what the store holds, whether
+it is unchanged, moved, a duplicate of another file, new or changed. A new or changed file is
+loaded, cleaned, chunked and embedded, then `Store.write_document` writes it in the order
+recovery relies on (record `pending`, pages, chunks, record `complete`), and only then is the
+file's previous version removed. A run killed anywhere in between is repaired by the next
+run's `Store.recover()`; chunk ids are deterministic, so nothing is ever written twice.
 """
 
 from __future__ import annotations
@@ -13,20 +13,19 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import logging
-import os
 import resource
-import signal
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tqdm import tqdm
 
 from ingest.catalogue import write_catalogue
-from ingest.chunking import chunk_document, embedding_text
+from ingest.chunking import chunk_document
 from ingest.loaders import LOADERS, load
 from ingest.manifest import MANIFEST_NAME, ManifestEntry, build_source_doc, read_manifest
 from ingest.report import (
@@ -40,11 +39,13 @@ from ingest.report import (
     FileResult,
     IngestReport,
 )
-from retrieval.embeddings import KNOWN_MODELS, Embedder, get_embedder
-from retrieval.errors import ConfigError, IngestError, StoreError
-from retrieval.settings import Settings
-from retrieval.store import COMPLETE, DocRecord, Store
-from retrieval.types import SourceDoc
+from retrieval.core.embeddings import Embedder
+from retrieval.core.errors import ConfigError, IngestError, StoreError
+from retrieval.core.settings import Settings
+from retrieval.core.store import COMPLETE, DocRecord, Store
+from retrieval.core.text import embedding_text
+from retrieval.core.types import SourceDoc
+from retrieval.parts import open_parts
 
 log = logging.getLogger(__name__)
 
@@ -53,14 +54,38 @@ FOLDER_DOCS = {MANIFEST_NAME.lower(), "readme.md", "readme.txt", "readme"}
 EMBED_SLICE = 64  # chunks embedded between progress updates (and failpoint checks)
 
 
-def _failpoint(name: str, _hits: dict[str, int] = defaultdict(int)) -> None:  # noqa: B006
-    """Tests kill the run here with KARIGAR_FAILPOINT=name:n (the n-th time it is reached)."""
-    spec = os.environ.get("KARIGAR_FAILPOINT", "")
-    if not spec.startswith(name + ":"):
-        return
-    _hits[name] += 1
-    if _hits[name] == int(spec.split(":", 1)[1]):
-        os.kill(os.getpid(), signal.SIGKILL)
+# What `plan_file` decides for one file.
+NEW, CHANGED, DUPLICATE = "new", "changed", "duplicate"  # with UNCHANGED and MOVED
+# A step of the run, for `Ingestor(on_step=...)`: (step, file) after "embedded" (before any
+# write), "pending", "chunks" (each slice), "complete", and before "drop_old" (removing the
+# file's previous version).
+StepObserver = Callable[[str, str], None]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to do with one file: `action`; `existing`, the stored document with the same
+    content (unchanged, moved, duplicate); `previous`, the versions stored under its path."""
+
+    action: str
+    existing: DocRecord | None
+    previous: tuple[DocRecord, ...]
+
+
+def plan_file(rel: str, doc_id: str, records: Mapping[str, DocRecord],
+              by_path: Mapping[str, Sequence[DocRecord]],
+              file_exists: Callable[[str], bool]) -> Plan:
+    """Decide, without touching the store or the disk (`file_exists` answers for a stored
+    path), what to do with the file at `rel` whose content hashes to `doc_id`."""
+    previous = tuple(by_path.get(rel, ()))
+    existing = records.get(doc_id)
+    if existing is not None and existing.ingest_state == COMPLETE:
+        if existing.doc.path == rel:
+            return Plan(UNCHANGED, existing, previous)
+        if file_exists(existing.doc.path):
+            return Plan(DUPLICATE, existing, previous)
+        return Plan(MOVED, existing, previous)
+    return Plan(CHANGED if previous else NEW, None, previous)
 
 
 @contextmanager
@@ -119,30 +144,16 @@ def absolute_path(stored: str, settings: Settings) -> Path:
 class Ingestor:
     """One run over a folder (or one file) into one store."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        embedder: Embedder | None = None,
-        store: Store | None = None,
-    ) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None,
+                 store: Store | None = None, on_step: StepObserver | None = None) -> None:
         self.settings = settings
-        self._embedder = embedder
-        known = KNOWN_MODELS.get(settings.embedding_model)
-        if embedder is not None:
-            name, dimension = embedder.name, embedder.dimension
-        elif known is not None:  # the model loads only once a file needs embedding
-            name, dimension = settings.embedding_model, known[1]
-        else:
-            name, dimension = self.embedder.name, self.embedder.dimension
-        self.store = store or Store(settings, name, dimension)
+        self._parts = open_parts(settings, embedder, store)
+        self.store = self._parts.store  # the model loads only once a file needs embedding
+        self.on_step = on_step or (lambda _step, _path: None)
 
     @property
     def embedder(self) -> Embedder:
-        if self._embedder is None:
-            self._embedder = get_embedder(
-                self.settings.embedding_model, self.settings.embed_batch_size
-            )
-        return self._embedder
+        return self._parts.embedder
 
     def run(
         self,
@@ -248,7 +259,7 @@ class Ingestor:
 
     def _sync_multilingual(self, report: IngestReport) -> None:
         """Keep the e5 index in step when it is wanted (setting) or was built before."""
-        from retrieval.multilingual import MultilingualIndex
+        from retrieval.search.multilingual import MultilingualIndex
 
         index = MultilingualIndex.existing(self.store)
         if index is None and not self.settings.multilingual:
@@ -274,33 +285,30 @@ class Ingestor:
         bar_chunks: tqdm,
     ) -> FileResult:
         started = time.perf_counter()
-        previous = [r for r in by_path.get(rel, [])]
         try:
             data = path.read_bytes()
         except OSError as exc:
+            previous = list(by_path.get(rel, []))
             return self._failed(rel, f"cannot be read: {exc.strerror}", previous, started)
         sha = hashlib.sha256(data).hexdigest()
         doc_id = sha[:16]
-        existing = records.get(doc_id)
-        if existing is not None and existing.ingest_state == COMPLETE:
-            if existing.doc.path == rel:
-                self._drop_versions(previous, keep=doc_id)
-                self._refresh_metadata(existing, path, rel, entry)
-                return self._result(UNCHANGED, existing, started)
-            if absolute_path(existing.doc.path, self.settings).exists():
-                return FileResult(
-                    path=rel,
-                    status=SKIPPED,
-                    doc_id=doc_id,
-                    title=existing.doc.title,
-                    reason=f"same content as {existing.doc.path}; not stored twice",
-                )
+        plan = plan_file(rel, doc_id, records, by_path,
+                         lambda stored: absolute_path(stored, self.settings).exists())
+        previous, existing = plan.previous, plan.existing
+        if plan.action == UNCHANGED and existing is not None:
+            self._drop_versions(previous, keep=doc_id, rel=rel)
+            self._refresh_metadata(existing, path, rel, entry)
+            return self._result(UNCHANGED, existing, started)
+        if plan.action == DUPLICATE and existing is not None:
+            return FileResult(path=rel, status=SKIPPED, doc_id=doc_id, title=existing.doc.title,
+                              reason=f"same content as {existing.doc.path}; not stored twice")
+        if plan.action == MOVED and existing is not None:
             moved = build_source_doc(path, rel, sha, _derived(existing.doc), entry)
             self.store.move_document(moved)
             by_path[existing.doc.path] = [
                 r for r in by_path[existing.doc.path] if r.doc.doc_id != doc_id
             ]
-            self._drop_versions(previous, keep=doc_id)
+            self._drop_versions(previous, keep=doc_id, rel=rel)
             result = self._result(MOVED, existing, started)
             result.reason = f"moved from {existing.doc.path}"
             result.path = rel
@@ -322,21 +330,14 @@ class Ingestor:
             log.exception("unexpected error on %s", rel)
             return self._failed(rel, f"unexpected {type(exc).__name__}: {exc}", previous, started)
         ingested_at = datetime.now(UTC).isoformat(timespec="seconds")
-        _failpoint("before_begin")
+        self.on_step("embedded", rel)
         try:
-            self.store.begin_document(doc, loaded.pages, ingested_at)
-            _failpoint("after_begin")
-            for start in range(0, len(chunks), EMBED_SLICE):
-                self.store.add_chunks(
-                    doc, chunks[start : start + EMBED_SLICE], vectors[start : start + EMBED_SLICE]
-                )
-                _failpoint("after_chunks")
-            self.store.complete_document(doc_id, len(chunks))
-            _failpoint("after_complete")
-        except Exception as exc:
-            self.store.delete_document(doc_id)  # nothing of a failed write stays
-            return self._failed(rel, f"could not be stored: {exc}", previous, started)
-        self._drop_versions(previous, keep=doc_id)
+            self.store.write_document(doc, loaded.pages, chunks, vectors, ingested_at,
+                                      on_step=lambda step: self.on_step(step, rel))
+        except StoreError as exc:  # nothing of it was kept
+            return self._failed(rel, f"could not be stored: {exc.__cause__ or exc}", previous,
+                                started)
+        self._drop_versions(previous, keep=doc_id, rel=rel)
         status = UPDATED if previous else ADDED
         records[doc_id] = DocRecord(
             doc,
@@ -358,16 +359,16 @@ class Ingestor:
         if wanted != rec.doc:
             self.store.move_document(wanted)
 
-    def _drop_versions(self, previous: Sequence[DocRecord], keep: str) -> None:
+    def _drop_versions(self, previous: Sequence[DocRecord], keep: str, rel: str) -> None:
         for rec in previous:
             if rec.doc.doc_id != keep:
-                _failpoint("before_drop_old")
+                self.on_step("drop_old", rel)
                 self.store.delete_document(rec.doc.doc_id)
 
     def _failed(
         self, rel: str, reason: str, previous: Sequence[DocRecord], started: float
     ) -> FileResult:
-        self._drop_versions(previous, keep="")
+        self._drop_versions(previous, keep="", rel=rel)
         if previous:
             reason += "; its previous version was removed from the store"
         return FileResult(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.settings import PROJECT_ROOT, Settings
+from retrieval.core.settings import PROJECT_ROOT, Settings
 
 CORPUS = Path(os.environ.get("KARIGAR_TEST_CORPUS", PROJECT_ROOT.parent / "shared" / "corpus"))
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -42,7 +42,7 @@ def tesseract() -> str:
 
 @pytest.fixture(scope="session")
 def embedder():
-    from retrieval.embeddings import get_embedder
+    from retrieval.core.embeddings import get_embedder
 
     return get_embedder("all-MiniLM-L6-v2")
 

@@ -6,16 +6,12 @@ import json
 
 import pytest
 
-from retrieval.chain import (
-    REFUSAL,
-    SUPERSEDED_NOTE,
-    AnswerChain,
-    KarigarRetriever,
-    build_chain,
-)  # fmt: skip
-from retrieval.generators import ExtractiveGenerator
-from retrieval.search import Filters, Searcher
-from retrieval.settings import PROJECT_ROOT
+from retrieval.answer.chain import REFUSAL, SUPERSEDED_NOTE, AnswerChain, KarigarRetriever, Query
+from retrieval.answer.generators import ExtractiveGenerator
+from retrieval.core.filters import Filters
+from retrieval.core.settings import PROJECT_ROOT
+from retrieval.parts import open_parts
+from retrieval.search.hybrid import Searcher
 
 pytestmark = pytest.mark.slow
 GOLD = [
@@ -64,7 +60,7 @@ def test_hybrid_search_finds_the_gold_page_in_the_top_5(searcher, q):
     ],
 )  # fmt: skip
 def test_answers_state_the_fact_and_cite_its_page(chain, full_store, question, fact, path, page):
-    answer = chain.invoke({"question": question})
+    answer = chain.answer(Query(question))
     assert not answer.abstained
     assert fact.replace(",", "") in answer.text.replace(",", "")
     cited = {(c.path, c.page) for c in answer.citations}
@@ -81,21 +77,21 @@ def test_answers_state_the_fact_and_cite_its_page(chain, full_store, question, f
 
 @pytest.mark.parametrize("question", OFF_TOPIC)
 def test_off_topic_questions_abstain_with_related_reading(chain, question):
-    answer = chain.invoke({"question": question})
+    answer = chain.answer(Query(question))
     assert answer.abstained and answer.text == REFUSAL
     assert answer.citations == () and answer.passages
 
 
 def test_current_documents_by_default_superseded_when_asked(chain):
     question = "What is the margin money subsidy rate for general category beneficiaries in urban areas under PMEGP?"  # noqa: E501
-    default = chain.invoke({"question": question})
+    default = chain.answer(Query(question))
     assert all(c.status == "current" for c in default.citations)
     assert all(h.doc.status == "current" for h in default.passages)
-    old = chain.invoke({"question": question, "filters": Filters(status="superseded")})
+    old = chain.answer(Query(question, filters=Filters(status="superseded")))
     assert old.citations and all(c.status == "superseded" for c in old.citations)
     assert SUPERSEDED_NOTE in old.notes
-    asked = chain.invoke({"question": "Under the superseded 2018 PMEGP guidelines, what was the "
-                                      "own contribution of general category beneficiaries?"})  # fmt: skip
+    asked = chain.answer(Query("Under the superseded 2018 PMEGP guidelines, what was the "
+                                      "own contribution of general category beneficiaries?"))  # fmt: skip
     assert any(h.doc.status == "superseded" for h in asked.passages)
 
 
@@ -117,12 +113,10 @@ def test_every_filter_restricts_the_passages(searcher, filters, check):
 
 
 def test_follow_up_becomes_standalone_and_is_answered(chain):
-    first = chain.invoke({"question": "What is the maximum project cost for manufacturing units "
-                                      "under PMEGP?"})  # fmt: skip
-    follow = chain.invoke({
-        "question": "And for service units?",
-        "chat_history": [(first.standalone_question, first.text)],
-    })  # fmt: skip
+    first = chain.answer(Query("What is the maximum project cost for manufacturing units "
+                               "under PMEGP?"))
+    follow = chain.answer(Query("And for service units?",
+                                history=((first.standalone_question, first.text),)))
     assert follow.standalone_question == (
         "What is the maximum project cost for service units under PMEGP?"
     )
@@ -137,8 +131,8 @@ def test_langchain_retriever_and_runnable(full_store, searcher):
     meta = docs[0].metadata
     for key in ("chunk_id", "doc_id", "title", "path", "page", "doc_type", "status", "score"):
         assert key in meta
-    runnable = build_chain(settings)
-    answer = runnable.invoke({"question": "Who is eligible for PMEGP?"})
+    runnable = open_parts(settings).chain().as_runnable()
+    answer = runnable.answer(Query("Who is eligible for PMEGP?"))
     assert not answer.abstained and answer.citations
     assert any("18 years" in c.quotes[0] or "18 years" in answer.text for c in answer.citations)
 
@@ -179,7 +173,7 @@ def test_local_llm_generator_only_says_what_the_passages_say(
     searcher, full_store, tmp_path_factory
 ):
     """SmolLM2 (tiny, in CI) picks sentences; whatever it picks is quoted verbatim and cited."""
-    from retrieval.llm_generators import LocalLLMGenerator
+    from retrieval.answer.llm_generators import LocalLLMGenerator
 
     settings = full_store[0].model_copy(
         update={"model_cache_dir": tmp_path_factory.mktemp("models")}
@@ -190,7 +184,7 @@ def test_local_llm_generator_only_says_what_the_passages_say(
     answered = 0
     for question in ("Who is eligible for PMEGP?", "How many SSI units does Assam have?",
                      "What is the age limit for joining the Atal Pension Yojana?"):  # fmt: skip
-        answer = chain.invoke({"question": question})
+        answer = chain.answer(Query(question))
         assert answer.generator == "llm:smollm2"
         if answer.abstained:
             assert answer.text == REFUSAL
@@ -203,5 +197,5 @@ def test_local_llm_generator_only_says_what_the_passages_say(
         for sentence in answer.sentences:
             assert sentence.markers
     assert answered >= 1
-    off = chain.invoke({"question": "What is the capital of Australia?"})
+    off = chain.answer(Query("What is the capital of Australia?"))
     assert off.abstained  # refusal comes before the model is asked

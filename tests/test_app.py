@@ -11,8 +11,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from retrieval.chain import REFUSAL
-from retrieval.settings import PROJECT_ROOT
+from retrieval.answer.chain import REFUSAL
+from retrieval.core.settings import PROJECT_ROOT
 from ui import web
 
 APP = str(PROJECT_ROOT / "ui" / "app.py")
@@ -160,7 +160,7 @@ def test_upload_checks_content_then_ingests_and_delete_removes(monkeypatch, make
 
 
 def test_upload_check_refuses_by_content_size_and_type():
-    from retrieval.errors import ConfigError
+    from retrieval.core.errors import ConfigError
 
     assert web.check_upload("a.pdf", b"%PDF-1.7\n...", 1).name == "a.pdf"
     assert web.check_upload("../../etc/x.md", b"# title", 1).name == "x.md"

@@ -1,8 +1,9 @@
 """Chunks follow structure, never cross a page, and are exact spans of their page."""
 
-from ingest.chunking import chunk_document, chunk_page, embedding_text, is_heading, is_table_row
+from ingest.chunking import chunk_document, chunk_page, is_heading
 from ingest.clean import normalise
-from retrieval.types import Page
+from retrieval.core.text import embedding_text, is_table_row
+from retrieval.core.types import Page
 
 
 def _check_spans(chunks, pages, limit):

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.chain import _cite
-from retrieval.citations import is_supported, parse_cited_text, says_not_answered, support_score
-from retrieval.llm_generators import compose_from_text
-from retrieval.types import Chunk, Hit, SourceDoc
+from retrieval.answer.chain import _cite
+from retrieval.answer.citations import (
+    is_supported,
+    parse_cited_text,
+    says_not_answered,
+    support_score,
+)
+from retrieval.answer.llm_generators import compose_from_text
+from retrieval.core.types import Chunk, Hit, SourceDoc
 
 
 def _hit(i: int, text: str) -> Hit:

@@ -9,7 +9,7 @@ import pytest
 from ingest.catalogue import catalogue_rows, read_catalogue
 from ingest.pipeline import Ingestor
 from ingest.report import SKIPPED, UNCHANGED
-from retrieval.settings import PROJECT_ROOT
+from retrieval.core.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.settings import PROJECT_ROOT
+from retrieval.core.settings import PROJECT_ROOT
 from tests.conftest import require
 
 pytestmark = pytest.mark.slow

@@ -13,7 +13,7 @@ from eval import metrics as m
 from eval.questions import FAQ_PATH, ci_subset, load_questions
 from eval.run import BASELINE, regressions
 from eval.systems import BM25System, PlainLangChainSystem
-from retrieval.settings import PROJECT_ROOT
+from retrieval.core.settings import PROJECT_ROOT
 
 
 def test_retrieval_metrics_on_a_known_ranking():

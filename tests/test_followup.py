@@ -1,4 +1,4 @@
-from retrieval.followup import is_follow_up, standalone_question
+from retrieval.answer.followup import is_follow_up, standalone_question
 
 PMEGP = [
     ("What is the maximum project cost for manufacturing units under PMEGP?", "Rs. 50 lakh [1].")

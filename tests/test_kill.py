@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from ingest.pipeline import Ingestor
-from retrieval.settings import Settings
+from retrieval.core.settings import PROJECT_ROOT, Settings
 
 
 def _snapshot(settings: Settings, embedder) -> dict:
@@ -30,15 +30,14 @@ def _snapshot(settings: Settings, embedder) -> dict:
 
 
 def _killed_run(settings: Settings, failpoint: str) -> None:
+    """Run an ingest in its own process and SIGKILL it at `step:n` (see tests/killed_ingest)."""
     env = os.environ | {
         "KARIGAR_CORPUS_DIR": str(settings.corpus_dir),
         "KARIGAR_DATA_DIR": str(settings.data_dir),
-        "KARIGAR_FAILPOINT": failpoint,
     }
-    done = subprocess.run(
-        [sys.executable, "-m", "ingest", "--no-progress"],
-        env=env, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    step, n = failpoint.split(":")
+    done = subprocess.run([sys.executable, "-m", "tests.killed_ingest", step, n], env=env,
+                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == -signal.SIGKILL, (failpoint, done.returncode, done.stderr[-2000:])
 
 
@@ -52,7 +51,7 @@ def clean_snapshot(tmp_path_factory, mini_corpus, embedder, ocr_cache):
 
 @pytest.mark.parametrize(
     "failpoint",
-    ["before_begin:2", "after_begin:3", "after_chunks:1", "after_chunks:4", "after_complete:5"],
+    ["embedded:2", "pending:3", "chunks:1", "chunks:4", "complete:5"],
 )
 def test_killed_then_rerun_equals_a_clean_run(failpoint, make_settings, mini_corpus, embedder,
                                               clean_snapshot):  # fmt: skip
@@ -61,7 +60,7 @@ def test_killed_then_rerun_equals_a_clean_run(failpoint, make_settings, mini_cor
     report = Ingestor(settings, embedder).run()
     assert report.exit_code == 0
     assert _snapshot(settings, embedder) == clean_snapshot
-    if failpoint.startswith(("after_begin", "after_chunks")):
+    if failpoint.startswith(("pending", "chunks")):
         assert len(report.recovered) == 1  # the half-written document was found and removed
 
 
@@ -72,7 +71,7 @@ def test_killed_while_replacing_a_changed_file(make_settings, mini_corpus, embed
     target.write_text(
         target.read_text("utf-8") + "\n\nChannapatna toys are lacquerware.\n", "utf-8"
     )
-    _killed_run(settings, "before_drop_old:1")  # new version complete, old one not yet removed
+    _killed_run(settings, "drop_old:1")  # new version complete, old one not yet removed
     Ingestor(settings, embedder).run()
     clean = Settings(corpus_dir=mini_corpus, data_dir=tmp_path / "clean2", progress=False)
     Ingestor(clean, embedder).run()

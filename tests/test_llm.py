@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval import llm as L
-from retrieval.errors import ConfigError
+from retrieval.answer import llm as L
+from retrieval.core.errors import ConfigError
 from tests.conftest import require
 
 SENTENCES = [

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from ingest.loaders import load
-from retrieval.errors import IngestError
-from retrieval.settings import Settings
+from retrieval.core.errors import IngestError
+from retrieval.core.settings import Settings
 
 
 def _load(path: Path, settings: Settings, data: bytes | None = None):

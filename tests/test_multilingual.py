@@ -14,12 +14,20 @@ import pytest
 from typer.testing import CliRunner
 
 from ingest.pipeline import Ingestor
-from retrieval.chain import ENGLISH_SOURCES_NOTE, MULTILINGUAL_MISSING_NOTE, REFUSAL, AnswerChain
-from retrieval.generators import ExtractiveGenerator
-from retrieval.glossary import gloss
-from retrieval.multilingual import MultilingualIndex, get_e5, is_indic
-from retrieval.search import Filters, Searcher
-from retrieval.settings import PROJECT_ROOT, Settings
+from retrieval.answer.chain import (
+    ENGLISH_SOURCES_NOTE,
+    MULTILINGUAL_MISSING_NOTE,
+    REFUSAL,
+    AnswerChain,
+    Query,
+)
+from retrieval.answer.generators import ExtractiveGenerator
+from retrieval.core.embeddings import get_e5
+from retrieval.core.filters import Filters
+from retrieval.core.settings import PROJECT_ROOT, Settings
+from retrieval.search.glossary import gloss
+from retrieval.search.hybrid import Searcher
+from retrieval.search.multilingual import MultilingualIndex, is_indic
 
 DOCS = [
     "pdf/PMEGP_Guidelines_KVIC_certified_2022-23.pdf",
@@ -100,7 +108,7 @@ def test_without_the_index_a_hindi_question_finds_nothing(hindi_store, embedder)
 def test_a_hindi_question_is_answered_from_the_english_page_with_a_note(hindi_chain, hindi_store):
     _, store, _ = hindi_store
     question = next(q for q in IN_STORE if q["of"] == "r02")["question"]
-    answer = hindi_chain.invoke({"question": question})
+    answer = hindi_chain.answer(Query(question))
     assert not answer.abstained
     assert "35%" in answer.text
     assert ENGLISH_SOURCES_NOTE in answer.notes
@@ -113,14 +121,14 @@ def test_a_hindi_question_is_answered_from_the_english_page_with_a_note(hindi_ch
 def test_without_the_index_the_answer_says_how_to_build_it(hindi_store, embedder):
     _, store, _ = hindi_store
     chain = AnswerChain(Searcher(store, embedder), ExtractiveGenerator(embedder))
-    answer = chain.invoke({"question": IN_STORE[0]["question"]})
+    answer = chain.answer(Query(IN_STORE[0]["question"]))
     assert MULTILINGUAL_MISSING_NOTE in answer.notes
 
 
 def test_off_topic_hindi_questions_abstain(hindi_chain):
     """9 of the 10 refuse on the full corpus (`python -m bench.hindi`); 'the SBI home loan rate
     today' is near enough to the corpus's bank-credit passages in e5 to pass the threshold."""
-    answers = [hindi_chain.invoke({"question": q["question"]}) for q in OFF_TOPIC]
+    answers = [hindi_chain.answer(Query(q["question"])) for q in OFF_TOPIC]
     assert all(a.text == REFUSAL for a in answers if a.abstained)
     assert sum(a.abstained for a in answers) >= len(OFF_TOPIC) - 1, [
         (q["id"], a.relevance) for q, a in zip(OFF_TOPIC, answers, strict=True) if not a.abstained

@@ -9,7 +9,7 @@ from difflib import SequenceMatcher
 import pytest
 
 from ingest.loaders import load
-from retrieval.errors import OCRUnavailableError
+from retrieval.core.errors import OCRUnavailableError
 
 SCAN = "scanned/KVIC_PMEGP_2nd_Loan_Guidelines_2019-02-12_SCANNED.pdf"
 THEIR_OCR = "scanned/KVIC_PMEGP_2nd_Loan_Guidelines_2019-02-12_repo-OCR.pdf"

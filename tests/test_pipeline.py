@@ -11,7 +11,8 @@ import pytest
 from ingest.catalogue import read_catalogue
 from ingest.pipeline import Ingestor
 from ingest.report import ADDED, FAILED, MOVED, PRUNED, SKIPPED, UNCHANGED, UPDATED
-from retrieval.errors import ConfigError, StoreError
+from retrieval.core.errors import ConfigError, StoreError
+from retrieval.core.filters import Filters
 
 
 class CountingEmbedder:
@@ -196,9 +197,8 @@ def test_manifest_metadata_wins_and_edits_apply_without_embedding(run):
     manifest.write_text(header + row.format("superseded"), "utf-8")
     report = run()
     assert set(_status(report).values()) == {UNCHANGED} and run.embedder.calls == 0
-    hits = run.store.query(
-        run.embedder.embed_query("second loan"), k=3, where={"status": "superseded"}
-    )
+    hits = run.store.query(run.embedder.embed_query("second loan"), 3,
+                           Filters(status="superseded"))
     assert hits and all(h.doc.path.startswith("pdf/") for h in hits)
     rows = read_catalogue(run.settings.data_dir / "catalogue.tsv")
     assert {r["path"]: r["status"] for r in rows}[

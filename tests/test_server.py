@@ -13,8 +13,8 @@ import pytest
 
 from ingest.pipeline import Ingestor
 from ingest.report import ADDED, UNCHANGED
-from retrieval.errors import StoreError
-from retrieval.store import Store
+from retrieval.core.errors import StoreError
+from retrieval.core.store import Store
 
 CHROMA = Path(sys.executable).parent / "chroma"
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from ingest.chunking import chunk_document
-from retrieval.errors import StoreError
-from retrieval.store import COMPLETE, PENDING, Store, date_number
-from retrieval.types import Page, SourceDoc
+from retrieval.core.errors import StoreError
+from retrieval.core.filters import Filters, date_number
+from retrieval.core.store import COMPLETE, PENDING, Store
+from retrieval.core.types import Page, SourceDoc
 
 
 def _doc(doc_id: str, path: str = "a.txt", **kw) -> SourceDoc:
@@ -48,8 +49,12 @@ def test_filters_run_inside_chroma(make_settings, embedder):
     _write(store, embedder, _doc("d1", status="superseded", date="2018-09-14"), "PMEGP 2018 rules.")
     _write(store, embedder, _doc("d2", "b.txt", date="2022"), "PMEGP 2022 rules.")
     query = embedder.embed_query("PMEGP rules")
-    assert [h.doc.doc_id for h in store.query(query, 5, {"status": "current"})] == ["d2"]
-    assert [h.doc.doc_id for h in store.query(query, 5, {"date_num": {"$lt": 20200000}})] == ["d1"]
+    assert [h.doc.doc_id for h in store.query(query, 5, Filters())] == ["d2"]  # current
+    assert [h.doc.doc_id for h in store.query(query, 5, Filters(status="any",
+                                                                date_to="2019"))] == ["d1"]
+    assert [h.doc.doc_id for h in store.query(query, 5, Filters(status="any",
+                                                                date_from="2022"))] == ["d2"]
+    assert {h.doc.doc_id for h in store.query(query, 5, Filters(status="any"))} == {"d1", "d2"}
 
 
 def test_opening_with_another_model_is_a_clear_error(make_settings, embedder):
@@ -101,3 +106,36 @@ def test_rebuild_drops_everything(make_settings, embedder):
     _write(store, embedder, _doc("d1"), "Something.")
     store.drop_all()
     assert store.count() == 0 and store.records() == {}
+
+
+def test_write_document_keeps_the_order_recovery_relies_on(make_settings, embedder):
+    store = Store(make_settings(), embedder.name, embedder.dimension)
+    doc = _doc("d1")
+    pages = [Page(1, "A document about lacquerware toys of Channapatna. " * 40)]
+    chunks = chunk_document(doc.doc_id, pages, 300)
+    seen: list[tuple[str, str]] = []
+
+    def observe(step: str) -> None:  # what a reader of the store sees at each step
+        seen.append((step, store.records()[doc.doc_id].ingest_state))
+
+    store.write_document(doc, pages, chunks, embedder.embed([c.text for c in chunks]),
+                         "2026-01-01T00:00:00+00:00", on_step=observe)
+    slices = -(-len(chunks) // 64)
+    assert seen == [("pending", PENDING)] + [("chunks", PENDING)] * slices + [
+        ("complete", COMPLETE)]
+    assert store.records()["d1"].chunks == len(chunks) == store.count()
+
+
+def test_a_failed_write_leaves_nothing_of_the_document(make_settings, embedder):
+    store = Store(make_settings(), embedder.name, embedder.dimension)
+    kept = _write(store, embedder, _doc("d0", "kept.txt"), "Handloom weavers of Assam.")
+    doc = _doc("d1")
+    pages = [Page(1, "Some text about brassware of Moradabad.")]
+    chunks = chunk_document(doc.doc_id, pages, 300)
+    steps: list[str] = []
+    with pytest.raises(StoreError, match="a.txt could not be stored"):  # 7 dimensions, not 384
+        store.write_document(doc, pages, chunks, [[0.1] * 7] * len(chunks),
+                             "2026-01-01T00:00:00+00:00", on_step=steps.append)
+    assert steps == ["pending"]  # it failed while writing the chunks
+    assert set(store.records()) == {"d0"} and store.page_text("d1", 1) is None
+    assert store.all_chunk_ids() == {c.chunk_id for c in kept}

@@ -1,4 +1,4 @@
-from retrieval.text import sentence_spans
+from retrieval.core.text import sentence_spans
 
 
 def test_sentences_do_not_split_at_abbreviations_initials_or_clause_numbers():

@@ -1,2 +1,3 @@
-"""The user-facing top: the command line (and, later, the Streamlit app). Renders results;
-holds no retrieval or ingest logic."""
+"""The user-facing top: the Streamlit web app (`ui/app.py`, its non-Streamlit helpers in
+`ui/web.py`) and the `karigar` command line. They render results and hold no retrieval or
+ingest logic; both open the parts through `retrieval.parts`."""

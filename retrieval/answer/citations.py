@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.lexical import numbers_in, tokenize
-from retrieval.text import sentence_spans
+from retrieval.core.text import NOT_NAMES, sentence_spans
+from retrieval.search.lexical import numbers_in, tokenize
 
 _MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _REFUSAL_HINTS = re.compile(
@@ -69,13 +69,6 @@ _NEGATION = re.compile(
 # Names a sentence may not bring in: acronyms anywhere (SIDBI, MSE-CDP), and capitalised
 # words that are not the sentence's first word (Visakhapatnam).
 _NAME = re.compile(r"\b([A-Z][A-Za-z]*[A-Z][A-Za-z-]*)\b|(?<!^)(?<![.!?]\s)\b([A-Z][a-z]{3,})\b")
-_COMMON = {
-    "Under", "Among", "According", "Government", "Ministry", "Scheme", "Rupees", "Rs", "India",
-    "Indian", "State", "States", "Central", "National", "Bank", "Banks", "Category", "Annexure",
-    "The", "This", "These", "Those", "For", "With", "From", "Such", "Also", "Only", "Both",
-    "Class", "July", "June", "January", "February", "March", "April", "August", "September",
-    "October", "November", "December",
-}  # fmt: skip
 
 
 def support_score(sentence: str, passage: str, embedder: object | None = None) -> float:
@@ -90,7 +83,7 @@ def support_score(sentence: str, passage: str, embedder: object | None = None) -
     lowered = passage.lower()
     for name in (a or b for a, b in _NAME.findall(sentence)):
         stem = name.split("-")[0].removesuffix("s").lower()
-        if name not in _COMMON and stem not in lowered:
+        if name not in NOT_NAMES and stem not in lowered:
             return 0.0
     words = set(tokenize(sentence))
     if not words:

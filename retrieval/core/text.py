@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from retrieval.core.types import Chunk
+
 ABBREVIATIONS = {
     "rs", "no", "nos", "dr", "mr", "mrs", "ms", "sh", "smt", "shri", "viz", "ie", "eg", "etc",
     "vs", "govt", "dept", "ltd", "pvt", "co", "st", "sr", "jr", "prof", "approx", "fig", "vol",
@@ -70,3 +72,46 @@ def is_table_row(line: str) -> bool:
     tokens = line.split()
     numbers = sum(1 for t in tokens if _NUMBER.match(t))
     return numbers >= 2 and numbers / len(tokens) >= 0.4
+
+
+# -- a chunk's text as each part reads it: composed here, once --------------------------
+def acronym(title: str) -> str:
+    """'Prime Minister's Employment Generation Programme' -> 'PMEGP', so a question that uses
+    the short name matches a document that spells it out."""
+    words = [w for w in re.findall(r"[A-Za-z][\w']*", title) if w[0].isupper()]
+    return "".join(w[0] for w in words) if len(words) >= 3 else ""
+
+
+def passage_text(title: str, section: str, table_header: str, body: str,
+                 with_acronym: bool = False) -> str:
+    """A passage with what says what it is about: its document's title (and, for the word
+    features, the title's acronym), section and table header, one per line. What BM25
+    indexes, what re-scoring and the reader count words in, and what a judge reads."""
+    parts = (title, acronym(title) if with_acronym else "", section, table_header, body)
+    return "\n".join(part for part in parts if part)
+
+
+def embedding_text(chunk: Chunk, title: str) -> str:
+    """What both indexes embed: 'title — section', the table header, the text; so a passage
+    like '1. JAMMU&KASHMIR 73125 0.70' still says what it is about."""
+    head = " — ".join(part for part in (title, chunk.section) if part)
+    return "\n".join(part for part in (head, chunk.table_header, chunk.text) if part)
+
+
+# Capitalised words that name nothing in particular here: question words, sentence openers,
+# the field's generic terms and the months. Neither "names in the question that no passage
+# mentions" (abstention) nor "names in a sentence that its passage lacks" (the support
+# check) counts them. One list for both; `FIELD_NAMES` below is the one difference.
+NOT_NAMES = frozenset({
+    "According", "Also", "Among", "Annexure", "April", "Are", "August", "Bank", "Banks", "Both",
+    "Can", "Category", "Central", "Class", "December", "Does", "Enterprise", "Enterprises",
+    "February", "For", "From", "Government", "How", "India", "Indian", "Is", "January", "July",
+    "June", "March", "Medium", "Micro", "Ministry", "National", "November", "October", "Only", "Rs", "Rupees", "Scheme", "Schemes", "September", "Small", "State",
+    "States", "Such", "The", "These", "This", "Those", "Under", "What", "When", "Where", "Which",
+    "Who", "Why", "With",
+})
+# The field's own name. Every passage here is about MSMEs, so a question naming them asks
+# about nothing the documents lack (abstention ignores it); but a sentence that says
+# something is an MSME must find the word in its passage (the support check keeps it: 2 of
+# the 69 labelled pairs turn on it, `python -m bench.support_check`).
+FIELD_NAMES = frozenset({"MSME", "MSMEs"})

@@ -26,3 +26,14 @@ class IngestError(KarigarError):
 
 class OCRUnavailableError(IngestError):
     """A page needs OCR but Tesseract is not installed."""
+
+
+EXIT_BAD_INPUT = 2  # a setting, the store or the input is wrong (1: some files failed)
+
+
+def show_error(exc: KarigarError) -> int:
+    """Print the error as the one line a command shows, on stderr; the exit code to use."""
+    from rich.console import Console
+
+    Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    return EXIT_BAD_INPUT

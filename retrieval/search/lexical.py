@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import snowballstemmer
 
-from retrieval.store import Store
-from retrieval.types import Chunk, SourceDoc
+from retrieval.core.store import Store
+from retrieval.core.text import passage_text
+from retrieval.core.types import Chunk, SourceDoc
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
 STOPWORDS = frozenset(
@@ -129,13 +130,6 @@ def tokenize(text: str) -> list[str]:
         return [t if t[0].isdigit() else _STEMMER.stemWord(t) for t in kept]
 
 
-def acronym(title: str) -> str:
-    """'Prime Minister's Employment Generation Programme' -> 'PMEGP', so a question that uses
-    the short name matches a document that spells it out."""
-    words = [w for w in re.findall(r"[A-Za-z][\w']*", title) if w[0].isupper()]
-    return "".join(w[0] for w in words) if len(words) >= 3 else ""
-
-
 def numbers_in(text: str) -> set[str]:
     return {normalise_number(t) for t in _TOKEN.findall(text) if t[0].isdigit()}
 
@@ -178,7 +172,7 @@ class LexicalIndex:
         if not chunks:
             return _Index(generation, [], [], None)
         corpus = [
-            tokenize(f"{d.title} {acronym(d.title)} {c.section} {c.table_header} {c.text}")
+            tokenize(passage_text(d.title, c.section, c.table_header, c.text, with_acronym=True))
             or ["_empty_"]
             for c, d in pairs
         ]

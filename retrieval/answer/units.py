@@ -1,0 +1,113 @@
+"""Quotable units of a passage: its sentences and table rows, each an exact span of the page
+text, with the row read with its header ("Name of State/UT: ASSAM; Number of units: 194379")
+and list items and headings marked as fragments. What the extractive reader and the local
+LLM choose from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from retrieval.core.text import is_table_row, sentence_spans
+from retrieval.core.types import Hit
+
+_ROW_SPLIT = re.compile(r"\t+|\s*\|\s*")
+_DELIMITED = re.compile(r"\t|^\s*\|")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+_LIST_MARK = re.compile(r"^(?:[•▪◦●*-]|\(?[ivx]{1,4}[.)]|\([a-z]\)|[a-z]\.)\s+")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A quotable piece of a passage: a sentence, or a table row."""
+
+    hit_index: int  # which passage (0-based, in retrieval order)
+    start: int  # offsets into the page text
+    end: int
+    quote: str  # verbatim page text
+    rendered: str  # how the answer says it (a row is read with its header)
+    is_row: bool = False
+    fragment: bool = False  # no sentence end: a heading, a caption or a list's lead-in
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in _ROW_SPLIT.split(line.strip().strip("|")) if c.strip()]
+
+
+def render_row(row: str, header: str) -> str:
+    """'8.\\tASSAM\\t194379\\t1.85' under 'S.L. No\\tName of State/UT\\t...' reads as
+    'S.L. No 8.; Name of State/UT: ASSAM; ...' when the cells line up, else 'header: row'."""
+    header_line = header.strip().split("\n")[-1] if header else ""
+    cells, names = _cells(row), _cells(header_line)
+    if names and len(cells) == len(names):
+        return "; ".join(f"{n}: {c}" for n, c in zip(names, cells, strict=True)) + "."
+    return " ".join(cells) + ("." if cells and not cells[-1].endswith(".") else "")
+
+
+def passage_units(hit_index: int, hit: Hit) -> list[Unit]:
+    """Sentences and table rows of one passage, with page offsets."""
+    chunk = hit.chunk
+    text = chunk.text
+    units: list[Unit] = []
+    header = chunk.table_header
+    in_table = bool(header)  # the chunk continues a table whose header it carries
+    pos = 0
+    block_start: int | None = None
+    previous_text = ""
+
+    def close_block(end: int) -> None:
+        nonlocal block_start
+        if block_start is None:
+            return
+        for s, e in sentence_spans(text, block_start, end):
+            quote = text[s:e]
+            flat = _LIST_MARK.sub("", " ".join(quote.split()))
+            words = len(flat.split())
+            if words >= 4 and not quote.startswith("#"):
+                fragment = flat[-1] not in ".;:?!\"'”" and (words < 12 or "\n" in quote.strip())
+                units.append(
+                    Unit(hit_index, chunk.char_start + s, chunk.char_start + e, quote, flat,
+                         fragment=fragment)
+                )  # fmt: skip
+        block_start = None
+
+    last_header = ""  # the header of the table a short label block interrupts
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if not line.strip():
+            continue
+        if is_table_row(line.strip()):
+            label = text[block_start:start] if block_start is not None else ""
+            if (block_start is not None and last_header and label
+                    and not _HAS_LETTER.search(line)
+                    and len(label) <= 400 and label.count("\n") <= 5):
+                # a row whose label wraps over lines above its figures ("Special Category
+                # (including SC, ST, ...)\netc.\n05% 25% 35%"): one row, label and figures
+                row = " ".join(f"{' '.join(label.split())} {line.strip()}".split())
+                units.append(
+                    Unit(hit_index, chunk.char_start + block_start, chunk.char_start + end,
+                         text[block_start:end], render_row(row, last_header), is_row=True)
+                )  # fmt: skip
+                block_start, in_table, header = None, True, last_header
+                continue
+            close_block(start)
+            if not in_table:
+                in_table = True
+                if _DELIMITED.search(line):  # the first row of a delimited table is its header
+                    header = line
+                    continue
+                header = previous_text  # a PDF table: the line above names the columns
+
+            units.append(
+                Unit(hit_index, chunk.char_start + start, chunk.char_start + end, line,
+                     render_row(line, header), is_row=True)
+            )  # fmt: skip
+            last_header = header
+        else:
+            in_table = False
+            previous_text = line
+            if block_start is None:
+                block_start = start
+    close_block(len(text))
+    return units

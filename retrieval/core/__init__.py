@@ -1,0 +1,2 @@
+"""The shared core: types, errors, settings, filters, text, embeddings and the store. Imports
+nothing else of Karigar."""

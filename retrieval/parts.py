@@ -1,0 +1,116 @@
+"""The one place that opens Karigar's parts from `Settings`: the embedder, the store, the
+searcher, the multilingual index and the answer chains. The command line, the web app, the
+evaluation and the benches all start here, so they are wired the same way.
+
+    parts = open_parts(Settings())
+    answer = parts.chain().answer(Query("Who is eligible for PMEGP?"))
+
+Each part opens on first use and is kept: `parts.store` alone (for `karigar status`) loads no
+model when the embedding model's dimension is known.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from retrieval.core.embeddings import E5Embedder, Embedder, get_e5, get_embedder, known_dimension
+from retrieval.core.errors import ConfigError
+from retrieval.core.settings import Settings
+from retrieval.core.store import Store
+from retrieval.search.hybrid import Searcher
+from retrieval.search.multilingual import MultilingualIndex
+
+if TYPE_CHECKING:  # pragma: no cover
+    from retrieval.answer.chain import AnswerChain
+
+log = logging.getLogger(__name__)
+
+
+class Parts:
+    """Karigar's parts over one store, opened lazily and once."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None,
+                 store: Store | None = None) -> None:
+        self.settings = settings
+        self._embedder = embedder
+        self._store = store
+        self._chains: dict[tuple[str, int], AnswerChain] = {}
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = get_embedder(self.settings.embedding_model,
+                                          self.settings.embed_batch_size)
+        return self._embedder
+
+    @property
+    def store(self) -> Store:
+        """The store, named with the embedding model; the model itself loads only when its
+        dimension is not known without it (a local model folder)."""
+        if self._store is None:
+            name = self.settings.embedding_model
+            dimension = known_dimension(name)
+            if self._embedder is not None or dimension is None:
+                name, dimension = self.embedder.name, self.embedder.dimension
+            self._store = Store(self.settings, name, dimension)
+        return self._store
+
+    @cached_property
+    def multilingual(self) -> MultilingualIndex | None:
+        """The multilingual (e5) index, if one was built for this store."""
+        return MultilingualIndex.existing(self.store)
+
+    def multilingual_index(self) -> MultilingualIndex:
+        """The multilingual index, created empty if absent (to build or sync it)."""
+        return self.multilingual or MultilingualIndex(self.store)
+
+    @cached_property
+    def searcher(self) -> Searcher:
+        return Searcher(self.store, self.embedder, multilingual=self.multilingual)
+
+    def chain(self, generator: str | None = None, k: int = 5) -> AnswerChain:
+        """An answer chain with `generator` (default: the setting) over the shared searcher;
+        one per (generator, k), so a local model loads once."""
+        from retrieval.answer.chain import AnswerChain  # ingest needs none of the answering
+        from retrieval.answer.generators import make_generator
+
+        name = generator or self.settings.generator
+        key = (name, k)
+        if key not in self._chains:
+            e5: Callable[[], E5Embedder] | None = (
+                get_e5 if self.searcher.multilingual is not None else None
+            )
+            made = make_generator(name, self.embedder, self.settings, multilingual=e5)
+            self._chains[key] = AnswerChain(self.searcher, made, k, local_translator(self.settings))
+        return self._chains[key]
+
+    def warm(self) -> None:
+        """Load the model and build the lexical index now, not on the first question."""
+        self.searcher.lexical.warm()
+        self.embedder.embed_query("warm up")
+
+
+def open_parts(settings: Settings | None = None, embedder: Embedder | None = None,
+               store: Store | None = None) -> Parts:
+    """Karigar's parts for `settings` (default: from the environment)."""
+    return Parts(settings or Settings(), embedder, store)
+
+
+def local_translator(settings: Settings) -> Callable[[str], str]:
+    """Translate a Devanagari question with the local LLM, loaded on the first such question.
+    Without llama.cpp or the model packages the question goes on untranslated, with a note."""
+
+    def translate(text: str) -> str:
+        from retrieval.answer.llm import load_llm, translate_to_english
+
+        try:
+            llm = load_llm(settings.llm_model, settings.model_cache_dir)
+        except (ConfigError, ImportError) as exc:
+            log.warning("Hindi question not translated: %s", exc)
+            return text
+        return translate_to_english(llm, text)
+
+    return translate

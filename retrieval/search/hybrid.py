@@ -1,0 +1,168 @@
+"""Hybrid search: dense (Chroma) and lexical (BM25) candidates, fused by reciprocal rank and
+re-scored (`retrieval.search.ranking` holds every formula and weight), with the status
+policy: current documents first, superseded ones when asked for or when nothing current is
+relevant enough. A question in an Indic script is searched in e5's space when the
+multilingual index is built.
+
+`Hit.score` is the final score and `Hit.features` what it was computed from; `relevance`
+(what abstention is decided on) comes from the best hits' features.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from retrieval.core.embeddings import TextEmbedder
+from retrieval.core.filters import Filters
+from retrieval.core.store import Store
+from retrieval.core.text import passage_text
+from retrieval.core.types import Hit
+from retrieval.search.glossary import gloss
+from retrieval.search.lexical import LexicalIndex
+from retrieval.search.multilingual import MultilingualIndex, is_indic
+from retrieval.search.ranking import (
+    QueryTerms,
+    Weights,
+    diversify,
+    features,
+    fuse,
+    order,
+    relevance,
+    rescore,
+    threshold,
+)
+
+# Words that ask for older documents. "previous" alone is ambiguous ("previous year"), but
+# the policy is unchanged here; the data-safety issue narrows it.
+_ASKS_FOR_OLD = re.compile(
+    r"\b(superseded|earlier|previous|old|older|former|original|prior|repealed)\b", re.I
+)
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    relevance: float  # of the best hit: what abstention is decided on
+    filters: Filters
+    widened_to_superseded: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+    threshold: float = 0.0  # relevance below this: the documents don't answer it
+    space: str = "english"  # "english": MiniLM (+ e5 for an Indic original); "e5": e5 only
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.hits) and self.relevance >= self.threshold
+
+
+@dataclass
+class _Space:
+    """The dense space a search ranks and re-scores in."""
+
+    name: str
+    text: str  # what BM25 and the word features read: the query, or its English gloss
+    vector: list[float]
+    nearest: Callable[[int, Filters], list[Hit]]
+    embeddings_of: Callable[[list[str]], dict[str, list[float]]]
+    threshold: float
+
+
+class Searcher:
+    """Dense + lexical + fusion + re-scoring + filters over one store; with a multilingual
+    index, a question in an Indic script is also (or, untranslated, only) searched in e5."""
+
+    def __init__(self, store: Store, embedder: TextEmbedder, weights: Weights | None = None,
+                 multilingual: MultilingualIndex | None = None) -> None:  # fmt: skip
+        self.store = store
+        self.embedder = embedder
+        self.lexical = LexicalIndex(store)
+        self.weights = weights or Weights()
+        self.multilingual = multilingual
+
+    @property
+    def multilingual_ready(self) -> bool:
+        """A multilingual index with chunks in it: Indic questions need no translation."""
+        return self.multilingual is not None and self.multilingual.count() > 0
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None,
+               original: str | None = None) -> list[Hit]:  # fmt: skip
+        return self.retrieve(query, k, filters, original, status_policy=False).hits
+
+    def _spaces(self, query: str, original: str | None) -> tuple[_Space, list[Hit] | None]:
+        """The space to score in and, for a translated Indic question, e5's own list."""
+        ml = self.multilingual if self.multilingual_ready else None
+        indic = original if original and is_indic(original) else query if is_indic(query) else None
+        if ml is not None and indic is not None and is_indic(query):
+            vector = ml.embedder.embed_query(indic)
+            return _Space("e5", gloss(query), vector,
+                          lambda n, f: ml.query_vector(vector, n, f),
+                          ml.embeddings_of, threshold("e5")), None
+        vector = self.embedder.embed_query(query)
+        space = _Space("english", query, vector,
+                       lambda n, f: self.store.query(vector, n, f),
+                       self.store.embeddings_of, threshold("english"))
+        if ml is not None and indic is not None:
+            return space, ml.query(indic, self.weights.candidates)
+        return space, None
+
+    def _search(self, query: str, k: int, filters: Filters, space: _Space,
+                extra: list[Hit] | None = None) -> list[Hit]:
+        w = self.weights
+        dense = space.nearest(w.candidates, filters)
+        lexical = self.lexical.search(query, w.candidates, keep=filters.keep) if query else []
+        extra_kept = [h for h in extra or [] if filters.keep(h.doc)]
+        fused = fuse([([h.chunk.chunk_id for h in dense], w.dense_rrf),
+                      ([h.chunk.chunk_id for h in extra_kept], w.multilingual_rrf),
+                      ([c.chunk_id for c, _, _ in lexical], w.lexical_rrf)], w.rrf_k)
+        found: dict[str, Hit] = {h.chunk.chunk_id: h for h in dense}
+        sims = {h.chunk.chunk_id: h.score for h in dense}
+        for hit in extra_kept:
+            found.setdefault(hit.chunk.chunk_id, replace(hit, score=0.0))
+        bm25 = {c.chunk_id: score for c, _, score in lexical}
+        for chunk, doc, _ in lexical:
+            found.setdefault(chunk.chunk_id, Hit(chunk=chunk, doc=doc, score=0.0))
+        missing = [cid for cid in found if cid not in sims]
+        if missing:
+            q = np.asarray(space.vector)
+            for cid, vec in space.embeddings_of(missing).items():
+                sims[cid] = float(np.dot(q, np.asarray(vec)))
+        if not found:
+            return []
+        top_fused = max(fused.values())
+        top_bm25 = max(bm25.values(), default=0.0) or 1.0
+        terms = QueryTerms.of(query)
+        scored = []
+        for cid, hit in found.items():
+            chunk, doc = hit.chunk, hit.doc
+            text = passage_text(doc.title, chunk.section, chunk.table_header, chunk.text)
+            f = features(terms, text, fused[cid] / top_fused, sims.get(cid, 0.0),
+                         bm25.get(cid, 0.0) / top_bm25)
+            scored.append(Hit(chunk=chunk, doc=doc, score=rescore(f, w), features=f))
+        return diversify(order(scored), k, w.per_doc_discount)
+
+    def retrieve(self, query: str, k: int = 5, filters: Filters | None = None,
+                 original: str | None = None,
+                 status_policy: bool = True) -> SearchResult:  # fmt: skip
+        """Search with the status policy: current documents first; superseded ones when the
+        question asks for them, or when nothing current is relevant enough.
+
+        `original` is the question as the user wrote it when `query` is its translation: in
+        an Indic script, the multilingual index (if built) adds its own ranking."""
+        filters = filters or Filters()
+        space, extra = self._spaces(query, original)
+        if status_policy and filters.status == "current" and _ASKS_FOR_OLD.search(space.text):
+            filters = filters.with_status("any")
+        hits = self._search(space.text, k, filters, space, extra)
+        result = SearchResult(hits, relevance(hits, space.name), filters,
+                              threshold=space.threshold, space=space.name)  # fmt: skip
+        if status_policy and filters.status == "current" and not result.answerable:
+            wider = filters.with_status("any")
+            more = self._search(space.text, k, wider, space, extra)
+            if relevance(more, space.name) > result.relevance:
+                result = SearchResult(more, relevance(more, space.name), wider,
+                                      widened_to_superseded=True, threshold=space.threshold,
+                                      space=space.name)  # fmt: skip
+        return result

@@ -1,0 +1,227 @@
+"""Ranking on tiny fixtures, with no model and no store: fusion, features, re-scoring,
+diversity, relevance, unit scoring, and the sentences and table rows a reader quotes. The
+whole file runs in well under a second, so a change to ranking shows what it broke at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.answer.generators import ExtractiveGenerator, section_intent
+from retrieval.answer.units import passage_units, render_row
+from retrieval.core.text import embedding_text, passage_text
+from retrieval.core.types import Chunk, Features, Hit, SourceDoc
+from retrieval.search.ranking import (
+    E5_RELEVANCE_THRESHOLD,
+    RELEVANCE_THRESHOLD,
+    QueryTerms,
+    UnitWeights,
+    Weights,
+    diversify,
+    features,
+    fuse,
+    longest_run,
+    order,
+    overlap,
+    relevance,
+    rescore,
+    threshold,
+    unit_score,
+)
+
+
+def _doc(doc_id: str = "d1", title: str = "Prime Minister's Employment Generation Programme",
+         doc_type: str = "scheme_guideline") -> SourceDoc:
+    return SourceDoc(doc_id=doc_id, path=f"{doc_id}.pdf", title=title, doc_type=doc_type,
+                     sha256=doc_id)
+
+
+def _hit(cid: str, doc: SourceDoc | None = None, score: float = 0.0, text: str = "text",
+         section: str = "", header: str = "", start: int = 0, sim: float = 0.0,
+         coverage: float = 0.0) -> Hit:
+    doc = doc or _doc()
+    chunk = Chunk(chunk_id=cid, doc_id=doc.doc_id, text=text, page=1, section=section,
+                  char_start=start, char_end=start + len(text), index=0, table_header=header)
+    return Hit(chunk=chunk, doc=doc, score=score,
+               features=Features(similarity=sim, coverage=coverage))
+
+
+# -- fusion -------------------------------------------------------------------------------
+def test_fusion_adds_weight_over_rank_from_every_list():
+    fused = fuse([(["a", "b"], 1.0), ([], 1.0), (["b", "c"], 0.5)], rrf_k=60)
+    assert fused["a"] == pytest.approx(1 / 61)
+    assert fused["b"] == pytest.approx(1 / 62 + 0.5 / 61)
+    assert fused["c"] == pytest.approx(0.5 / 62)
+    assert list(fused) == ["a", "b", "c"]  # first seen first
+    assert fuse([], 60) == {}
+
+
+# -- features ------------------------------------------------------------------------------
+def test_overlap_is_the_share_of_distinct_wanted_items_found():
+    assert overlap(["margin", "money", "margin"], ["money", "subsidy"]) == 0.5
+    assert overlap([], ["anything"]) == 0.0
+    assert overlap({"35"}, {"35", "25"}) == 1.0
+
+
+def test_longest_run_counts_consecutive_question_words():
+    assert longest_run(["margin", "money", "subsidi"], ["the", "margin", "money", "subsidi"]) == 3
+    assert longest_run(["a", "b", "c"], ["b", "x", "a", "b"]) == 2
+    assert longest_run([], ["a"]) == 0 and longest_run(["a"], []) == 0
+
+
+def test_features_read_words_numbers_and_phrases_with_title_and_header():
+    terms = QueryTerms.of("What is the margin money for 35 percent in Assam?")
+    assert "margin" in terms.tokens and terms.numbers == {"35"}
+    text = passage_text("PMEGP guidelines", "Margin money", "Category\tUrban\tRural",
+                        "Special category: 25% urban, 35% rural.")
+    f = features(terms, text, fused=0.5, similarity=0.7, bm25=0.2)
+    assert (f.fused, f.similarity, f.bm25) == (0.5, 0.7, 0.2)
+    assert f.numbers == 1.0  # "35%" is the number 35
+    assert 0 < f.coverage < 1  # "Assam" is not there
+    assert f.phrase == pytest.approx(2 / len(terms.tokens))  # "margin money"
+    empty = features(QueryTerms.of("the of and"), text, 0.0, 0.0, 0.0)
+    assert (empty.coverage, empty.numbers, empty.phrase) == (0.0, 0.0, 0.0)
+
+
+def test_rescore_is_the_weighted_sum_of_the_features():
+    w = Weights()
+    f = Features(fused=1.0, similarity=0.5, bm25=0.9, coverage=0.4, numbers=1.0, phrase=0.2)
+    assert rescore(f, w) == pytest.approx(0.35 * 1.0 + 0.35 * 0.5 + 0.15 * 0.4 + 0.10 + 0.05 * 0.2)
+    assert rescore(Features(bm25=1.0), w) == 0.0  # BM25 counts through fusion only
+
+
+# -- ordering and diversity ----------------------------------------------------------------
+def test_order_is_by_score_then_chunk_id():
+    hits = [_hit("b", score=0.5), _hit("a", score=0.5), _hit("c", score=0.9)]
+    assert [h.chunk.chunk_id for h in order(hits)] == ["c", "a", "b"]
+
+
+def test_diversity_discounts_a_documents_third_and_later_passages():
+    a, b = _doc("A"), _doc("B")
+    hits = [_hit("a1", a, 1.0), _hit("a2", a, 0.99), _hit("a3", a, 0.98), _hit("a4", a, 0.97),
+            _hit("b1", b, 0.9)]
+    out = diversify(hits, k=4, discount=0.85)
+    assert [h.chunk.chunk_id for h in out] == ["a1", "a2", "b1", "a3"]
+    assert out[3].score == pytest.approx(0.98 * 0.85)
+    assert diversify(hits, k=5, discount=0.85)[4].score == pytest.approx(0.97 * 0.85**2)
+    assert diversify([], 5, 0.85) == []
+
+
+# -- relevance and thresholds ----------------------------------------------------------------
+def test_relevance_blends_similarity_and_coverage_over_the_top_three():
+    hits = [_hit("a", sim=0.5, coverage=0.0), _hit("b", sim=0.6, coverage=1.0),
+            _hit("c", sim=0.4), _hit("d", sim=0.99, coverage=1.0)]
+    assert relevance(hits) == pytest.approx(0.6 * 0.7 + 0.3)  # "d" is fourth: not read
+    assert relevance(hits, "e5") == pytest.approx(0.99)  # e5: the best similarity of all
+    assert relevance([]) == 0.0
+    assert relevance([Hit(chunk=hits[0].chunk, doc=hits[0].doc, score=1.0)]) == 0.0
+    assert threshold("english") == RELEVANCE_THRESHOLD and threshold("e5") == E5_RELEVANCE_THRESHOLD
+
+
+# -- quotable units ------------------------------------------------------------------------
+PAGE = ("Preamble text.\n"
+        "The margin money subsidy is given to micro enterprises. It is released through banks.\n"
+        "Eligibility Conditions\n")
+
+
+def test_sentences_are_exact_spans_of_the_page_and_headings_are_fragments():
+    start = 100
+    page = " " * start + PAGE
+    hit = _hit("c", text=PAGE, start=start)
+    units = passage_units(0, hit)
+    quotes = [u.quote for u in units]
+    assert quotes == ["The margin money subsidy is given to micro enterprises.",
+                      "It is released through banks."]  # fewer than 4 words are left out
+    for u in units:
+        assert page[u.start:u.end] == u.quote and not u.is_row and not u.fragment
+
+
+def test_a_list_lead_in_is_a_fragment_and_items_lose_their_marks():
+    text = "The following are eligible for the scheme\n(a) Any individual above 18 years of age.\n"
+    units = passage_units(0, _hit("c", text=text))
+    assert units[0].fragment and units[0].quote == "The following are eligible for the scheme"
+    assert units[1].rendered == "Any individual above 18 years of age."
+
+
+def test_delimited_and_pdf_tables_are_read_with_their_header():
+    tsv = "S.L. No\tName of State/UT\tUnits\n8.\tASSAM\t194379\n"
+    units = passage_units(0, _hit("c", text=tsv))
+    assert [u.rendered for u in units] == ["S.L. No: 8.; Name of State/UT: ASSAM; Units: 194379."]
+    assert units[0].is_row and units[0].quote == "8.\tASSAM\t194379"
+    pdf = "Category Urban Rural\nGeneral Category 15% 25%\n"
+    row = passage_units(0, _hit("c", text=pdf))
+    # a PDF row is one cell under a one-cell header line: read as "header: row"
+    assert [u.rendered for u in row] == ["Category Urban Rural: General Category 15% 25%."]
+
+
+def test_a_row_whose_label_wraps_above_its_figures_is_one_row():
+    text = ("Categories of beneficiary Own contribution Urban Rural\n"
+            "General Category 10% 15% 25%\n"
+            "Special Category (including SC, ST, OBC,\nMinorities, Women) etc.\n05% 25% 35%\n")
+    units = passage_units(0, _hit("c", text=text))
+    rows = [u for u in units if u.is_row]
+    assert rows[-1].rendered == ("Categories of beneficiary Own contribution Urban Rural: Special "
+                                 "Category (including SC, ST, OBC, Minorities, Women) etc. "
+                                 "05% 25% 35%.")
+    assert rows[-1].quote == text[text.index("Special"):text.rindex("35%") + 3]
+
+
+def test_render_row_names_cells_when_they_line_up():
+    assert render_row("1 | Assam | 35%", "No | State | Rate") == "No: 1; State: Assam; Rate: 35%."
+    assert render_row("1 Assam 35%", "") == "1 Assam 35%."
+    assert render_row("1\tAssam", "caption line\nNo\tState") == "No: 1; State: Assam."
+
+
+# -- unit scoring -------------------------------------------------------------------------
+def test_unit_score_weighs_words_section_intent_rows_and_fragments():
+    terms = QueryTerms.of("Who is eligible for PMEGP?")
+    intent = section_intent("Who is eligible for PMEGP?")
+    assert intent == ("eligib", "exclusion")
+    base = dict(similarity=0.5, query=terms, context="PMEGP eligible individuals", rank=0,
+                intent=intent, is_row=False, fragment=False, asks_figure=False)
+    plain = unit_score(section="general", **base)
+    assert plain == pytest.approx(0.6 * 0.5 + 0.25 * 1.0 + 0.0 + 0.05)
+    assert unit_score(section="eligibility", **base) == pytest.approx(plain * 1.15)
+    assert unit_score(section="exclusions", **base) == pytest.approx(plain * 0.8)
+    assert unit_score(section="general", **(base | {"is_row": True})) == pytest.approx(plain * 0.85)
+    assert unit_score(section="general", **(base | {"is_row": True, "asks_figure": True})) == (
+        pytest.approx(plain))
+    assert unit_score(section="general", **(base | {"fragment": True})) == pytest.approx(plain * 0.8)
+    later = unit_score(section="general", **(base | {"rank": 3}))
+    assert later == pytest.approx(plain - 0.05 + 0.05 / 4)
+    heavier = UnitWeights(coverage=0.5)
+    assert unit_score(section="general", w=heavier, **base) > plain
+
+
+class _FixedEmbedder:
+    """Vectors fixed by keyword, so the reader's choice is decided by the scoring alone."""
+
+    name, dimension = "fixed", 2
+
+    def _vec(self, text: str) -> list[float]:
+        return [1.0, 0.0] if "35%" in text or "subsidy" in text.lower() else [0.0, 1.0]
+
+    def embed(self, texts):
+        return [self._vec(t) for t in texts]
+
+    def embed_query(self, text):
+        return [1.0, 0.0]
+
+
+def test_the_reader_quotes_the_best_units_in_reading_order():
+    text = ("Background of the programme is long and varied in many states.\n"
+            "The subsidy for special category beneficiaries in rural areas is 35%.\n")
+    hits = [_hit("c1", text=text), _hit("c2", _doc("d2", "Other doc", "article"),
+                                        text="Unrelated words about weaving clusters here.")]
+    composed = ExtractiveGenerator(_FixedEmbedder()).compose(
+        "What is the subsidy for special category rural beneficiaries?", hits)
+    assert [s for s, _ in composed.sentences] == [
+        "The subsidy for special category beneficiaries in rural areas is 35%."]
+    assert composed.sentences[0][1] == (0,)
+
+
+def test_the_embedded_text_carries_title_section_and_header():
+    chunk = _hit("c", text="1. JAMMU 73125", section="Units", header="No State Units").chunk
+    assert embedding_text(chunk, "SSI census") == "SSI census — Units\nNo State Units\n1. JAMMU 73125"
+    assert passage_text("T", "", "", "body", with_acronym=True) == "T\nbody"
+    assert passage_text("Prime Minister Employment Generation", "", "", "b",
+                        with_acronym=True).split("\n")[1] == "PMEG"
