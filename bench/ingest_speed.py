@@ -79,8 +79,10 @@ def main() -> None:
         recipe_s, recipe_chunks = plain_langchain(files, embedder, Path(tmp) / "recipe")
         shutil.rmtree(Path(tmp) / "recipe", ignore_errors=True)
     ocr_pages = sum(len(f.ocr_pages) for f in ours.files)
-    print(f"files: {len(files)} in {args.folder}  (OCR pages: {ocr_pages}, "
-          f"{'read fresh' if args.fresh_ocr else 'from the cache when present'})")  # fmt: skip
+    print(
+        f"files: {len(files)} in {args.folder}  (OCR pages: {ocr_pages}, "
+        f"{'read fresh' if args.fresh_ocr else 'from the cache when present'})"
+    )
     print(f"{'run':<28}{'seconds':>9}{'chunks':>8}{'chunks/s':>10}")
     for name, secs, n in (
         ("embedding floor", floor_s, len(texts)),
@@ -89,8 +91,10 @@ def main() -> None:
     ):
         print(f"{name:<28}{secs:>9.1f}{n:>8}{n / secs if secs else 0:>10.1f}")
     print(f"karigar / floor: {ours_s / floor_s:.2f}x the time")
-    print(f"karigar / plain recipe: {ours_s / recipe_s:.2f}x the time "
-          f"({ours.chunks_embedded} vs {recipe_chunks} chunks)")  # fmt: skip
+    print(
+        f"karigar / plain recipe: {ours_s / recipe_s:.2f}x the time "
+        f"({ours.chunks_embedded} vs {recipe_chunks} chunks)"
+    )
 
 
 if __name__ == "__main__":

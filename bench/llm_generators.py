@@ -122,8 +122,14 @@ def run_constrained(llm, item: dict, max_pick: int, mode: str) -> dict:
     picks = select_sentences(llm, item["q"], texts, max_pick=max_pick, mode=mode)
     seconds = time.perf_counter() - start
     answer = " ".join(f"{sentences[p - 1][1]} [{sentences[p - 1][0]}]" for p in picks)
-    return {"answer": answer, "picks": picks, "n_sentences": len(sentences),
-            "refused": not picks, "cited": bool(picks), "seconds": seconds}  # fmt: skip
+    return {
+        "answer": answer,
+        "picks": picks,
+        "n_sentences": len(sentences),
+        "refused": not picks,
+        "cited": bool(picks),
+        "seconds": seconds,
+    }
 
 
 def run_naive(llm, item: dict) -> dict:
@@ -131,8 +137,12 @@ def run_naive(llm, item: dict) -> dict:
     answer = naive_answer(llm, item["q"], [p["text"] for p in item["passages"]])
     seconds = time.perf_counter() - start
     k = len(item["passages"])
-    return {"answer": answer, "refused": naive_refused(answer),
-            "cited": naive_cited(answer, k), "seconds": seconds}  # fmt: skip
+    return {
+        "answer": answer,
+        "refused": naive_refused(answer),
+        "cited": naive_cited(answer, k),
+        "seconds": seconds,
+    }
 
 
 def summarise(rows: list[dict], approach: str) -> dict:
@@ -220,18 +230,31 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(row)
         for approach in APPROACHES:
             r = row[approach]
-            mark = "REFUSED" if r["refused"] else ("OK" if has_fact(r["answer"], row["gold"])
-                                                  else "wrong")  # fmt: skip
-            print(f"{row['id']} {approach:6s} {mark:7s} {r['seconds']:5.1f}s "
-                  f"{r['answer'][:150]!r}", flush=True)  # fmt: skip
+            mark = (
+                "REFUSED"
+                if r["refused"]
+                else ("OK" if has_fact(r["answer"], row["gold"]) else "wrong")
+            )
+            print(
+                f"{row['id']} {approach:6s} {mark:7s} {r['seconds']:5.1f}s {r['answer'][:150]!r}",
+                flush=True,
+            )
 
     summary = report(rows, args.k)
     if args.out:
         args.out.write_text(
-            json.dumps({"model": args.model, "load_seconds": LOAD_SECONDS.get(args.model),
-                        "summary": summary, "rows": rows}, indent=1, ensure_ascii=False),
+            json.dumps(
+                {
+                    "model": args.model,
+                    "load_seconds": LOAD_SECONDS.get(args.model),
+                    "summary": summary,
+                    "rows": rows,
+                },
+                indent=1,
+                ensure_ascii=False,
+            ),
             encoding="utf-8",
-        )  # fmt: skip
+        )
     return 0
 
 

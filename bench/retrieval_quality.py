@@ -54,8 +54,9 @@ def main() -> None:
         bm25 = [(d.path, c.page) for c, d, _ in searcher.lexical.search(q["question"], 5)]
         hybrid = [(h.doc.path, h.chunk.page) for h in searcher.search(q["question"], 5, any_status)]
         for name, hits in (("dense", dense), ("bm25", bm25), ("hybrid", hybrid)):
-            rows[name].append([hit_at(hits, q["gold"], k, page) for k in (1, 5)
-                               for page in (False, True)])  # fmt: skip
+            rows[name].append(
+                [hit_at(hits, q["gold"], k, page) for k in (1, 5) for page in (False, True)]
+            )
     print(f"{len(gold)} gold questions: hit@1 doc, hit@1 page, hit@5 doc, hit@5 page")
     for name, marks in rows.items():
         rates = [sum(m[i] for m in marks) / len(marks) for i in range(4)]
@@ -76,10 +77,14 @@ def main() -> None:
 
     pos = [best(q) for q in answerable]
     neg = [best(q) for q in off_topic]
-    print(f"relevance, answerable (n={len(pos)}): min {min(pos):.3f} p10 "
-          f"{sorted(pos)[len(pos) // 10]:.3f} median {statistics.median(pos):.3f}")  # fmt: skip
-    print(f"relevance, off-topic  (n={len(neg)}): max {max(neg):.3f} median "
-          f"{statistics.median(neg):.3f}  values {[round(v, 3) for v in sorted(neg)]}")  # fmt: skip
+    print(
+        f"relevance, answerable (n={len(pos)}): min {min(pos):.3f} p10 "
+        f"{sorted(pos)[len(pos) // 10]:.3f} median {statistics.median(pos):.3f}"
+    )
+    print(
+        f"relevance, off-topic  (n={len(neg)}): max {max(neg):.3f} median "
+        f"{statistics.median(neg):.3f}  values {[round(v, 3) for v in sorted(neg)]}"
+    )
     candidates = sorted(set(pos + neg))
     scored = []
     for t in candidates:
@@ -87,8 +92,10 @@ def main() -> None:
         keep_answer = sum(v >= t for v in pos) / len(pos)
         scored.append((recall_refuse + keep_answer, keep_answer, t))
     total, keep, threshold = max(scored)
-    print(f"best threshold {threshold:.3f}: refuses {total - keep:.2f} of off-topic, "
-          f"answers {keep:.2f} of answerable")  # fmt: skip
+    print(
+        f"best threshold {threshold:.3f}: refuses {total - keep:.2f} of off-topic, "
+        f"answers {keep:.2f} of answerable"
+    )
 
 
 if __name__ == "__main__":

@@ -70,8 +70,10 @@ def main() -> None:
             and judge_support(llm, p["sentence"], p["passage"])
         )
     kinds = sorted({p["kind"] for p in pairs})
-    print(f"{len(pairs)} pairs: {sum(p['supported'] for p in pairs)} supported, "
-          f"{sum(not p['supported'] for p in pairs)} not")  # fmt: skip
+    print(
+        f"{len(pairs)} pairs: {sum(p['supported'] for p in pairs)} supported, "
+        f"{sum(not p['supported'] for p in pairs)} not"
+    )
     header = (
         f"{'check':<28}{'accuracy':>9}{'precision':>10}{'recall':>8}{'s/pair':>8}  "
         + " ".join(f"{k[:10]:>10}" for k in kinds)
@@ -87,8 +89,10 @@ def main() -> None:
             per_kind[p["kind"]][0] += v == p["supported"]
             per_kind[p["kind"]][1] += 1
         cells = " ".join(f"{f'{a}/{b}':>10}" for a, b in (per_kind[k] for k in kinds))
-        print(f"{name:<28}{m['accuracy']:>9.2f}{m['precision']:>10.2f}{m['recall']:>8.2f}"
-              f"{seconds:>8.2f}  {cells}")  # fmt: skip
+        print(
+            f"{name:<28}{m['accuracy']:>9.2f}{m['precision']:>10.2f}{m['recall']:>8.2f}"
+            f"{seconds:>8.2f}  {cells}"
+        )
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ def eval_command(
     selection: Annotated[str, typer.Option(help="full (every set + FAQ sample) or ci.")] = "full",
     systems: Annotated[
         str, typer.Option(help="Comma-separated: karigar, plain-langchain, bm25.")
-    ] = "karigar,plain-langchain,bm25",  # fmt: skip
+    ] = "karigar,plain-langchain,bm25",
     faq: Annotated[str, typer.Option(help="FAQ pairs to sample, or 'all'.")] = "200",
     judge: Annotated[
         str, typer.Option(help="lexical (fast) or llm (the local model too).")
@@ -30,10 +30,10 @@ def eval_command(
     generator: Annotated[str, typer.Option(help="Generator every system uses.")] = "extractive",
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Results folder (default eval/results/<date>).")
-    ] = None,  # fmt: skip
+    ] = None,
     check: Annotated[
         bool, typer.Option(help="Exit 1 on a regression against eval/baseline.json.")
-    ] = True,  # fmt: skip
+    ] = True,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
 ) -> None:
     """Evaluate our system beside the plain LangChain recipe and BM25 alone: retrieval,
@@ -49,9 +49,15 @@ def eval_command(
     try:
         settings = Settings(progress=progress and sys.stderr.isatty())
         folder, results, regressed = run_eval(
-            settings, selection, [s.strip() for s in systems.split(",") if s.strip()], judge,
-            limit, generator, out_dir, progress=settings.progress,
-        )  # fmt: skip
+            settings,
+            selection,
+            [s.strip() for s in systems.split(",") if s.strip()],
+            judge,
+            limit,
+            generator,
+            out_dir,
+            progress=settings.progress,
+        )
     except (KarigarError, ValueError) as exc:
         error = exc if isinstance(exc, KarigarError) else ConfigError(str(exc))
         raise typer.Exit(show_error(error)) from exc
@@ -64,7 +70,9 @@ def eval_command(
         if check:
             raise typer.Exit(1)
     elif not results["baseline_recorded"]:
-        out.print(f"No baseline recorded in eval/baseline.json for "
-                  f"{results['config']['selection']!r}: nothing compared.")  # fmt: skip
+        out.print(
+            f"No baseline recorded in eval/baseline.json for "
+            f"{results['config']['selection']!r}: nothing compared."
+        )
     else:
         out.print("No regression against eval/baseline.json.")

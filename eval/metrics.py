@@ -107,8 +107,10 @@ def faithfulness(sentences: Sequence[str], passages: Sequence[str], judge: Judge
     return supported / len(sentences)
 
 
-def citation_scores(cited: Sequence[tuple[str, Sequence[str]]], judge: Judge,
-                    ) -> tuple[float, float]:  # fmt: skip
+def citation_scores(
+    cited: Sequence[tuple[str, Sequence[str]]],
+    judge: Judge,
+) -> tuple[float, float]:
     """(recall, precision) over (sentence, its cited passages) pairs, as ALCE defines them."""
     if not cited:
         return 0.0, 0.0

@@ -29,8 +29,24 @@ FAQ_PATH = PROJECT_ROOT.parent / "shared" / "eval-data" / "myscheme_faq_dev.json
 
 # The questions CI runs (`make test`): the written gold set and the off-topic set, plus
 # a fixed slice of the new set; small enough to answer in well under a minute.
-CI_SUBSET = ("r", "u", "e01", "e02", "e09", "e10", "e17", "e18", "e25", "e26", "e33", "e41",
-             "e49", "e55", "e77", "e78")  # fmt: skip
+CI_SUBSET = (
+    "r",
+    "u",
+    "e01",
+    "e02",
+    "e09",
+    "e10",
+    "e17",
+    "e18",
+    "e25",
+    "e26",
+    "e33",
+    "e41",
+    "e49",
+    "e55",
+    "e77",
+    "e78",
+)
 
 
 @dataclass(frozen=True)
@@ -70,25 +86,54 @@ def _gold(row: dict) -> tuple[tuple[str, int], ...]:
     return tuple((g["path"], int(g["page"])) for g in row.get("gold") or [])
 
 
-def load_questions(folder: Path = QUESTIONS, faq_path: Path | None = FAQ_PATH,
-                   faq_limit: int | None = None, seed: int = 7) -> list[Question]:  # fmt: skip
+def load_questions(
+    folder: Path = QUESTIONS,
+    faq_path: Path | None = FAQ_PATH,
+    faq_limit: int | None = None,
+    seed: int = 7,
+) -> list[Question]:
     """Every set; `faq_limit` samples that many FAQ pairs (fixed seed), None takes all."""
     out: list[Question] = []
     written = {}
     for row in _jsonl(folder / "retrieval_gold.jsonl"):
         facts = tuple(row.get("key_facts", []))
-        q = Question(row["id"], row["question"], "gold", row.get("answer", ""), facts,
-                     _gold(row), row.get("persona", ""))  # fmt: skip
+        q = Question(
+            row["id"],
+            row["question"],
+            "gold",
+            row.get("answer", ""),
+            facts,
+            _gold(row),
+            row.get("persona", ""),
+        )
         written[q.id] = q
         out.append(q)
     for row in _jsonl(folder / "eval_set.jsonl"):
-        out.append(Question(row["id"], row["question"], row["category"], row.get("answer", ""),
-                            tuple(row.get("key_facts", [])), _gold(row),
-                            row.get("persona", "")))  # fmt: skip
+        out.append(
+            Question(
+                row["id"],
+                row["question"],
+                row["category"],
+                row.get("answer", ""),
+                tuple(row.get("key_facts", [])),
+                _gold(row),
+                row.get("persona", ""),
+            )
+        )
     for row in _jsonl(folder / "hindi.jsonl"):
         of = written[row["of"]]
-        out.append(Question(row["id"], row["question"], "hindi", of.answer, of.key_facts,
-                            of.gold, of.persona, "hi"))  # fmt: skip
+        out.append(
+            Question(
+                row["id"],
+                row["question"],
+                "hindi",
+                of.answer,
+                of.key_facts,
+                of.gold,
+                of.persona,
+                "hi",
+            )
+        )
     for name, language in (("unanswerable.jsonl", "en"), ("hindi_unanswerable.jsonl", "hi")):
         for row in _jsonl(folder / name):
             out.append(Question(row["id"], row["question"], "unanswerable", language=language))
@@ -99,9 +144,16 @@ def load_questions(folder: Path = QUESTIONS, faq_path: Path | None = FAQ_PATH,
         for row in faq:
             # the portal shows the FAQ under its scheme ("Who is eligible under this
             # scheme?"), so the question names the scheme as a user would
-            out.append(Question(f"faq-{row['id']}", f"{row['question']} ({row['scheme']})",
-                                "faq", row["answer"], (),
-                                ((f"schemes/{row['scheme_file']}", 0),)))  # fmt: skip
+            out.append(
+                Question(
+                    f"faq-{row['id']}",
+                    f"{row['question']} ({row['scheme']})",
+                    "faq",
+                    row["answer"],
+                    (),
+                    ((f"schemes/{row['scheme_file']}", 0),),
+                )
+            )
     ids = [q.id for q in out]
     if len(ids) != len(set(ids)):
         raise ConfigError("question ids repeat across the files in eval/questions")
@@ -112,5 +164,6 @@ def ci_subset(questions: list[Question]) -> list[Question]:
     """The fixed slice CI evaluates: ids starting 'r' or 'u' (r01-r24, u01-u12) and the
     listed e-questions."""
     singles = {s for s in CI_SUBSET if len(s) > 1}
-    return [q for q in questions
-            if q.id in singles or (q.id[0] in ("r", "u") and q.id[1:].isdigit())]  # fmt: skip
+    return [
+        q for q in questions if q.id in singles or (q.id[0] in ("r", "u") and q.id[1:].isdigit())
+    ]

@@ -34,19 +34,27 @@ BASELINE = PROJECT_ROOT / "eval" / "baseline.json"
 
 # metric -> (group, higher is better)
 METRICS: dict[str, tuple[str, bool]] = {
-    "doc_hit@1": ("retrieval", True), "doc_hit@5": ("retrieval", True),
-    "doc_mrr": ("retrieval", True), "doc_ndcg@10": ("retrieval", True),
-    "page_hit@1": ("retrieval", True), "page_hit@5": ("retrieval", True),
-    "page_mrr": ("retrieval", True), "page_ndcg@10": ("retrieval", True),
-    "key_fact_recall": ("correctness", True), "token_f1": ("correctness", True),
+    "doc_hit@1": ("retrieval", True),
+    "doc_hit@5": ("retrieval", True),
+    "doc_mrr": ("retrieval", True),
+    "doc_ndcg@10": ("retrieval", True),
+    "page_hit@1": ("retrieval", True),
+    "page_hit@5": ("retrieval", True),
+    "page_mrr": ("retrieval", True),
+    "page_ndcg@10": ("retrieval", True),
+    "key_fact_recall": ("correctness", True),
+    "token_f1": ("correctness", True),
     "judge_correct": ("correctness", True),
-    "accuracy": ("correctness", True), "precision": ("correctness", True),
+    "accuracy": ("correctness", True),
+    "precision": ("correctness", True),
     "faithfulness": ("faithfulness", True),
-    "citation_recall": ("citations", True), "citation_precision": ("citations", True),
+    "citation_recall": ("citations", True),
+    "citation_precision": ("citations", True),
     "gold_page_cited": ("citations", True),
     "answered": ("abstention", True),
-    "abstention_precision": ("abstention", True), "abstention_recall": ("abstention", True),
-}  # fmt: skip
+    "abstention_precision": ("abstention", True),
+    "abstention_recall": ("abstention", True),
+}
 # Validated on eval/questions/support_pairs.jsonl with `python -m bench.support_check`.
 JUDGES = {
     "lexical": "words, numbers, names and negation (retrieval.citations.is_supported): "
@@ -78,23 +86,30 @@ def make_judge(kind: str, llm: Any = None) -> m.Judge:
 
 def score_run(q: Question, run: Run, judge: m.Judge) -> dict[str, Any]:
     """The per-question numbers; None where a metric does not apply to this question."""
-    row: dict[str, Any] = {"id": q.id, "category": q.category, "answerable": q.answerable,
-                           "abstained": run.abstained, "timings": run.timings}  # fmt: skip
+    row: dict[str, Any] = {
+        "id": q.id,
+        "category": q.category,
+        "answerable": q.answerable,
+        "abstained": run.abstained,
+        "timings": run.timings,
+    }
     if q.answerable:
         pages, docs = set(q.gold), q.gold_docs
         ranked_docs = [p for p, _ in run.ranked]
-        row.update({
-            "doc_hit@1": m.hit_at_k(ranked_docs, docs, 1),
-            "doc_hit@5": m.hit_at_k(ranked_docs, docs, 5),
-            "doc_mrr": m.reciprocal_rank(ranked_docs, docs),
-            "doc_ndcg@10": m.ndcg_at_k(ranked_docs, docs, 10),
-            "page_hit@1": m.hit_at_k(run.ranked, pages, 1),
-            "page_hit@5": m.hit_at_k(run.ranked, pages, 5),
-            "page_mrr": m.reciprocal_rank(run.ranked, pages),
-            "page_ndcg@10": m.ndcg_at_k(run.ranked, pages, 10),
-            "answered": float(not run.abstained),
-            "token_f1": m.token_f1(run.text, q.answer) if not run.abstained else 0.0,
-        })  # fmt: skip
+        row.update(
+            {
+                "doc_hit@1": m.hit_at_k(ranked_docs, docs, 1),
+                "doc_hit@5": m.hit_at_k(ranked_docs, docs, 5),
+                "doc_mrr": m.reciprocal_rank(ranked_docs, docs),
+                "doc_ndcg@10": m.ndcg_at_k(ranked_docs, docs, 10),
+                "page_hit@1": m.hit_at_k(run.ranked, pages, 1),
+                "page_hit@5": m.hit_at_k(run.ranked, pages, 5),
+                "page_mrr": m.reciprocal_rank(run.ranked, pages),
+                "page_ndcg@10": m.ndcg_at_k(run.ranked, pages, 10),
+                "answered": float(not run.abstained),
+                "token_f1": m.token_f1(run.text, q.answer) if not run.abstained else 0.0,
+            }
+        )
         if q.key_facts:
             recall = m.key_fact_recall(run.text, q.key_facts) if not run.abstained else 0.0
             row["key_fact_recall"] = recall
@@ -120,11 +135,13 @@ def summarise(rows: Sequence[dict[str, Any]]) -> dict[str, float]:
             out[name] = mean(values)
     graded = [r for r in rows if "correct" in r]
     if graded:
-        out.update(m.litqa_scores([r["correct"] for r in graded],
-                                  [not r["abstained"] for r in graded]))  # fmt: skip
+        out.update(
+            m.litqa_scores([r["correct"] for r in graded], [not r["abstained"] for r in graded])
+        )
     if any(not r["answerable"] for r in rows):
-        out.update(m.abstention_scores([r["abstained"] for r in rows],
-                                       [r["answerable"] for r in rows]))  # fmt: skip
+        out.update(
+            m.abstention_scores([r["abstained"] for r in rows], [r["answerable"] for r in rows])
+        )
     out["questions"] = float(len(rows))
     return out
 
@@ -137,8 +154,12 @@ def latency(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
     return {s: {"p50": m.percentile(v, 50), "p95": m.percentile(v, 95)} for s, v in stages.items()}
 
 
-def evaluate(systems: Sequence[System], questions: Sequence[Question], judge: m.Judge,
-             progress: Callable[[str, int], None] | None = None) -> dict[str, Any]:  # fmt: skip
+def evaluate(
+    systems: Sequence[System],
+    questions: Sequence[Question],
+    judge: m.Judge,
+    progress: Callable[[str, int], None] | None = None,
+) -> dict[str, Any]:
     """Every system on every question: per-question rows, overall and per-category figures."""
     out: dict[str, Any] = {"systems": {}}
     for system in systems:
@@ -161,8 +182,9 @@ def evaluate(systems: Sequence[System], questions: Sequence[Question], judge: m.
     return out
 
 
-def regressions(results: dict[str, Any], baseline: dict[str, Any], selection: str,
-                system: str = "karigar") -> list[str]:  # fmt: skip
+def regressions(
+    results: dict[str, Any], baseline: dict[str, Any], selection: str, system: str = "karigar"
+) -> list[str]:
     """Metrics of `system` that fell below the baseline by more than the tolerance."""
     recorded = baseline.get(selection, {}).get(system, {})
     tolerance = float(baseline.get("tolerance", 0.03))
@@ -178,14 +200,20 @@ def regressions(results: dict[str, Any], baseline: dict[str, Any], selection: st
     return found
 
 
-def write_results(results: dict[str, Any], questions: Sequence[Question], out_dir: Path,
-                  config: dict[str, Any]) -> Path:  # fmt: skip
+def write_results(
+    results: dict[str, Any], questions: Sequence[Question], out_dir: Path, config: dict[str, Any]
+) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
-    results = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "config": config,
-               "machine": f"{platform.machine()}, {platform.python_version()}",
-               "questions": [asdict(q) for q in questions], **results}  # fmt: skip
-    (out_dir / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False),
-                                          encoding="utf-8")  # fmt: skip
+    results = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "config": config,
+        "machine": f"{platform.machine()}, {platform.python_version()}",
+        "questions": [asdict(q) for q in questions],
+        **results,
+    }
+    (out_dir / "results.json").write_text(
+        json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8"
+    )
     _chart(results, out_dir / "metrics.png")
     (out_dir / "report.md").write_text(report_markdown(results), encoding="utf-8")
     return out_dir
@@ -199,8 +227,10 @@ def _chart(results: dict[str, Any], target: Path) -> None:
 
     systems = list(results["systems"])
     names = [n for n in METRICS if any(n in results["systems"][s]["overall"] for s in systems)]
-    groups = sorted({METRICS[n][0] for n in names}, key=list(dict.fromkeys(
-        g for g, _ in METRICS.values())).index)  # fmt: skip
+    groups = sorted(
+        {METRICS[n][0] for n in names},
+        key=list(dict.fromkeys(g for g, _ in METRICS.values())).index,
+    )
     fig, axes = plt.subplots(len(groups) + 1, 1, figsize=(12, 3.2 * (len(groups) + 1)))
     width = 0.8 / max(1, len(systems))
     for ax, group in zip(axes, groups, strict=False):
@@ -227,11 +257,15 @@ def _chart(results: dict[str, Any], target: Path) -> None:
 def report_markdown(results: dict[str, Any]) -> str:
     systems = list(results["systems"])
     config = results["config"]
-    lines = [f"# Evaluation, {results['date']}", "",
-             f"Questions: {len(results['questions'])} ({config.get('selection')}); judge: "
-             f"{config.get('judge')} — {JUDGES.get(config.get('judge', ''), '')}.", "",
-             "| metric | " + " | ".join(systems) + " |",
-             "|---|" + "---|" * len(systems)]  # fmt: skip
+    lines = [
+        f"# Evaluation, {results['date']}",
+        "",
+        f"Questions: {len(results['questions'])} ({config.get('selection')}); judge: "
+        f"{config.get('judge')} — {JUDGES.get(config.get('judge', ''), '')}.",
+        "",
+        "| metric | " + " | ".join(systems) + " |",
+        "|---|" + "---|" * len(systems),
+    ]
     for name in METRICS:
         cells = [results["systems"][s]["overall"].get(name) for s in systems]
         if any(c is not None for c in cells):
@@ -241,9 +275,15 @@ def report_markdown(results: dict[str, Any]) -> str:
         cells = [results["systems"][s]["latency"].get(stage) for s in systems]
         shown = ["—" if c is None else f"{c['p50']:.2f} / {c['p95']:.2f}" for c in cells]
         lines.append(f"| latency {stage} p50 / p95 (s) | " + " | ".join(shown) + " |")
-    lines += ["", "![metrics](metrics.png)", "", "## By category (page hit@5 / key-fact recall "
-              "/ answered)", "", "| category | n | " + " | ".join(systems) + " |",
-              "|---|---|" + "---|" * len(systems)]  # fmt: skip
+    lines += [
+        "",
+        "![metrics](metrics.png)",
+        "",
+        "## By category (page hit@5 / key-fact recall / answered)",
+        "",
+        "| category | n | " + " | ".join(systems) + " |",
+        "|---|---|" + "---|" * len(systems),
+    ]
     first = results["systems"][systems[0]]["by_category"]
     for category in first:
         cells = []
@@ -251,16 +291,23 @@ def report_markdown(results: dict[str, Any]) -> str:
             c = results["systems"][s]["by_category"].get(category, {})
             keys = ("page_hit@5", "key_fact_recall", "answered")
             cells.append(" / ".join("—" if c.get(k) is None else f"{c[k]:.2f}" for k in keys))
-        lines.append(f"| {category} | {int(first[category]['questions'])} | "
-                     + " | ".join(cells) + " |")  # fmt: skip
+        lines.append(
+            f"| {category} | {int(first[category]['questions'])} | " + " | ".join(cells) + " |"
+        )
     lines += ["", "Definitions and sources: `eval/metrics.py`. Systems: `eval/systems.py`.", ""]
     return "\n".join(lines)
 
 
-def run_eval(settings: Any, selection: str = "full", systems: Sequence[str] = ("karigar",),
-             judge: str = "lexical", faq: int | None = 200, generator: str = "extractive",
-             out_dir: Path | None = None, progress: bool = True,
-             ) -> tuple[Path, dict[str, Any], list[str]]:  # fmt: skip
+def run_eval(
+    settings: Any,
+    selection: str = "full",
+    systems: Sequence[str] = ("karigar",),
+    judge: str = "lexical",
+    faq: int | None = 200,
+    generator: str = "extractive",
+    out_dir: Path | None = None,
+    progress: bool = True,
+) -> tuple[Path, dict[str, Any], list[str]]:
     """Load the questions, build the systems over `settings`' store, evaluate, write the
     results; returns (folder, results, regressions against eval/baseline.json)."""
     from tqdm import tqdm
@@ -270,8 +317,7 @@ def run_eval(settings: Any, selection: str = "full", systems: Sequence[str] = ("
     from ingest.pipeline import discover
     from retrieval.parts import open_parts
 
-    questions = load_questions(faq_path=None if selection == "ci" else FAQ_DEFAULT,
-                               faq_limit=faq)  # fmt: skip
+    questions = load_questions(faq_path=None if selection == "ci" else FAQ_DEFAULT, faq_limit=faq)
     if selection == "ci":
         questions = ci_subset(questions)
     parts = open_parts(settings)
@@ -284,9 +330,15 @@ def run_eval(settings: Any, selection: str = "full", systems: Sequence[str] = ("
             built.append(BM25System(parts.store, parts.embedder))
         elif name == "plain-langchain":
             files, _ = discover(settings.corpus_dir)
-            built.append(PlainLangChainSystem(files, settings.corpus_dir, parts.embedder,
-                                              settings.data_dir / "eval-plain-recipe",
-                                              progress=progress))  # fmt: skip
+            built.append(
+                PlainLangChainSystem(
+                    files,
+                    settings.corpus_dir,
+                    parts.embedder,
+                    settings.data_dir / "eval-plain-recipe",
+                    progress=progress,
+                )
+            )
         else:
             raise ValueError(f"unknown system {name!r}: karigar, plain-langchain or bm25")
     llm = None
@@ -305,8 +357,13 @@ def run_eval(settings: Any, selection: str = "full", systems: Sequence[str] = ("
     for bar in bars.values():
         bar.close()
     label = selection if selection == "ci" else f"full-faq{faq if faq is not None else 'all'}"
-    config = {"selection": label, "judge": judge, "generator": generator,
-              "systems": list(systems), "store": str(settings.data_dir)}  # fmt: skip
+    config = {
+        "selection": label,
+        "judge": judge,
+        "generator": generator,
+        "systems": list(systems),
+        "store": str(settings.data_dir),
+    }
     stamp = datetime.now(UTC).strftime("%Y-%m-%d")
     folder = write_results(results, questions, out_dir or settings.eval_results_dir / stamp, config)
     baseline = json.loads(BASELINE.read_text("utf-8")) if BASELINE.exists() else {}

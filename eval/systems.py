@@ -56,8 +56,7 @@ class System(Protocol):
 
 def passage_text(hit: Hit) -> str:
     """What a judge reads for a passage: the chunk with its title, section and table header."""
-    return compose_passage(hit.doc.title, hit.chunk.section, hit.chunk.table_header,
-                           hit.chunk.text)
+    return compose_passage(hit.doc.title, hit.chunk.section, hit.chunk.table_header, hit.chunk.text)
 
 
 class KarigarSystem:
@@ -76,11 +75,13 @@ class KarigarSystem:
             sentences.append((s.text, [passage_text(h) for h in cited]))
         return Run(
             ranked=[(h.doc.path, h.chunk.page) for h in hits],
-            text=answer.text, sentences=sentences,
+            text=answer.text,
+            sentences=sentences,
             passages=[passage_text(h) for h in hits[:PASSAGES]],
-            abstained=answer.abstained, timings=dict(answer.timings),
+            abstained=answer.abstained,
+            timings=dict(answer.timings),
             cited=[(c.path, c.page) for c in answer.citations],
-        )  # fmt: skip
+        )
 
 
 def _answer(generator: Generator, question: str, ranked: list[Hit], retrieve: float) -> Run:
@@ -91,15 +92,20 @@ def _answer(generator: Generator, question: str, ranked: list[Hit], retrieve: fl
     composed = generator.compose(question, hits)
     generate = time.perf_counter() - started
     sentences = [(text, [passage_text(hits[i]) for i in idx]) for text, idx in composed.sentences]
-    cited = list(dict.fromkeys((hits[i].doc.path, hits[i].chunk.page)
-                               for _, idx in composed.sentences for i in idx))  # fmt: skip
+    cited = list(
+        dict.fromkeys(
+            (hits[i].doc.path, hits[i].chunk.page) for _, idx in composed.sentences for i in idx
+        )
+    )
     return Run(
         ranked=[(h.doc.path, h.chunk.page) for h in ranked],
-        text=" ".join(s for s, _ in composed.sentences), sentences=sentences,
-        passages=[passage_text(h) for h in hits], abstained=not composed.sentences,
+        text=" ".join(s for s, _ in composed.sentences),
+        sentences=sentences,
+        passages=[passage_text(h) for h in hits],
+        abstained=not composed.sentences,
         timings={"retrieve": retrieve, "generate": generate, "total": retrieve + generate},
         cited=cited,
-    )  # fmt: skip
+    )
 
 
 class BM25System:
@@ -122,8 +128,14 @@ class PlainLangChainSystem:
 
     name = "plain-langchain"
 
-    def __init__(self, files: Sequence[Path], root: Path, embedder: TextEmbedder, folder: Path,
-                 progress: bool = False) -> None:  # fmt: skip
+    def __init__(
+        self,
+        files: Sequence[Path],
+        root: Path,
+        embedder: TextEmbedder,
+        folder: Path,
+        progress: bool = False,
+    ) -> None:
         from langchain_chroma import Chroma
 
         self.generator = ExtractiveGenerator(embedder)
@@ -133,7 +145,7 @@ class PlainLangChainSystem:
                     (str(p.relative_to(root)), p.stat().st_size, p.stat().st_mtime_ns)
                     for p in files
                 )
-            ).encode()  # fmt: skip
+            ).encode()
         ).hexdigest()[:16]
         folder.mkdir(parents=True, exist_ok=True)
         marker = folder / "built.json"
@@ -149,8 +161,12 @@ class PlainLangChainSystem:
                 client.delete_collection("recipe")
             except Exception:  # absent
                 log.debug("no recipe collection to delete")
-        self.store = Chroma("recipe", embedding_function=as_langchain(embedder), client=client,
-                            collection_metadata={"hnsw:space": "cosine"})  # fmt: skip
+        self.store = Chroma(
+            "recipe",
+            embedding_function=as_langchain(embedder),
+            client=client,
+            collection_metadata={"hnsw:space": "cosine"},
+        )
         self.build_seconds = 0.0
         if not built:
             started = time.perf_counter()
@@ -163,14 +179,16 @@ class PlainLangChainSystem:
         from pypdf import PdfReader
         from tqdm import tqdm
 
-        splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200,
-                                                  add_start_index=True)  # fmt: skip
+        splitter = RecursiveCharacterTextSplitter(
+            chunk_size=1000, chunk_overlap=200, add_start_index=True
+        )
         for path in tqdm(files, desc="plain recipe", unit="file", disable=not progress):
             rel = path.relative_to(root).as_posix()
             try:
                 if path.suffix.lower() == ".pdf":
-                    pages = [(n, p.extract_text() or "")
-                             for n, p in enumerate(PdfReader(path).pages, 1)]  # fmt: skip
+                    pages = [
+                        (n, p.extract_text() or "") for n, p in enumerate(PdfReader(path).pages, 1)
+                    ]
                 else:
                     pages = [(0, path.read_text(encoding="utf-8", errors="replace"))]
             except Exception as exc:  # the recipe has no error handling; we skip the file
@@ -190,10 +208,18 @@ class PlainLangChainSystem:
             meta: dict[str, Any] = doc.metadata
             path, page = str(meta["path"]), int(meta["page"])
             start = int(meta.get("start_index", 0))
-            source = SourceDoc(doc_id=path, path=path, title=Path(path).name, doc_type="other",
-                               sha256="")  # fmt: skip
-            chunk = Chunk(chunk_id=f"{path}:p{page}:{start}", doc_id=path, text=doc.page_content,
-                          page=page, section="", char_start=start,
-                          char_end=start + len(doc.page_content), index=i)  # fmt: skip
+            source = SourceDoc(
+                doc_id=path, path=path, title=Path(path).name, doc_type="other", sha256=""
+            )
+            chunk = Chunk(
+                chunk_id=f"{path}:p{page}:{start}",
+                doc_id=path,
+                text=doc.page_content,
+                page=page,
+                section="",
+                char_start=start,
+                char_end=start + len(doc.page_content),
+                index=i,
+            )
             hits.append(Hit(chunk=chunk, doc=source, score=1.0 - float(distance)))
         return _answer(self.generator, question.question, hits, time.perf_counter() - started)

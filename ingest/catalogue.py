@@ -11,9 +11,20 @@ from pathlib import Path
 from retrieval.core.store import COMPLETE, DocRecord
 
 COLUMNS = (
-    "path", "doc_id", "title", "doc_type", "publisher", "date", "status", "pages", "chunks",
-    "ocr_pages", "state", "metadata_source", "official_url",
-)  # fmt: skip
+    "path",
+    "doc_id",
+    "title",
+    "doc_type",
+    "publisher",
+    "date",
+    "status",
+    "pages",
+    "chunks",
+    "ocr_pages",
+    "state",
+    "metadata_source",
+    "official_url",
+)
 
 
 def catalogue_rows(records: Iterable[DocRecord]) -> list[dict[str, str]]:
@@ -22,13 +33,23 @@ def catalogue_rows(records: Iterable[DocRecord]) -> list[dict[str, str]]:
         if rec.ingest_state != COMPLETE:
             continue
         doc = rec.doc
-        rows.append({
-            "path": doc.path, "doc_id": doc.doc_id, "title": doc.title, "doc_type": doc.doc_type,
-            "publisher": doc.publisher, "date": doc.date, "status": doc.status,
-            "pages": str(rec.pages), "chunks": str(rec.chunks),
-            "ocr_pages": ",".join(str(p) for p in rec.ocr_pages), "state": doc.state,
-            "metadata_source": doc.metadata_source, "official_url": doc.official_url,
-        })  # fmt: skip
+        rows.append(
+            {
+                "path": doc.path,
+                "doc_id": doc.doc_id,
+                "title": doc.title,
+                "doc_type": doc.doc_type,
+                "publisher": doc.publisher,
+                "date": doc.date,
+                "status": doc.status,
+                "pages": str(rec.pages),
+                "chunks": str(rec.chunks),
+                "ocr_pages": ",".join(str(p) for p in rec.ocr_pages),
+                "state": doc.state,
+                "metadata_source": doc.metadata_source,
+                "official_url": doc.official_url,
+            }
+        )
     return sorted(rows, key=lambda row: row["path"])
 
 

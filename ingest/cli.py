@@ -48,9 +48,14 @@ def ingest_command(
         for f in shown:
             colour = colours.get(f.status, "white")
             table.add_row(
-                f"[{colour}]{f.status}[/]", f.path, f.doc_type, str(f.pages or ""),
-                str(f.chunks or ""), ",".join(map(str, f.ocr_pages)), f.reason,
-            )  # fmt: skip
+                f"[{colour}]{f.status}[/]",
+                f.path,
+                f.doc_type,
+                str(f.pages or ""),
+                str(f.chunks or ""),
+                ",".join(map(str, f.ocr_pages)),
+                f.reason,
+            )
         out.print(table)
     if report.recovered:
         out.print(f"Repaired {len(report.recovered)} document(s) a killed run left half-written.")

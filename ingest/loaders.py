@@ -99,9 +99,14 @@ def load_html(path: Path, data: bytes, sha256: str, settings: Settings) -> Loade
 
     html = decode_text(path, data)
     extracted = trafilatura.extract(
-        html, output_format="markdown", include_tables=True, include_links=False,
-        include_images=False, include_comments=False, deduplicate=True,
-    )  # fmt: skip
+        html,
+        output_format="markdown",
+        include_tables=True,
+        include_links=False,
+        include_images=False,
+        include_comments=False,
+        deduplicate=True,
+    )
     if not extracted or not extracted.strip():
         raise IngestError(path, "no main text found in this HTML page (is it a script-only page?)")
     text = _EMPHASIS.sub(lambda m: m.group(2) or m.group(3), extracted)
@@ -158,10 +163,14 @@ def load_scheme_json(path: Path, data: bytes, sha256: str, settings: Settings) -
     title = str(content["title"]).strip()
     overview = [
         f"{label}: {content[key]}"
-        for key, label in (("state", "State"), ("department", "Department"),
-                           ("type", "Type"), ("beneficiary", "Beneficiary"))
+        for key, label in (
+            ("state", "State"),
+            ("department", "Department"),
+            ("type", "Type"),
+            ("beneficiary", "Beneficiary"),
+        )
         if str(content.get(key) or "").strip()
-    ]  # fmt: skip
+    ]
     tags = [str(t).strip() for t in content.get("tags") or [] if str(t).strip()]
     if tags:
         overview.append("Tags: " + ", ".join(tags))
@@ -245,9 +254,10 @@ def load_pdf(path: Path, data: bytes, sha256: str, settings: Settings) -> Loaded
         raise
     except (PdfReadError, FileNotDecryptedError, Exception) as exc:
         raise IngestError(
-            path, f"is not a readable PDF ({type(exc).__name__}: {exc}); it may be truncated "
-            "or corrupt: get a fresh copy"
-        ) from exc  # fmt: skip
+            path,
+            f"is not a readable PDF ({type(exc).__name__}: {exc}); it may be truncated "
+            "or corrupt: get a fresh copy",
+        ) from exc
     if n_pages == 0:
         raise IngestError(path, "is a PDF with no pages")
     raw_pages: list[str] = []
@@ -258,15 +268,20 @@ def load_pdf(path: Path, data: bytes, sha256: str, settings: Settings) -> Loaded
             text = page.extract_text() or ""
         except Exception as exc:
             raise IngestError(
-                path, f"page {index + 1} of {n_pages} cannot be read ({type(exc).__name__}: "
-                f"{exc}); the file may be truncated or corrupt: get a fresh copy"
-            ) from exc  # fmt: skip
+                path,
+                f"page {index + 1} of {n_pages} cannot be read ({type(exc).__name__}: "
+                f"{exc}); the file may be truncated or corrupt: get a fresh copy",
+            ) from exc
         needs_ocr = _usable_words(text) < settings.ocr_min_words and _has_image(page)
         if needs_ocr:
             text = ocr_pdf_page(
-                path, index, sha256, settings.ocr_languages, settings.ocr_dpi,
+                path,
+                index,
+                sha256,
+                settings.ocr_languages,
+                settings.ocr_dpi,
                 settings.ocr_cache_dir,
-            )  # fmt: skip
+            )
         raw_pages.append(clean.drop_garbage_lines(clean.normalise(text)))
         ocr_flags.append(needs_ocr)
     running = clean.running_lines(raw_pages)
@@ -313,7 +328,8 @@ def load(path: Path, data: bytes, sha256: str, settings: Settings) -> Loaded:
     size_mb = len(data) / 1e6
     if size_mb > settings.max_file_mb:
         raise IngestError(
-            path, f"is {size_mb:.0f} MB, over the {settings.max_file_mb:.0f} MB limit "
-            "(KARIGAR_MAX_FILE_MB); split it or raise the limit"
-        )  # fmt: skip
+            path,
+            f"is {size_mb:.0f} MB, over the {settings.max_file_mb:.0f} MB limit "
+            "(KARIGAR_MAX_FILE_MB); split it or raise the limit",
+        )
     return loader(path, data, sha256, settings)

@@ -105,8 +105,11 @@ def build_source_doc(
     if entry is not None:
         source = "manifest"
         if entry.fields.get("sha256") and entry.fields["sha256"] != sha256:
-            log.warning("%s differs from the copy %s lists; using its metadata all the same",
-                        rel_path, MANIFEST_NAME)  # fmt: skip
+            log.warning(
+                "%s differs from the copy %s lists; using its metadata all the same",
+                rel_path,
+                MANIFEST_NAME,
+            )
         for key in ("title", "doc_type", "publisher", "date", "status", "official_url"):
             if entry.fields.get(key):
                 fields[key] = entry.fields[key]

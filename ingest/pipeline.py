@@ -72,9 +72,13 @@ class Plan:
     previous: tuple[DocRecord, ...]
 
 
-def plan_file(rel: str, doc_id: str, records: Mapping[str, DocRecord],
-              by_path: Mapping[str, Sequence[DocRecord]],
-              file_exists: Callable[[str], bool]) -> Plan:
+def plan_file(
+    rel: str,
+    doc_id: str,
+    records: Mapping[str, DocRecord],
+    by_path: Mapping[str, Sequence[DocRecord]],
+    file_exists: Callable[[str], bool],
+) -> Plan:
     """Decide, without touching the store or the disk (`file_exists` answers for a stored
     path), what to do with the file at `rel` whose content hashes to `doc_id`."""
     previous = tuple(by_path.get(rel, ()))
@@ -144,8 +148,13 @@ def absolute_path(stored: str, settings: Settings) -> Path:
 class Ingestor:
     """One run over a folder (or one file) into one store."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None,
-                 store: Store | None = None, on_step: StepObserver | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        store: Store | None = None,
+        on_step: StepObserver | None = None,
+    ) -> None:
         self.settings = settings
         self._parts = open_parts(settings, embedder, store)
         self.store = self._parts.store  # the model loads only once a file needs embedding
@@ -166,9 +175,13 @@ class Ingestor:
         with _ingest_lock(self.settings):
             return self._run(source, prune, rebuild, on_file)
 
-    def _run(self, source: Path | None, prune: bool, rebuild: bool,
-             on_file: Callable[[int, int, FileResult], None] | None = None,
-             ) -> IngestReport:  # fmt: skip
+    def _run(
+        self,
+        source: Path | None,
+        prune: bool,
+        rebuild: bool,
+        on_file: Callable[[int, int, FileResult], None] | None = None,
+    ) -> IngestReport:
         settings = self.settings
         root = (source or settings.corpus_dir).expanduser().resolve()
         started = time.perf_counter()
@@ -265,8 +278,12 @@ class Ingestor:
         if index is None and not self.settings.multilingual:
             return
         index = index or MultilingualIndex(self.store)
-        bar = tqdm(unit="chunk", desc="multilingual", disable=not self.settings.progress,
-                   dynamic_ncols=True)  # fmt: skip
+        bar = tqdm(
+            unit="chunk",
+            desc="multilingual",
+            disable=not self.settings.progress,
+            dynamic_ncols=True,
+        )
         try:
             result = index.sync(bar.update)
         finally:
@@ -292,16 +309,26 @@ class Ingestor:
             return self._failed(rel, f"cannot be read: {exc.strerror}", previous, started)
         sha = hashlib.sha256(data).hexdigest()
         doc_id = sha[:16]
-        plan = plan_file(rel, doc_id, records, by_path,
-                         lambda stored: absolute_path(stored, self.settings).exists())
+        plan = plan_file(
+            rel,
+            doc_id,
+            records,
+            by_path,
+            lambda stored: absolute_path(stored, self.settings).exists(),
+        )
         previous, existing = plan.previous, plan.existing
         if plan.action == UNCHANGED and existing is not None:
             self._drop_versions(previous, keep=doc_id, rel=rel)
             self._refresh_metadata(existing, path, rel, entry)
             return self._result(UNCHANGED, existing, started)
         if plan.action == DUPLICATE and existing is not None:
-            return FileResult(path=rel, status=SKIPPED, doc_id=doc_id, title=existing.doc.title,
-                              reason=f"same content as {existing.doc.path}; not stored twice")
+            return FileResult(
+                path=rel,
+                status=SKIPPED,
+                doc_id=doc_id,
+                title=existing.doc.title,
+                reason=f"same content as {existing.doc.path}; not stored twice",
+            )
         if plan.action == MOVED and existing is not None:
             moved = build_source_doc(path, rel, sha, _derived(existing.doc), entry)
             self.store.move_document(moved)
@@ -332,11 +359,18 @@ class Ingestor:
         ingested_at = datetime.now(UTC).isoformat(timespec="seconds")
         self.on_step("embedded", rel)
         try:
-            self.store.write_document(doc, loaded.pages, chunks, vectors, ingested_at,
-                                      on_step=lambda step: self.on_step(step, rel))
+            self.store.write_document(
+                doc,
+                loaded.pages,
+                chunks,
+                vectors,
+                ingested_at,
+                on_step=lambda step: self.on_step(step, rel),
+            )
         except StoreError as exc:  # nothing of it was kept
-            return self._failed(rel, f"could not be stored: {exc.__cause__ or exc}", previous,
-                                started)
+            return self._failed(
+                rel, f"could not be stored: {exc.__cause__ or exc}", previous, started
+            )
         self._drop_versions(previous, keep=doc_id, rel=rel)
         status = UPDATED if previous else ADDED
         records[doc_id] = DocRecord(

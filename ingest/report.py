@@ -8,8 +8,14 @@ from pathlib import Path
 
 # Statuses a file can end a run with. Only "failed" makes the exit code 1.
 ADDED, UPDATED, UNCHANGED, MOVED, SKIPPED, FAILED, PRUNED = (
-    "added", "updated", "unchanged", "moved", "skipped", "failed", "pruned",
-)  # fmt: skip
+    "added",
+    "updated",
+    "unchanged",
+    "moved",
+    "skipped",
+    "failed",
+    "pruned",
+)
 STATUS_ORDER = (FAILED, ADDED, UPDATED, MOVED, PRUNED, SKIPPED, UNCHANGED)
 
 

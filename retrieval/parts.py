@@ -32,8 +32,9 @@ log = logging.getLogger(__name__)
 class Parts:
     """Karigar's parts over one store, opened lazily and once."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None,
-                 store: Store | None = None) -> None:
+    def __init__(
+        self, settings: Settings, embedder: Embedder | None = None, store: Store | None = None
+    ) -> None:
         self.settings = settings
         self._embedder = embedder
         self._store = store
@@ -42,8 +43,9 @@ class Parts:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = get_embedder(self.settings.embedding_model,
-                                          self.settings.embed_batch_size)
+            self._embedder = get_embedder(
+                self.settings.embedding_model, self.settings.embed_batch_size
+            )
         return self._embedder
 
     @property
@@ -93,8 +95,9 @@ class Parts:
         self.embedder.embed_query("warm up")
 
 
-def open_parts(settings: Settings | None = None, embedder: Embedder | None = None,
-               store: Store | None = None) -> Parts:
+def open_parts(
+    settings: Settings | None = None, embedder: Embedder | None = None, store: Store | None = None
+) -> Parts:
     """Karigar's parts for `settings` (default: from the environment)."""
     return Parts(settings or Settings(), embedder, store)
 

@@ -49,16 +49,33 @@ def test_hybrid_search_finds_the_gold_page_in_the_top_5(searcher, q):
 @pytest.mark.parametrize(
     ("question", "fact", "path", "page"),
     [
-        ("How many SSI units does Assam have?", "194379",
-         "seeds/lokanathan-2025-growth-of-smes-and-handicrafts.txt", 0),
-        ("What is the margin money subsidy for a special category beneficiary in a rural area "
-         "under PMEGP?", "35%", "pdf/PMEGP_Guidelines_KVIC_certified_2022-23.pdf", 4),
-        ("What guarantee fee is charged under the credit guarantee scheme for PM SVANidhi?",
-         "No guarantee fee", "pdf/PM_SVANidhi_Credit_Guarantee_Scheme_Guidelines.pdf", 5),
-        ("What is the age limit for joining the Atal Pension Yojana?", "40",
-         "schemes/Atal_Pension_Yojana.json", 0),
+        (
+            "How many SSI units does Assam have?",
+            "194379",
+            "seeds/lokanathan-2025-growth-of-smes-and-handicrafts.txt",
+            0,
+        ),
+        (
+            "What is the margin money subsidy for a special category beneficiary in a rural area "
+            "under PMEGP?",
+            "35%",
+            "pdf/PMEGP_Guidelines_KVIC_certified_2022-23.pdf",
+            4,
+        ),
+        (
+            "What guarantee fee is charged under the credit guarantee scheme for PM SVANidhi?",
+            "No guarantee fee",
+            "pdf/PM_SVANidhi_Credit_Guarantee_Scheme_Guidelines.pdf",
+            5,
+        ),
+        (
+            "What is the age limit for joining the Atal Pension Yojana?",
+            "40",
+            "schemes/Atal_Pension_Yojana.json",
+            0,
+        ),
     ],
-)  # fmt: skip
+)
 def test_answers_state_the_fact_and_cite_its_page(chain, full_store, question, fact, path, page):
     answer = chain.answer(Query(question))
     assert not answer.abstained
@@ -90,8 +107,12 @@ def test_current_documents_by_default_superseded_when_asked(chain):
     old = chain.answer(Query(question, filters=Filters(status="superseded")))
     assert old.citations and all(c.status == "superseded" for c in old.citations)
     assert SUPERSEDED_NOTE in old.notes
-    asked = chain.answer(Query("Under the superseded 2018 PMEGP guidelines, what was the "
-                                      "own contribution of general category beneficiaries?"))  # fmt: skip
+    asked = chain.answer(
+        Query(
+            "Under the superseded 2018 PMEGP guidelines, what was the "
+            "own contribution of general category beneficiaries?"
+        )
+    )
     assert any(h.doc.status == "superseded" for h in asked.passages)
 
 
@@ -100,12 +121,21 @@ def test_current_documents_by_default_superseded_when_asked(chain):
     [
         (Filters(doc_types=("circular",)), lambda d: d.doc_type == "circular"),
         (Filters(states=("Assam",)), lambda d: d.state in ("Assam", "India")),
-        (Filters(publishers=("Reserve Bank of India",)), lambda d: d.publisher == "Reserve Bank of India"),
-        (Filters(doc_ids=("schemes/Atal_Pension_Yojana.json",)), lambda d: d.path == "schemes/Atal_Pension_Yojana.json"),
-        (Filters(date_from="2020-07", date_to="2020-12"), lambda d: "2020-07" <= d.date[:7] <= "2020-12"),
+        (
+            Filters(publishers=("Reserve Bank of India",)),
+            lambda d: d.publisher == "Reserve Bank of India",
+        ),
+        (
+            Filters(doc_ids=("schemes/Atal_Pension_Yojana.json",)),
+            lambda d: d.path == "schemes/Atal_Pension_Yojana.json",
+        ),
+        (
+            Filters(date_from="2020-07", date_to="2020-12"),
+            lambda d: "2020-07" <= d.date[:7] <= "2020-12",
+        ),
         (Filters(status="superseded"), lambda d: d.status == "superseded"),
     ],
-)  # fmt: skip
+)
 def test_every_filter_restricts_the_passages(searcher, filters, check):
     hits = searcher.search("eligibility for credit and subsidy for micro enterprises", 8, filters)
     assert hits
@@ -113,10 +143,12 @@ def test_every_filter_restricts_the_passages(searcher, filters, check):
 
 
 def test_follow_up_becomes_standalone_and_is_answered(chain):
-    first = chain.answer(Query("What is the maximum project cost for manufacturing units "
-                               "under PMEGP?"))
-    follow = chain.answer(Query("And for service units?",
-                                history=((first.standalone_question, first.text),)))
+    first = chain.answer(
+        Query("What is the maximum project cost for manufacturing units under PMEGP?")
+    )
+    follow = chain.answer(
+        Query("And for service units?", history=((first.standalone_question, first.text),))
+    )
     assert follow.standalone_question == (
         "What is the maximum project cost for service units under PMEGP?"
     )
@@ -143,8 +175,11 @@ def test_ask_and_chat_on_the_command_line(full_store):
     from ui.cli import app
 
     settings = full_store[0]
-    env = {"KARIGAR_DATA_DIR": str(settings.data_dir), "KARIGAR_CORPUS_DIR": str(settings.corpus_dir),
-           "COLUMNS": "200"}  # fmt: skip
+    env = {
+        "KARIGAR_DATA_DIR": str(settings.data_dir),
+        "KARIGAR_CORPUS_DIR": str(settings.corpus_dir),
+        "COLUMNS": "200",
+    }
     runner = CliRunner()
     result = runner.invoke(app, ["ask", "How many SSI units does Assam have?", "--json"], env=env)
     assert result.exit_code == 0, result.output
@@ -154,14 +189,28 @@ def test_ask_and_chat_on_the_command_line(full_store):
         data["citations"][0]["path"] == "seeds/lokanathan-2025-growth-of-smes-and-handicrafts.txt"
     )
     assert {"retrieve", "generate", "total"} <= set(data["timings"])
-    filtered = runner.invoke(app, ["ask", "What is the own contribution of a general category beneficiary under PMEGP?",
-                                   "--filter", "status=superseded", "--k", "3"], env=env)  # fmt: skip
+    filtered = runner.invoke(
+        app,
+        [
+            "ask",
+            "What is the own contribution of a general category beneficiary under PMEGP?",
+            "--filter",
+            "status=superseded",
+            "--k",
+            "3",
+        ],
+        env=env,
+    )
     assert filtered.exit_code == 0 and "superseded" in filtered.output
     bad = runner.invoke(app, ["ask", "x", "--filter", "colour=red"], env=env)
     assert bad.exit_code == 2 and "unknown filter 'colour'" in bad.output
-    chat = runner.invoke(app, ["chat"], env=env,
-                         input="What is the maximum project cost for manufacturing units under PMEGP?\n"
-                               "And for service units?\n\n")  # fmt: skip
+    chat = runner.invoke(
+        app,
+        ["chat"],
+        env=env,
+        input="What is the maximum project cost for manufacturing units under PMEGP?\n"
+        "And for service units?\n\n",
+    )
     assert chat.exit_code == 0, chat.output
     assert (
         "understood as: What is the maximum project cost for service units under PMEGP?"
@@ -182,8 +231,11 @@ def test_local_llm_generator_only_says_what_the_passages_say(
     chain = AnswerChain(searcher, generator)
     store = full_store[2]
     answered = 0
-    for question in ("Who is eligible for PMEGP?", "How many SSI units does Assam have?",
-                     "What is the age limit for joining the Atal Pension Yojana?"):  # fmt: skip
+    for question in (
+        "Who is eligible for PMEGP?",
+        "How many SSI units does Assam have?",
+        "What is the age limit for joining the Atal Pension Yojana?",
+    ):
         answer = chain.answer(Query(question))
         assert answer.generator == "llm:smollm2"
         if answer.abstained:

@@ -50,8 +50,10 @@ def test_a_question_gets_a_cited_answer_with_highlighted_sources(chat):
     text = _texts(chat)
     assert "35%" in text and r"\[1\]" in text  # the answer, with its markers shown as such
     labels = [e.label for e in chat.expander]
-    assert any(label.startswith("[1] PMEGP operational guidelines") and "page 4" in label
-               for label in labels)  # fmt: skip
+    assert any(
+        label.startswith("[1] PMEGP operational guidelines") and "page 4" in label
+        for label in labels
+    )
     assert "<mark>" in text  # the quoted sentence highlighted inside its passage
     assert "[Official document](https://" in text
     chat.toggle(key="page_1_1").set_value(True).run()  # the whole page, and the PDF drawn
@@ -71,8 +73,9 @@ def test_a_follow_up_uses_the_conversation(chat):
     _ask(chat, "What is the maximum project cost for manufacturing units under PMEGP?")
     _ask(chat, "And for service units?")
     understood = [c.value for c in chat.caption if c.value.startswith("Understood as")]
-    assert understood == ["Understood as: What is the maximum project cost for service units "
-                          "under PMEGP?"]  # fmt: skip
+    assert understood == [
+        "Understood as: What is the maximum project cost for service units under PMEGP?"
+    ]
     assert "20 lakh" in _texts(chat)
 
 
@@ -110,8 +113,9 @@ def test_feedback_is_stored_and_exported_as_questions(chat, full_store):
 def test_the_evaluation_page_shows_the_latest_report(chat, full_store):
     folder = full_store[0].data_dir / "eval-results" / "2026-01-01"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "report.md").write_text("# Evaluation\n\n| metric | karigar |\n|---|---|\n"
-                                      "| page_hit@5 | 0.950 |\n", "utf-8")  # fmt: skip
+    (folder / "report.md").write_text(
+        "# Evaluation\n\n| metric | karigar |\n|---|---|\n| page_hit@5 | 0.950 |\n", "utf-8"
+    )
     from PIL import Image
 
     Image.new("RGB", (40, 20), "white").save(folder / "metrics.png")
@@ -119,8 +123,9 @@ def test_the_evaluation_page_shows_the_latest_report(chat, full_store):
     assert "page_hit@5" in _texts(chat) and len(chat.image) == 1
 
 
-def test_an_empty_store_offers_to_ingest_the_reference_corpus(monkeypatch, make_settings,
-                                                              mini_corpus):  # fmt: skip
+def test_an_empty_store_offers_to_ingest_the_reference_corpus(
+    monkeypatch, make_settings, mini_corpus
+):
     at = _app(monkeypatch, make_settings(mini_corpus))
     assert any("is empty" in i.value for i in at.info)
     at.button(key="ingest_reference").click().run()
@@ -131,16 +136,19 @@ def test_an_empty_store_offers_to_ingest_the_reference_corpus(monkeypatch, make_
     assert len(table) == 5 and set(table["ingest"]) == {"complete"}
 
 
-def test_upload_checks_content_then_ingests_and_delete_removes(monkeypatch, make_settings,
-                                                               mini_corpus, corpus):  # fmt: skip
+def test_upload_checks_content_then_ingests_and_delete_removes(
+    monkeypatch, make_settings, mini_corpus, corpus
+):
     settings = make_settings(mini_corpus)
     at = _app(monkeypatch, settings)
     at.radio(key="page").set_value("Corpus").run()
     record = (corpus / "schemes" / "Bank_Guarantee_Charges_Reimbursement_Scheme.json").read_bytes()
-    at.file_uploader(key="upload").set_value([
-        ("guarantee.json", record, "application/json"),
-        ("fake.pdf", b"this is not a pdf", "application/pdf"),
-    ]).run()  # fmt: skip
+    at.file_uploader(key="upload").set_value(
+        [
+            ("guarantee.json", record, "application/json"),
+            ("fake.pdf", b"this is not a pdf", "application/pdf"),
+        ]
+    ).run()
     at.button(key="ingest_uploads").click().run()
     assert not at.exception, at.exception
     assert any("not a PDF" in e.value for e in at.error)

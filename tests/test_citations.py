@@ -16,10 +16,19 @@ from retrieval.core.types import Chunk, Hit, SourceDoc
 
 
 def _hit(i: int, text: str) -> Hit:
-    doc = SourceDoc(doc_id=f"d{i}", path=f"doc{i}.pdf", title=f"Doc {i}", doc_type="circular",
-                    sha256="0" * 64)  # fmt: skip
-    chunk = Chunk(chunk_id=f"d{i}:p1:c0", doc_id=f"d{i}", text=text, page=1, section="",
-                  char_start=0, char_end=len(text), index=0)  # fmt: skip
+    doc = SourceDoc(
+        doc_id=f"d{i}", path=f"doc{i}.pdf", title=f"Doc {i}", doc_type="circular", sha256="0" * 64
+    )
+    chunk = Chunk(
+        chunk_id=f"d{i}:p1:c0",
+        doc_id=f"d{i}",
+        text=text,
+        page=1,
+        section="",
+        char_start=0,
+        char_end=len(text),
+        index=0,
+    )
     return Hit(chunk=chunk, doc=doc, score=1.0)
 
 
@@ -32,7 +41,10 @@ HITS = [
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Subsidy is 35% [1]. Banks give 95% [2].", [("Subsidy is 35%.", (1,)), ("Banks give 95%.", (2,))]),
+        (
+            "Subsidy is 35% [1]. Banks give 95% [2].",
+            [("Subsidy is 35%.", (1,)), ("Banks give 95%.", (2,))],
+        ),
         ("Subsidy is 35% [1][2][1].", [("Subsidy is 35%.", (1, 2))]),
         ("Subsidy is 35% [1, 2].", [("Subsidy is 35%.", (1, 2))]),
         ("Subsidy is 35%. [1]", [("Subsidy is 35%.", (1,))]),  # marker after the full stop
@@ -43,7 +55,7 @@ HITS = [
         ("", []),
         ("[1] [2]", []),  # markers with no sentence
     ],
-)  # fmt: skip
+)
 def test_parse_cited_text_handles_malformed_markers(text, expected):
     parsed = parse_cited_text(text, passages=2)
     assert [(p.text, p.markers) for p in parsed] == expected
@@ -68,8 +80,10 @@ def test_support_needs_the_numbers_and_the_words():
 
 
 def test_model_text_becomes_cited_sentences_and_unsupported_ones_are_flagged():
-    text = ("Special category beneficiaries in rural areas get a 35% subsidy [1]. "
-            "Banks sanction 95% of the project cost [2]. The scheme started in 1947 [1].")  # fmt: skip
+    text = (
+        "Special category beneficiaries in rural areas get a 35% subsidy [1]. "
+        "Banks sanction 95% of the project cost [2]. The scheme started in 1947 [1]."
+    )
     composed = compose_from_text(text, HITS, embedder=None)
     sentences, citations = _cite(composed, HITS)
     assert [s.markers for s in sentences] == [(1,), (2,), (1,)]
@@ -86,12 +100,15 @@ def test_a_model_refusal_is_an_abstention():
 
 
 def test_support_refuses_a_name_or_a_negation_the_passage_does_not_have():
-    passage = ("The scheme is implemented by KVIC as the single nodal agency at the national "
-               "level. Serving non-vegetarian food at hotels and dhabas will be allowed.")  # fmt: skip
+    passage = (
+        "The scheme is implemented by KVIC as the single nodal agency at the national "
+        "level. Serving non-vegetarian food at hotels and dhabas will be allowed."
+    )
     assert is_supported("KVIC is the single nodal agency at the national level.", [passage])
     assert not is_supported("SIDBI is the single nodal agency at the national level.", [passage])
-    assert not is_supported("Hotels and dhabas will not be allowed to serve non-vegetarian "
-                            "food.", [passage])  # fmt: skip
+    assert not is_supported(
+        "Hotels and dhabas will not be allowed to serve non-vegetarian food.", [passage]
+    )
 
 
 def test_support_check_on_the_hand_labelled_pairs():

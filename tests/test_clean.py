@@ -50,8 +50,14 @@ def test_saved_web_page_keeps_the_article_and_drops_the_site(corpus):
     ):
         assert kept in text
     for dropped in (
-        "Privacy Policy", "View All Result", "Share on Facebook", "MoSPI pushes",
-        "deneme bonusu", "Browse by Category", "SHARES", "© 2025",
-    ):  # fmt: skip
+        "Privacy Policy",
+        "View All Result",
+        "Share on Facebook",
+        "MoSPI pushes",
+        "deneme bonusu",
+        "Browse by Category",
+        "SHARES",
+        "© 2025",
+    ):
         assert dropped not in text
     assert text.count("Why North East India Needs a Market Ecosystem") == 1

@@ -40,14 +40,24 @@ def test_ingest_reports_failures_and_exits_1(env, mini_corpus):
 
 def test_search_prints_passages_with_their_source(env):
     assert runner.invoke(app, ["ingest", "--no-progress"], env=env).exit_code == 0
-    result = runner.invoke(app, ["search", "pension for workers of the unorganised sector"],
-                           env=env)  # fmt: skip
+    result = runner.invoke(
+        app, ["search", "pension for workers of the unorganised sector"], env=env
+    )
     assert result.exit_code == 0, result.output
     assert "[1] Atal Pension Yojana" in result.output
     as_json = runner.invoke(
-        app, ["search", "second loan to PMEGP units", "--json", "--k", "2",
-              "--filter", "doc_type=scheme_guideline"], env=env,
-    )  # fmt: skip
+        app,
+        [
+            "search",
+            "second loan to PMEGP units",
+            "--json",
+            "--k",
+            "2",
+            "--filter",
+            "doc_type=scheme_guideline",
+        ],
+        env=env,
+    )
     rows = json.loads(as_json.output)
     assert len(rows) == 2
     assert all(
@@ -70,7 +80,8 @@ def test_errors_are_one_clear_line_with_exit_2(env, tmp_path):
 
 def test_python_dash_m_entry_points_work(env):
     for module in ("ingest", "ui"):
-        done = subprocess.run([sys.executable, "-m", module, "--help"], capture_output=True,
-                              text=True, timeout=120)  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-m", module, "--help"], capture_output=True, text=True, timeout=120
+        )
         assert done.returncode == 0, done.stderr
         assert "Usage" in done.stdout

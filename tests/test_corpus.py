@@ -71,14 +71,23 @@ def test_scans_are_read_by_ocr_and_marked(full_store):
 @pytest.mark.parametrize(
     ("query", "path", "page"),
     [
-        ("How many SSI units does Assam have?",
-         "seeds/lokanathan-2025-growth-of-smes-and-handicrafts.txt", 0),
-        ("interest accrued on PMEGP margin money kept in term deposit",
-         "scanned/MSME_OM_PMEGP_Interest_on_Margin_Money_2014-09-20_CamScanner.pdf", 1),
-        ("NIC codes of activities not covered under the MSMED Act for Udyam",
-         "scanned/MSME_OM_NIC_Activities_Not_Covered_2020-12-01_SCANNED.pdf", 1),
+        (
+            "How many SSI units does Assam have?",
+            "seeds/lokanathan-2025-growth-of-smes-and-handicrafts.txt",
+            0,
+        ),
+        (
+            "interest accrued on PMEGP margin money kept in term deposit",
+            "scanned/MSME_OM_PMEGP_Interest_on_Margin_Money_2014-09-20_CamScanner.pdf",
+            1,
+        ),
+        (
+            "NIC codes of activities not covered under the MSMED Act for Udyam",
+            "scanned/MSME_OM_NIC_Activities_Not_Covered_2020-12-01_SCANNED.pdf",
+            1,
+        ),
     ],
-)  # fmt: skip
+)
 def test_search_reaches_tables_and_ocr_text(full_store, embedder, query, path, page):
     _, _, store = full_store
     hits = store.query(embedder.embed_query(query), k=5)

@@ -32,17 +32,35 @@ def _free_port() -> int:
 def server(full_store):
     settings = full_store[0]
     port = _free_port()
-    env = dict(os.environ, KARIGAR_DATA_DIR=str(settings.data_dir),
-               KARIGAR_CORPUS_DIR=str(settings.corpus_dir))  # fmt: skip
+    env = dict(
+        os.environ,
+        KARIGAR_DATA_DIR=str(settings.data_dir),
+        KARIGAR_CORPUS_DIR=str(settings.corpus_dir),
+    )
     log = ARTIFACTS / "streamlit-e2e.log"
     ARTIFACTS.mkdir(exist_ok=True)
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "ui" / "app.py"),
-             "--server.headless", "true", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-            cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(PROJECT_ROOT / "ui" / "app.py"),
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(port),
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
         try:
             deadline = time.time() + 60
             while time.time() < deadline:
@@ -60,13 +78,16 @@ def server(full_store):
 
 
 def test_ask_see_a_cited_answer_open_its_source_in_chromium(server, capsys):
-    require(Path(CHROMIUM).exists() or shutil.which("chromium") is not None,
-            "Debian's chromium (apt-get install chromium)")  # fmt: skip
+    require(
+        Path(CHROMIUM).exists() or shutil.which("chromium") is not None,
+        "Debian's chromium (apt-get install chromium)",
+    )
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu"])  # fmt: skip
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
         started = time.perf_counter()
         page.goto(server)
@@ -92,5 +113,7 @@ def test_ask_see_a_cited_answer_open_its_source_in_chromium(server, capsys):
         browser.close()
     assert shot.stat().st_size > 10_000
     with capsys.disabled():  # into the test output, passed or not
-        print(f"\nscreenshot: {shot}\napp ready {ready:.1f} s after opening; first answer "
-              f"{answered:.1f} s after asking")  # fmt: skip
+        print(
+            f"\nscreenshot: {shot}\napp ready {ready:.1f} s after opening; first answer "
+            f"{answered:.1f} s after asking"
+        )

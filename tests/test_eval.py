@@ -52,7 +52,9 @@ def test_abstention_litqa_and_percentiles():
     scores = m.abstention_scores([True, True, False, False], [False, True, True, False])
     assert scores == {"abstention_precision": 0.5, "abstention_recall": 0.5}
     assert m.litqa_scores([True, False, False], [True, True, False]) == {
-        "accuracy": pytest.approx(1 / 3), "precision": 0.5}  # fmt: skip
+        "accuracy": pytest.approx(1 / 3),
+        "precision": 0.5,
+    }
     assert m.percentile([5, 1, 3, 2, 4], 50) == 3 and m.percentile([5, 1, 3, 2, 4], 95) == 5
 
 
@@ -62,8 +64,16 @@ def test_the_question_sets_cover_what_the_issue_asks(corpus):
     unanswerable = [q for q in questions if not q.answerable]
     assert len(questions) >= 80 and len(unanswerable) >= 15
     categories = {q.category for q in written}
-    for needed in ("eligibility", "benefit", "programme_lookup", "table_figure", "literature",
-                   "cross_document", "superseded", "hindi"):  # fmt: skip
+    for needed in (
+        "eligibility",
+        "benefit",
+        "programme_lookup",
+        "table_figure",
+        "literature",
+        "cross_document",
+        "superseded",
+        "hindi",
+    ):
         assert needed in categories
     for q in written:  # every gold document is a real file of the corpus
         for path, page in q.gold:
@@ -92,17 +102,23 @@ def small_corpus(mini_corpus):
     return mini_corpus
 
 
-def test_the_plain_recipe_and_bm25_answer_from_real_files(small_corpus, make_settings, embedder,
-                                                         tmp_path):  # fmt: skip
+def test_the_plain_recipe_and_bm25_answer_from_real_files(
+    small_corpus, make_settings, embedder, tmp_path
+):
     from eval.questions import Question
     from ingest.pipeline import Ingestor, discover
 
     settings = make_settings(small_corpus)
     ingestor = Ingestor(settings, embedder)
     ingestor.run()
-    question = Question("t1", "What is the age limit for joining the Atal Pension Yojana?",
-                        "benefit", "18 to 40 years", ("40",),
-                        (("schemes/Atal_Pension_Yojana.json", 0),))  # fmt: skip
+    question = Question(
+        "t1",
+        "What is the age limit for joining the Atal Pension Yojana?",
+        "benefit",
+        "18 to 40 years",
+        ("40",),
+        (("schemes/Atal_Pension_Yojana.json", 0),),
+    )
     files, _ = discover(small_corpus)
     plain = PlainLangChainSystem(files, small_corpus, embedder, tmp_path / "recipe")
     assert plain.build_seconds > 0
@@ -126,8 +142,19 @@ def test_ci_subset_holds_the_baseline(full_store, tmp_path, monkeypatch):
     monkeypatch.setenv("KARIGAR_CORPUS_DIR", str(settings.corpus_dir))
     baseline = json.loads(BASELINE.read_text("utf-8"))
     assert baseline["ci"]["karigar"]["page_hit@5"] > 0.5  # a real baseline is recorded
-    result = CliRunner().invoke(app, ["eval", "--selection", "ci", "--systems", "karigar",
-                                      "--out", str(tmp_path), "--no-progress"])  # fmt: skip
+    result = CliRunner().invoke(
+        app,
+        [
+            "eval",
+            "--selection",
+            "ci",
+            "--systems",
+            "karigar",
+            "--out",
+            str(tmp_path),
+            "--no-progress",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "No regression" in result.output
     for name in ("report.md", "results.json", "metrics.png"):

@@ -36,15 +36,22 @@ def _killed_run(settings: Settings, failpoint: str) -> None:
         "KARIGAR_DATA_DIR": str(settings.data_dir),
     }
     step, n = failpoint.split(":")
-    done = subprocess.run([sys.executable, "-m", "tests.killed_ingest", step, n], env=env,
-                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.killed_ingest", step, n],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == -signal.SIGKILL, (failpoint, done.returncode, done.stderr[-2000:])
 
 
 @pytest.fixture
 def clean_snapshot(tmp_path_factory, mini_corpus, embedder, ocr_cache):
-    settings = Settings(corpus_dir=mini_corpus, data_dir=tmp_path_factory.mktemp("clean"),
-                        progress=False)  # fmt: skip
+    settings = Settings(
+        corpus_dir=mini_corpus, data_dir=tmp_path_factory.mktemp("clean"), progress=False
+    )
     Ingestor(settings, embedder).run()
     return _snapshot(settings, embedder)
 
@@ -53,8 +60,9 @@ def clean_snapshot(tmp_path_factory, mini_corpus, embedder, ocr_cache):
     "failpoint",
     ["embedded:2", "pending:3", "chunks:1", "chunks:4", "complete:5"],
 )
-def test_killed_then_rerun_equals_a_clean_run(failpoint, make_settings, mini_corpus, embedder,
-                                              clean_snapshot):  # fmt: skip
+def test_killed_then_rerun_equals_a_clean_run(
+    failpoint, make_settings, mini_corpus, embedder, clean_snapshot
+):
     settings = make_settings(corpus_dir=mini_corpus)
     _killed_run(settings, failpoint)
     report = Ingestor(settings, embedder).run()

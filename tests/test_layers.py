@@ -38,8 +38,9 @@ def imported_modules(source: str) -> list[tuple[int, str]]:
             base = "." * node.level + (node.module or "")
             if node.module is None and node.level == 0:
                 continue
-            names = [f"{base}.{a.name}" if node.module in ("retrieval",) else base
-                     for a in node.names]
+            names = [
+                f"{base}.{a.name}" if node.module in ("retrieval",) else base for a in node.names
+            ]
             found += [(node.lineno, name) for name in names]
     return found
 
@@ -84,8 +85,11 @@ def test_every_package_and_layer_has_modules():
     assert len(MODULES) > 40
 
 
-@pytest.mark.parametrize(("package", "layer", "path"), MODULES,
-                         ids=[str(p.relative_to(PROJECT_ROOT)) for _, _, p in MODULES])
+@pytest.mark.parametrize(
+    ("package", "layer", "path"),
+    MODULES,
+    ids=[str(p.relative_to(PROJECT_ROOT)) for _, _, p in MODULES],
+)
 def test_imports_follow_the_layers(package, layer, path):
     assert violations(package, layer, path.read_text("utf-8")) == []
 

@@ -55,8 +55,14 @@ def test_html_main_text_without_navigation(corpus, settings):
     import trafilatura
 
     raw = trafilatura.html2txt(path.read_text("utf-8"))  # all the page's text, menus too
-    navigation = ("Accessibility Tools", "High Contrast", "Font Size Increase",
-                  "Who’s Who", "Sainik Welfare", "Recruitments")  # fmt: skip
+    navigation = (
+        "Accessibility Tools",
+        "High Contrast",
+        "Font Size Increase",
+        "Who’s Who",
+        "Sainik Welfare",
+        "Recruitments",
+    )
     for nav in navigation:
         assert nav in raw and nav not in text
     assert "**" not in text
@@ -66,8 +72,14 @@ def test_html_main_text_without_navigation(corpus, settings):
 def test_scheme_record_becomes_titled_sections_and_metadata(corpus, settings):
     loaded = _load(corpus / "schemes/Atal_Pension_Yojana.json", settings)
     text = loaded.pages[0].text
-    for heading in ("## Details", "## Benefits", "## Eligibility", "## Exclusions",
-                    "## Application Process", "## Documents Required"):  # fmt: skip
+    for heading in (
+        "## Details",
+        "## Benefits",
+        "## Eligibility",
+        "## Exclusions",
+        "## Application Process",
+        "## Documents Required",
+    ):
         assert heading in text
     assert "- Minimum age of joining APY is 18 years and maximum is 40 years." in text
     meta = loaded.meta
@@ -115,8 +127,13 @@ def _expect_error(path: Path, settings: Settings, data: bytes, *phrases: str) ->
 
 
 def test_encrypted_pdf_with_password_is_refused_with_advice(tmp_path, settings):
-    _expect_error(tmp_path / "locked.pdf", settings, _encrypted_pdf("secret", "owner"),
-                  "encrypted with a password", "qpdf --decrypt")  # fmt: skip
+    _expect_error(
+        tmp_path / "locked.pdf",
+        settings,
+        _encrypted_pdf("secret", "owner"),
+        "encrypted with a password",
+        "qpdf --decrypt",
+    )
 
 
 def test_truncated_pdf_is_refused(corpus, tmp_path, settings):
@@ -125,8 +142,12 @@ def test_truncated_pdf_is_refused(corpus, tmp_path, settings):
 
 
 def test_corrupt_pdf_is_refused(tmp_path, settings):
-    _expect_error(tmp_path / "junk.pdf", settings, b"%PDF-1.7\n" + bytes(range(256)) * 40,
-                  "not a readable PDF")  # fmt: skip
+    _expect_error(
+        tmp_path / "junk.pdf",
+        settings,
+        b"%PDF-1.7\n" + bytes(range(256)) * 40,
+        "not a readable PDF",
+    )
 
 
 def test_not_a_pdf_at_all(tmp_path, settings):

@@ -50,8 +50,9 @@ def _load(name: str) -> list[dict]:
 
 
 GOLD = {q["id"]: q for q in _load("retrieval_gold.jsonl")}
-IN_STORE = [q for q in _load("hindi.jsonl")
-            if all(g["path"] in DOCS for g in GOLD[q["of"]]["gold"])]  # fmt: skip
+IN_STORE = [
+    q for q in _load("hindi.jsonl") if all(g["path"] in DOCS for g in GOLD[q["of"]]["gold"])
+]
 OFF_TOPIC = _load("hindi_unanswerable.jsonl")
 
 
@@ -77,8 +78,10 @@ def hindi_store(tmp_path_factory, corpus, embedder, ocr_cache):
 @pytest.fixture(scope="module")
 def hindi_chain(hindi_store, embedder):
     _, store, index = hindi_store
-    return AnswerChain(Searcher(store, embedder, multilingual=index),
-                       ExtractiveGenerator(embedder, multilingual=get_e5))  # fmt: skip
+    return AnswerChain(
+        Searcher(store, embedder, multilingual=index),
+        ExtractiveGenerator(embedder, multilingual=get_e5),
+    )
 
 
 def test_the_questions_cover_the_store():
@@ -114,8 +117,10 @@ def test_a_hindi_question_is_answered_from_the_english_page_with_a_note(hindi_ch
     assert ENGLISH_SOURCES_NOTE in answer.notes
     for citation in answer.citations:
         page_text = store.page_text(citation.doc_id, citation.page)
-        assert all(page_text[s:e] == quote for quote, (s, e) in zip(citation.quotes,
-                   citation.spans, strict=True))  # fmt: skip
+        assert all(
+            page_text[s:e] == quote
+            for quote, (s, e) in zip(citation.quotes, citation.spans, strict=True)
+        )
 
 
 def test_without_the_index_the_answer_says_how_to_build_it(hindi_store, embedder):
@@ -137,8 +142,9 @@ def test_off_topic_hindi_questions_abstain(hindi_chain):
 
 def test_the_index_never_returns_a_deleted_chunk_and_sync_drops_it(hindi_store, embedder):
     _, store, index = hindi_store
-    record = next(r for r in store.records().values()
-                  if r.doc.path.endswith("Atal_Pension_Yojana.json"))  # fmt: skip
+    record = next(
+        r for r in store.records().values() if r.doc.path.endswith("Atal_Pension_Yojana.json")
+    )
     question = "अटल पेंशन योजना में शामिल होने की आयु सीमा क्या है?"
     assert any(h.doc.path == record.doc.path for h in index.query(question, 5))
     ids = {c.chunk_id for c in store.chunks_of(record.doc.doc_id)}
@@ -172,8 +178,9 @@ def test_the_command_line_builds_and_reports_the_index(hindi_store, monkeypatch)
 
 
 def test_gloss_gives_english_keywords_for_the_fields_words():
-    words = gloss("पीएमईजीपी के तहत ग्रामीण क्षेत्र में विशेष श्रेणी के लाभार्थियों के लिए "
-                  "मार्जिन मनी सब्सिडी कितनी है?").split()  # fmt: skip
+    words = gloss(
+        "पीएमईजीपी के तहत ग्रामीण क्षेत्र में विशेष श्रेणी के लाभार्थियों के लिए मार्जिन मनी सब्सिडी कितनी है?"
+    ).split()
     for expected in ("PMEGP", "rural", "special", "category", "margin", "money", "subsidy"):
         assert expected in words
     assert gloss("ऑस्ट्रेलिया की राजधानी क्या है?") == ""

@@ -197,8 +197,7 @@ def test_manifest_metadata_wins_and_edits_apply_without_embedding(run):
     manifest.write_text(header + row.format("superseded"), "utf-8")
     report = run()
     assert set(_status(report).values()) == {UNCHANGED} and run.embedder.calls == 0
-    hits = run.store.query(run.embedder.embed_query("second loan"), 3,
-                           Filters(status="superseded"))
+    hits = run.store.query(run.embedder.embed_query("second loan"), 3, Filters(status="superseded"))
     assert hits and all(h.doc.path.startswith("pdf/") for h in hits)
     rows = read_catalogue(run.settings.data_dir / "catalogue.tsv")
     assert {r["path"]: r["status"] for r in rows}[
@@ -240,8 +239,9 @@ def test_one_ingest_at_a_time(run):
         thread.join()
 
 
-def test_progress_bars_show_documents_and_chunks_per_second(make_settings, mini_corpus,
-                                                            embedder, capsys):  # fmt: skip
+def test_progress_bars_show_documents_and_chunks_per_second(
+    make_settings, mini_corpus, embedder, capsys
+):
     settings = make_settings(corpus_dir=mini_corpus, progress=True)
     Ingestor(settings, embedder).run()
     shown = capsys.readouterr().err

@@ -29,20 +29,42 @@ from retrieval.search.ranking import (
 )
 
 
-def _doc(doc_id: str = "d1", title: str = "Prime Minister's Employment Generation Programme",
-         doc_type: str = "scheme_guideline") -> SourceDoc:
-    return SourceDoc(doc_id=doc_id, path=f"{doc_id}.pdf", title=title, doc_type=doc_type,
-                     sha256=doc_id)
+def _doc(
+    doc_id: str = "d1",
+    title: str = "Prime Minister's Employment Generation Programme",
+    doc_type: str = "scheme_guideline",
+) -> SourceDoc:
+    return SourceDoc(
+        doc_id=doc_id, path=f"{doc_id}.pdf", title=title, doc_type=doc_type, sha256=doc_id
+    )
 
 
-def _hit(cid: str, doc: SourceDoc | None = None, score: float = 0.0, text: str = "text",
-         section: str = "", header: str = "", start: int = 0, sim: float = 0.0,
-         coverage: float = 0.0) -> Hit:
+def _hit(
+    cid: str,
+    doc: SourceDoc | None = None,
+    score: float = 0.0,
+    text: str = "text",
+    section: str = "",
+    header: str = "",
+    start: int = 0,
+    sim: float = 0.0,
+    coverage: float = 0.0,
+) -> Hit:
     doc = doc or _doc()
-    chunk = Chunk(chunk_id=cid, doc_id=doc.doc_id, text=text, page=1, section=section,
-                  char_start=start, char_end=start + len(text), index=0, table_header=header)
-    return Hit(chunk=chunk, doc=doc, score=score,
-               features=Features(similarity=sim, coverage=coverage))
+    chunk = Chunk(
+        chunk_id=cid,
+        doc_id=doc.doc_id,
+        text=text,
+        page=1,
+        section=section,
+        char_start=start,
+        char_end=start + len(text),
+        index=0,
+        table_header=header,
+    )
+    return Hit(
+        chunk=chunk, doc=doc, score=score, features=Features(similarity=sim, coverage=coverage)
+    )
 
 
 # -- fusion -------------------------------------------------------------------------------
@@ -71,8 +93,12 @@ def test_longest_run_counts_consecutive_question_words():
 def test_features_read_words_numbers_and_phrases_with_title_and_header():
     terms = QueryTerms.of("What is the margin money for 35 percent in Assam?")
     assert "margin" in terms.tokens and terms.numbers == {"35"}
-    text = passage_text("PMEGP guidelines", "Margin money", "Category\tUrban\tRural",
-                        "Special category: 25% urban, 35% rural.")
+    text = passage_text(
+        "PMEGP guidelines",
+        "Margin money",
+        "Category\tUrban\tRural",
+        "Special category: 25% urban, 35% rural.",
+    )
     f = features(terms, text, fused=0.5, similarity=0.7, bm25=0.2)
     assert (f.fused, f.similarity, f.bm25) == (0.5, 0.7, 0.2)
     assert f.numbers == 1.0  # "35%" is the number 35
@@ -97,8 +123,13 @@ def test_order_is_by_score_then_chunk_id():
 
 def test_diversity_discounts_a_documents_third_and_later_passages():
     a, b = _doc("A"), _doc("B")
-    hits = [_hit("a1", a, 1.0), _hit("a2", a, 0.99), _hit("a3", a, 0.98), _hit("a4", a, 0.97),
-            _hit("b1", b, 0.9)]
+    hits = [
+        _hit("a1", a, 1.0),
+        _hit("a2", a, 0.99),
+        _hit("a3", a, 0.98),
+        _hit("a4", a, 0.97),
+        _hit("b1", b, 0.9),
+    ]
     out = diversify(hits, k=4, discount=0.85)
     assert [h.chunk.chunk_id for h in out] == ["a1", "a2", "b1", "a3"]
     assert out[3].score == pytest.approx(0.98 * 0.85)
@@ -108,8 +139,12 @@ def test_diversity_discounts_a_documents_third_and_later_passages():
 
 # -- relevance and thresholds ----------------------------------------------------------------
 def test_relevance_blends_similarity_and_coverage_over_the_top_three():
-    hits = [_hit("a", sim=0.5, coverage=0.0), _hit("b", sim=0.6, coverage=1.0),
-            _hit("c", sim=0.4), _hit("d", sim=0.99, coverage=1.0)]
+    hits = [
+        _hit("a", sim=0.5, coverage=0.0),
+        _hit("b", sim=0.6, coverage=1.0),
+        _hit("c", sim=0.4),
+        _hit("d", sim=0.99, coverage=1.0),
+    ]
     assert relevance(hits) == pytest.approx(0.6 * 0.7 + 0.3)  # "d" is fourth: not read
     assert relevance(hits, "e5") == pytest.approx(0.99)  # e5: the best similarity of all
     assert relevance([]) == 0.0
@@ -118,9 +153,11 @@ def test_relevance_blends_similarity_and_coverage_over_the_top_three():
 
 
 # -- quotable units ------------------------------------------------------------------------
-PAGE = ("Preamble text.\n"
-        "The margin money subsidy is given to micro enterprises. It is released through banks.\n"
-        "Eligibility Conditions\n")
+PAGE = (
+    "Preamble text.\n"
+    "The margin money subsidy is given to micro enterprises. It is released through banks.\n"
+    "Eligibility Conditions\n"
+)
 
 
 def test_sentences_are_exact_spans_of_the_page_and_headings_are_fragments():
@@ -129,10 +166,12 @@ def test_sentences_are_exact_spans_of_the_page_and_headings_are_fragments():
     hit = _hit("c", text=PAGE, start=start)
     units = passage_units(0, hit)
     quotes = [u.quote for u in units]
-    assert quotes == ["The margin money subsidy is given to micro enterprises.",
-                      "It is released through banks."]  # fewer than 4 words are left out
+    assert quotes == [
+        "The margin money subsidy is given to micro enterprises.",
+        "It is released through banks.",
+    ]  # fewer than 4 words are left out
     for u in units:
-        assert page[u.start:u.end] == u.quote and not u.is_row and not u.fragment
+        assert page[u.start : u.end] == u.quote and not u.is_row and not u.fragment
 
 
 def test_a_list_lead_in_is_a_fragment_and_items_lose_their_marks():
@@ -154,15 +193,19 @@ def test_delimited_and_pdf_tables_are_read_with_their_header():
 
 
 def test_a_row_whose_label_wraps_above_its_figures_is_one_row():
-    text = ("Categories of beneficiary Own contribution Urban Rural\n"
-            "General Category 10% 15% 25%\n"
-            "Special Category (including SC, ST, OBC,\nMinorities, Women) etc.\n05% 25% 35%\n")
+    text = (
+        "Categories of beneficiary Own contribution Urban Rural\n"
+        "General Category 10% 15% 25%\n"
+        "Special Category (including SC, ST, OBC,\nMinorities, Women) etc.\n05% 25% 35%\n"
+    )
     units = passage_units(0, _hit("c", text=text))
     rows = [u for u in units if u.is_row]
-    assert rows[-1].rendered == ("Categories of beneficiary Own contribution Urban Rural: Special "
-                                 "Category (including SC, ST, OBC, Minorities, Women) etc. "
-                                 "05% 25% 35%.")
-    assert rows[-1].quote == text[text.index("Special"):text.rindex("35%") + 3]
+    assert rows[-1].rendered == (
+        "Categories of beneficiary Own contribution Urban Rural: Special "
+        "Category (including SC, ST, OBC, Minorities, Women) etc. "
+        "05% 25% 35%."
+    )
+    assert rows[-1].quote == text[text.index("Special") : text.rindex("35%") + 3]
 
 
 def test_render_row_names_cells_when_they_line_up():
@@ -176,16 +219,27 @@ def test_unit_score_weighs_words_section_intent_rows_and_fragments():
     terms = QueryTerms.of("Who is eligible for PMEGP?")
     intent = section_intent("Who is eligible for PMEGP?")
     assert intent == ("eligib", "exclusion")
-    base = dict(similarity=0.5, query=terms, context="PMEGP eligible individuals", rank=0,
-                intent=intent, is_row=False, fragment=False, asks_figure=False)
+    base = dict(
+        similarity=0.5,
+        query=terms,
+        context="PMEGP eligible individuals",
+        rank=0,
+        intent=intent,
+        is_row=False,
+        fragment=False,
+        asks_figure=False,
+    )
     plain = unit_score(section="general", **base)
     assert plain == pytest.approx(0.6 * 0.5 + 0.25 * 1.0 + 0.0 + 0.05)
     assert unit_score(section="eligibility", **base) == pytest.approx(plain * 1.15)
     assert unit_score(section="exclusions", **base) == pytest.approx(plain * 0.8)
     assert unit_score(section="general", **(base | {"is_row": True})) == pytest.approx(plain * 0.85)
     assert unit_score(section="general", **(base | {"is_row": True, "asks_figure": True})) == (
-        pytest.approx(plain))
-    assert unit_score(section="general", **(base | {"fragment": True})) == pytest.approx(plain * 0.8)
+        pytest.approx(plain)
+    )
+    assert unit_score(section="general", **(base | {"fragment": True})) == pytest.approx(
+        plain * 0.8
+    )
     later = unit_score(section="general", **(base | {"rank": 3}))
     assert later == pytest.approx(plain - 0.05 + 0.05 / 4)
     heavier = UnitWeights(coverage=0.5)
@@ -208,20 +262,36 @@ class _FixedEmbedder:
 
 
 def test_the_reader_quotes_the_best_units_in_reading_order():
-    text = ("Background of the programme is long and varied in many states.\n"
-            "The subsidy for special category beneficiaries in rural areas is 35%.\n")
-    hits = [_hit("c1", text=text), _hit("c2", _doc("d2", "Other doc", "article"),
-                                        text="Unrelated words about weaving clusters here.")]
+    text = (
+        "Background of the programme is long and varied in many states.\n"
+        "The subsidy for special category beneficiaries in rural areas is 35%.\n"
+    )
+    hits = [
+        _hit("c1", text=text),
+        _hit(
+            "c2",
+            _doc("d2", "Other doc", "article"),
+            text="Unrelated words about weaving clusters here.",
+        ),
+    ]
     composed = ExtractiveGenerator(_FixedEmbedder()).compose(
-        "What is the subsidy for special category rural beneficiaries?", hits)
+        "What is the subsidy for special category rural beneficiaries?", hits
+    )
     assert [s for s, _ in composed.sentences] == [
-        "The subsidy for special category beneficiaries in rural areas is 35%."]
+        "The subsidy for special category beneficiaries in rural areas is 35%."
+    ]
     assert composed.sentences[0][1] == (0,)
 
 
 def test_the_embedded_text_carries_title_section_and_header():
     chunk = _hit("c", text="1. JAMMU 73125", section="Units", header="No State Units").chunk
-    assert embedding_text(chunk, "SSI census") == "SSI census — Units\nNo State Units\n1. JAMMU 73125"
+    assert (
+        embedding_text(chunk, "SSI census") == "SSI census — Units\nNo State Units\n1. JAMMU 73125"
+    )
     assert passage_text("T", "", "", "body", with_acronym=True) == "T\nbody"
-    assert passage_text("Prime Minister Employment Generation", "", "", "b",
-                        with_acronym=True).split("\n")[1] == "PMEG"
+    assert (
+        passage_text("Prime Minister Employment Generation", "", "", "b", with_acronym=True).split(
+            "\n"
+        )[1]
+        == "PMEG"
+    )

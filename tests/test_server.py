@@ -31,10 +31,20 @@ def chroma_server(tmp_path):
     port = _free_port()
     log = (tmp_path / "chroma.log").open("w")
     proc = subprocess.Popen(
-        [str(CHROMA), "run", "--host", "127.0.0.1", "--port", str(port),
-         "--path", str(tmp_path / "server-data")],
-        stdout=log, stderr=subprocess.STDOUT, env=os.environ | {"ANONYMIZED_TELEMETRY": "False"},
-    )  # fmt: skip
+        [
+            str(CHROMA),
+            "run",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--path",
+            str(tmp_path / "server-data"),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=os.environ | {"ANONYMIZED_TELEMETRY": "False"},
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -55,10 +65,12 @@ def chroma_server(tmp_path):
     log.close()
 
 
-def test_ingest_and_search_through_a_chroma_server(chroma_server, make_settings, mini_corpus,
-                                                   embedder):  # fmt: skip
-    settings = make_settings(corpus_dir=mini_corpus, chroma_host="127.0.0.1",
-                             chroma_port=chroma_server)  # fmt: skip
+def test_ingest_and_search_through_a_chroma_server(
+    chroma_server, make_settings, mini_corpus, embedder
+):
+    settings = make_settings(
+        corpus_dir=mini_corpus, chroma_host="127.0.0.1", chroma_port=chroma_server
+    )
     first = Ingestor(settings, embedder).run()
     assert {f.status for f in first.files} == {ADDED} and len(first.files) == 5
     assert first.store == f"Chroma server 127.0.0.1:{chroma_server}"

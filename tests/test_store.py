@@ -12,8 +12,9 @@ from retrieval.core.types import Page, SourceDoc
 
 
 def _doc(doc_id: str, path: str = "a.txt", **kw) -> SourceDoc:
-    return SourceDoc(doc_id=doc_id, path=path, title=f"Doc {doc_id}", doc_type="article",
-                     sha256=doc_id * 4, **kw)  # fmt: skip
+    return SourceDoc(
+        doc_id=doc_id, path=path, title=f"Doc {doc_id}", doc_type="article", sha256=doc_id * 4, **kw
+    )
 
 
 def _write(store: Store, embedder, doc: SourceDoc, text: str, complete: bool = True):
@@ -50,10 +51,12 @@ def test_filters_run_inside_chroma(make_settings, embedder):
     _write(store, embedder, _doc("d2", "b.txt", date="2022"), "PMEGP 2022 rules.")
     query = embedder.embed_query("PMEGP rules")
     assert [h.doc.doc_id for h in store.query(query, 5, Filters())] == ["d2"]  # current
-    assert [h.doc.doc_id for h in store.query(query, 5, Filters(status="any",
-                                                                date_to="2019"))] == ["d1"]
-    assert [h.doc.doc_id for h in store.query(query, 5, Filters(status="any",
-                                                                date_from="2022"))] == ["d2"]
+    assert [h.doc.doc_id for h in store.query(query, 5, Filters(status="any", date_to="2019"))] == [
+        "d1"
+    ]
+    assert [
+        h.doc.doc_id for h in store.query(query, 5, Filters(status="any", date_from="2022"))
+    ] == ["d2"]
     assert {h.doc.doc_id for h in store.query(query, 5, Filters(status="any"))} == {"d1", "d2"}
 
 
@@ -82,8 +85,14 @@ def test_recover_removes_half_written_documents(make_settings, embedder):
 
 def test_document_metadata_round_trips_through_the_record(make_settings, embedder):
     store = Store(make_settings(), embedder.name, embedder.dimension)
-    doc = _doc("d1", state="Assam", beneficiary="Weavers", tags=("Handloom", "Credit"),
-               source_urls=("https://example.org/a",), date="2023-03-16")  # fmt: skip
+    doc = _doc(
+        "d1",
+        state="Assam",
+        beneficiary="Weavers",
+        tags=("Handloom", "Credit"),
+        source_urls=("https://example.org/a",),
+        date="2023-03-16",
+    )
     _write(store, embedder, doc, "Handloom weavers of Assam get credit support.")
     record = store.records()["d1"]
     assert record.doc == doc and record.ingest_state == COMPLETE
@@ -118,11 +127,18 @@ def test_write_document_keeps_the_order_recovery_relies_on(make_settings, embedd
     def observe(step: str) -> None:  # what a reader of the store sees at each step
         seen.append((step, store.records()[doc.doc_id].ingest_state))
 
-    store.write_document(doc, pages, chunks, embedder.embed([c.text for c in chunks]),
-                         "2026-01-01T00:00:00+00:00", on_step=observe)
+    store.write_document(
+        doc,
+        pages,
+        chunks,
+        embedder.embed([c.text for c in chunks]),
+        "2026-01-01T00:00:00+00:00",
+        on_step=observe,
+    )
     slices = -(-len(chunks) // 64)
     assert seen == [("pending", PENDING)] + [("chunks", PENDING)] * slices + [
-        ("complete", COMPLETE)]
+        ("complete", COMPLETE)
+    ]
     assert store.records()["d1"].chunks == len(chunks) == store.count()
 
 
@@ -134,8 +150,14 @@ def test_a_failed_write_leaves_nothing_of_the_document(make_settings, embedder):
     chunks = chunk_document(doc.doc_id, pages, 300)
     steps: list[str] = []
     with pytest.raises(StoreError, match="a.txt could not be stored"):  # 7 dimensions, not 384
-        store.write_document(doc, pages, chunks, [[0.1] * 7] * len(chunks),
-                             "2026-01-01T00:00:00+00:00", on_step=steps.append)
+        store.write_document(
+            doc,
+            pages,
+            chunks,
+            [[0.1] * 7] * len(chunks),
+            "2026-01-01T00:00:00+00:00",
+            on_step=steps.append,
+        )
     assert steps == ["pending"]  # it failed while writing the chunks
     assert set(store.records()) == {"d0"} and store.page_text("d1", 1) is None
     assert store.all_chunk_ids() == {c.chunk_id for c in kept}

@@ -66,22 +66,30 @@ def sidebar(store: Store) -> Filters:
     types = st.sidebar.multiselect("Document type", DOC_TYPES, key="f_types")
     states = sorted({r.doc.state for r in records if r.doc.state})
     chosen_states = st.sidebar.multiselect("State", states, key="f_states")
-    status = st.sidebar.selectbox("Status", STATUS_CHOICES, key="f_status",
-                                  help="current: superseded documents only when nothing "
-                                  "current answers; any; or only superseded ones")  # fmt: skip
+    status = st.sidebar.selectbox(
+        "Status",
+        STATUS_CHOICES,
+        key="f_status",
+        help="current: superseded documents only when nothing "
+        "current answers; any; or only superseded ones",
+    )
     col1, col2 = st.sidebar.columns(2)
     date_from = col1.text_input("From (YYYY[-MM])", key="f_date_from")
     date_to = col2.text_input("To (YYYY[-MM])", key="f_date_to")
     titles = {f"{r.doc.title} ({r.doc.path})": r.doc.doc_id for r in records}
     docs = st.sidebar.multiselect("Documents", sorted(titles), key="f_docs")
     st.sidebar.subheader("Answers")
-    st.sidebar.selectbox("Generator", available_generators(settings().generator),
-                         key="generator")
+    st.sidebar.selectbox("Generator", available_generators(settings().generator), key="generator")
     st.sidebar.slider("Passages", 3, 10, 5, key="k")
     try:
-        return Filters(doc_types=tuple(types), states=tuple(chosen_states), status=status,
-                       date_from=date_from.strip(), date_to=date_to.strip(),
-                       doc_ids=tuple(titles[d] for d in docs))  # fmt: skip
+        return Filters(
+            doc_types=tuple(types),
+            states=tuple(chosen_states),
+            status=status,
+            date_from=date_from.strip(),
+            date_to=date_to.strip(),
+            doc_ids=tuple(titles[d] for d in docs),
+        )
     except KarigarError as exc:
         st.sidebar.error(str(exc))
         return Filters(status=status)
@@ -102,8 +110,11 @@ def chat_page(store: Store, filters: Filters) -> None:
                 show_answer(message["answer"], i)
     question = st.chat_input("Ask about schemes, eligibility, clusters, figures…", key="question")
     if question:
-        history = [(m["answer"].standalone_question, m["answer"].text)
-                   for m in st.session_state.messages if m["role"] == "assistant"]  # fmt: skip
+        history = [
+            (m["answer"].standalone_question, m["answer"].text)
+            for m in st.session_state.messages
+            if m["role"] == "assistant"
+        ]
         st.session_state.messages.append({"role": "user", "content": question})
         with st.chat_message("user"):
             st.markdown(web.escape_markdown(question))
@@ -135,14 +146,18 @@ def show_answer(answer: Answer, index: int) -> None:
     for c in answer.citations:
         flag = " · ⚠ superseded" if c.status == "superseded" else ""
         with st.expander(f"[{c.marker}] {c.title} — {c.location}{flag}"):
-            st.caption(f"{c.doc_type} · {c.date or 'undated'} · {c.status} · {c.path}"
-                       f"{' · OCR' if c.ocr else ''}")  # fmt: skip
+            st.caption(
+                f"{c.doc_type} · {c.date or 'undated'} · {c.status} · {c.path}"
+                f"{' · OCR' if c.ocr else ''}"
+            )
             if c.status == "superseded":
                 st.warning("This document is superseded: check the current guideline.")
             hit = hits.get(c.chunk_id)
             if hit is not None:
-                st.markdown(f"<div class='karigar-passage'>{web.highlight(hit.chunk.text, list(c.spans), hit.chunk.char_start)}</div>",  # noqa: E501
-                            unsafe_allow_html=True)  # fmt: skip
+                st.markdown(
+                    f"<div class='karigar-passage'>{web.highlight(hit.chunk.text, list(c.spans), hit.chunk.char_start)}</div>",  # noqa: E501
+                    unsafe_allow_html=True,
+                )
             if c.official_url:
                 st.markdown(f"[Official document]({c.official_url})")
             for url in c.source_urls[:3]:
@@ -166,8 +181,9 @@ def show_page(doc_id: str, page: int, path: str, spans: list[tuple[int, int]]) -
     if text is None:
         st.info("The page text is not in the store.")
         return
-    st.markdown(f"<div class='karigar-page'>{web.highlight(text, spans)}</div>",
-                unsafe_allow_html=True)  # fmt: skip
+    st.markdown(
+        f"<div class='karigar-page'>{web.highlight(text, spans)}</div>", unsafe_allow_html=True
+    )
     image = web.render_pdf_page(absolute_path(path, settings()), page)
     if image is not None:
         st.image(image, caption=f"{Path(path).name}, page {page}")
@@ -180,8 +196,12 @@ def feedback(answer: Answer, index: int) -> None:
     col1, col2, col3 = st.columns([1, 4, 1])
     with col1:
         rating = st.feedback("thumbs", key=f"fb_{index}")
-    comment = col2.text_input("Comment", key=f"fbc_{index}", label_visibility="collapsed",
-                              placeholder="What was right or wrong? (optional)")  # fmt: skip
+    comment = col2.text_input(
+        "Comment",
+        key=f"fbc_{index}",
+        label_visibility="collapsed",
+        placeholder="What was right or wrong? (optional)",
+    )
     if col3.button("Save", key=f"fbs_{index}", disabled=rating is None):
         web.save_feedback(settings(), answer.to_dict(), "up" if rating == 1 else "down", comment)
         st.session_state[f"fb_saved_{index}"] = True
@@ -214,30 +234,51 @@ def corpus_page(store: Store) -> None:
     st.header("Corpus")
     s = settings()
     records = sorted(store.records().values(), key=lambda r: r.doc.path)
-    st.caption(f"{sum(r.ingest_state == COMPLETE for r in records)} documents, "
-               f"{store.count()} chunks in {store.location}")  # fmt: skip
+    st.caption(
+        f"{sum(r.ingest_state == COMPLETE for r in records)} documents, "
+        f"{store.count()} chunks in {store.location}"
+    )
     if not records:
         empty_store()
     else:
-        st.dataframe([{"title": r.doc.title, "file": r.doc.path, "type": r.doc.doc_type,
-                       "date": r.doc.date, "status": r.doc.status, "pages": r.pages,
-                       "chunks": r.chunks, "ingest": r.ingest_state,
-                       "OCR pages": ",".join(map(str, r.ocr_pages))} for r in records],
-                     hide_index=True, key="documents")  # fmt: skip
+        st.dataframe(
+            [
+                {
+                    "title": r.doc.title,
+                    "file": r.doc.path,
+                    "type": r.doc.doc_type,
+                    "date": r.doc.date,
+                    "status": r.doc.status,
+                    "pages": r.pages,
+                    "chunks": r.chunks,
+                    "ingest": r.ingest_state,
+                    "OCR pages": ",".join(map(str, r.ocr_pages)),
+                }
+                for r in records
+            ],
+            hide_index=True,
+            key="documents",
+        )
     last = st.session_state.get("last_ingest") or IngestReport.load_last(s.reports_dir)
     if last:
         failed = [f for f in last["files"] if f["status"] == FAILED]
         st.caption(f"Last ingest: {last['summary']}")
         if failed:
             st.error(f"{len(failed)} file(s) failed to ingest:")
-            st.dataframe([{"file": f["path"], "reason": f["reason"]} for f in failed],
-                         hide_index=True, key="failed")  # fmt: skip
+            st.dataframe(
+                [{"file": f["path"], "reason": f["reason"]} for f in failed],
+                hide_index=True,
+                key="failed",
+            )
 
     st.subheader("Add documents")
-    st.caption(f"PDF, text, Markdown, HTML or scheme JSON; up to {s.max_file_mb:g} MB each. "
-               "The type is checked by content.")  # fmt: skip
-    uploads = st.file_uploader("Files", type=list(web.UPLOAD_TYPES), accept_multiple_files=True,
-                               key="upload")  # fmt: skip
+    st.caption(
+        f"PDF, text, Markdown, HTML or scheme JSON; up to {s.max_file_mb:g} MB each. "
+        "The type is checked by content."
+    )
+    uploads = st.file_uploader(
+        "Files", type=list(web.UPLOAD_TYPES), accept_multiple_files=True, key="upload"
+    )
     if uploads and st.button("Ingest these files", key="ingest_uploads"):
         ingest_uploads([(u.name, u.getvalue()) for u in uploads])
 
@@ -250,8 +291,10 @@ def corpus_page(store: Store) -> None:
         path = absolute_path(record.doc.path, s)
         if path.is_relative_to(web.uploads_dir(s)):
             path.unlink(missing_ok=True)  # an upload goes; a corpus file stays on disk
-        st.success(f"Deleted {record.doc.title}. A corpus file is ingested again by the next "
-                   "`karigar ingest` of its folder.")  # fmt: skip
+        st.success(
+            f"Deleted {record.doc.title}. A corpus file is ingested again by the next "
+            "`karigar ingest` of its folder."
+        )
 
 
 def ingest_uploads(files: list[tuple[str, bytes]]) -> None:
@@ -295,16 +338,21 @@ def evaluation_page() -> None:
     st.subheader("Feedback")
     st.caption(f"{len(records)} rated answers in {web.feedback_path(settings())}")
     if records:
-        st.download_button("Export feedback as evaluation questions (JSONL)",
-                           web.feedback_as_questions(records), "feedback_questions.jsonl",
-                           key="export_feedback")  # fmt: skip
+        st.download_button(
+            "Export feedback as evaluation questions (JSONL)",
+            web.feedback_as_questions(records),
+            "feedback_questions.jsonl",
+            key="export_feedback",
+        )
 
 
 def main() -> None:
     st.set_page_config(page_title="Karigar", page_icon="🧵", layout="wide")
-    st.markdown("<style>.karigar-passage, .karigar-page {font-size: 0.9rem; line-height: 1.5;"
-                "} mark {background: #ffe58f; padding: 0 2px;}</style>",
-                unsafe_allow_html=True)  # fmt: skip
+    st.markdown(
+        "<style>.karigar-passage, .karigar-page {font-size: 0.9rem; line-height: 1.5;"
+        "} mark {background: #ffe58f; padding: 0 2px;}</style>",
+        unsafe_allow_html=True,
+    )
     try:
         settings()
         store = parts().store

@@ -63,11 +63,18 @@ def search(
         raise typer.Exit(show_error(exc)) from exc
     if as_json:
         rows = [
-            {"score": round(h.score, 4), "doc": h.doc.to_dict(), "page": h.chunk.page,
-             "section": h.chunk.section, "chunk_id": h.chunk.chunk_id, "text": h.chunk.text,
-             "char_start": h.chunk.char_start, "char_end": h.chunk.char_end}
+            {
+                "score": round(h.score, 4),
+                "doc": h.doc.to_dict(),
+                "page": h.chunk.page,
+                "section": h.chunk.section,
+                "chunk_id": h.chunk.chunk_id,
+                "text": h.chunk.text,
+                "char_start": h.chunk.char_start,
+                "char_end": h.chunk.char_end,
+            }
             for h in hits
-        ]  # fmt: skip
+        ]
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
     out.print(f"[bold]{query}[/]\n")
@@ -197,8 +204,10 @@ def status() -> None:
     out.print(f"{len(done)} documents, {store.count()} chunks")
     index = parts.multilingual
     if index is None:
-        out.print("Multilingual index: not built (run `karigar index-multilingual` for "
-                  "questions in Hindi)")  # fmt: skip
+        out.print(
+            "Multilingual index: not built (run `karigar index-multilingual` for "
+            "questions in Hindi)"
+        )
     else:
         out.print(f"Multilingual index: {index.count()} of {store.count()} chunks")
     data = IngestReport.load_last(parts.settings.reports_dir)
@@ -220,13 +229,19 @@ def index_multilingual(
         store = parts.store
         index = parts.multilingual_index()
         plan = index.missing()
-        with tqdm(total=len(plan[0]), unit="chunk", desc="multilingual",
-                  disable=not (progress and sys.stderr.isatty())) as bar:  # fmt: skip
+        with tqdm(
+            total=len(plan[0]),
+            unit="chunk",
+            desc="multilingual",
+            disable=not (progress and sys.stderr.isatty()),
+        ) as bar:
             result = index.sync(bar.update, plan)
     except KarigarError as exc:
         raise typer.Exit(show_error(exc)) from exc
-    out.print(f"Multilingual index: {result.embedded} chunks embedded, {result.deleted} removed; "
-              f"{result.total} of {store.count()} chunks indexed")  # fmt: skip
+    out.print(
+        f"Multilingual index: {result.embedded} chunks embedded, {result.deleted} removed; "
+        f"{result.total} of {store.count()} chunks indexed"
+    )
 
 
 @app.command()

@@ -82,13 +82,16 @@ def check_upload(name: str, data: bytes, max_mb: float) -> CheckedUpload:
     clean = _SAFE_NAME.sub("_", Path(name).name).strip(". ") or "upload"
     suffix = Path(clean).suffix.lower().lstrip(".")
     if suffix not in UPLOAD_TYPES:
-        raise ConfigError(f"{name}: Karigar reads {', '.join(UPLOAD_TYPES)} files, not "
-                          f"'.{suffix or '?'}'")  # fmt: skip
+        raise ConfigError(
+            f"{name}: Karigar reads {', '.join(UPLOAD_TYPES)} files, not '.{suffix or '?'}'"
+        )
     if not data:
         raise ConfigError(f"{name} is empty")
     if len(data) > max_mb * 1024 * 1024:
-        raise ConfigError(f"{name} is {len(data) / 1048576:.1f} MB, over the {max_mb:g} MB "
-                          "limit (KARIGAR_MAX_FILE_MB)")  # fmt: skip
+        raise ConfigError(
+            f"{name} is {len(data) / 1048576:.1f} MB, over the {max_mb:g} MB "
+            "limit (KARIGAR_MAX_FILE_MB)"
+        )
     head = data[:2048]
     if suffix == "pdf":
         if not head.lstrip().startswith(b"%PDF-"):
@@ -105,8 +108,9 @@ def check_upload(name: str, data: bytes, max_mb: float) -> CheckedUpload:
             json.loads(text)
         except json.JSONDecodeError as exc:
             raise ConfigError(f"{name} is not valid JSON: {exc}") from exc
-    if suffix in ("html", "htm") and not re.search(r"<(html|body|div|p|!doctype)\b", text[:4096],
-                                                   re.I):  # fmt: skip
+    if suffix in ("html", "htm") and not re.search(
+        r"<(html|body|div|p|!doctype)\b", text[:4096], re.I
+    ):
         raise ConfigError(f"{name} is named .{suffix} but has no HTML markup")
     return CheckedUpload(clean, data)
 
@@ -127,13 +131,18 @@ def save_feedback(settings: Settings, answer: dict[str, Any], rating: str, comme
     path = feedback_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     record = {
-        "at": datetime.now(UTC).isoformat(timespec="seconds"), "rating": rating,
-        "comment": comment.strip(), "question": answer["question"],
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "rating": rating,
+        "comment": comment.strip(),
+        "question": answer["question"],
         "standalone_question": answer.get("standalone_question", answer["question"]),
-        "answer": answer["text"], "abstained": answer["abstained"],
-        "citations": [{k: c[k] for k in ("marker", "title", "path", "page", "quotes")}
-                      for c in answer["citations"]],
-    }  # fmt: skip
+        "answer": answer["text"],
+        "abstained": answer["abstained"],
+        "citations": [
+            {k: c[k] for k in ("marker", "title", "path", "page", "quotes")}
+            for c in answer["citations"]
+        ],
+    }
     with _LOCK, path.open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(record, ensure_ascii=False) + "\n")
     return path
@@ -153,11 +162,21 @@ def feedback_as_questions(records: list[dict[str, Any]]) -> str:
     for n, r in enumerate(records, 1):
         good = r["rating"] == "up" and not r["abstained"]
         gold = [{"path": c["path"], "page": c["page"]} for c in r["citations"]] if good else []
-        lines.append(json.dumps({
-            "id": f"fb{n:03d}", "category": "feedback", "question": r["standalone_question"],
-            "answer": r["answer"] if good else "", "key_facts": [], "gold": gold,
-            "rating": r["rating"], "comment": r["comment"],
-        }, ensure_ascii=False))  # fmt: skip
+        lines.append(
+            json.dumps(
+                {
+                    "id": f"fb{n:03d}",
+                    "category": "feedback",
+                    "question": r["standalone_question"],
+                    "answer": r["answer"] if good else "",
+                    "key_facts": [],
+                    "gold": gold,
+                    "rating": r["rating"],
+                    "comment": r["comment"],
+                },
+                ensure_ascii=False,
+            )
+        )
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -166,6 +185,8 @@ def latest_report(results: Path) -> Path | None:
     """The newest eval/results/<date>/ folder holding a report.md."""
     if not results.is_dir():
         return None
-    found = sorted((p for p in results.iterdir() if (p / "report.md").exists()),
-                   key=lambda p: (p / "report.md").stat().st_mtime)  # fmt: skip
+    found = sorted(
+        (p for p in results.iterdir() if (p / "report.md").exists()),
+        key=lambda p: (p / "report.md").stat().st_mtime,
+    )
     return found[-1] if found else None

@@ -68,8 +68,10 @@ class Query:
             return cls(inputs)
         unknown = set(inputs) - {"question", "chat_history", "filters", "k"}
         if unknown:
-            raise ConfigError(f"unknown chain input {sorted(unknown)[0]!r}: use question, "
-                              "chat_history, filters, k")
+            raise ConfigError(
+                f"unknown chain input {sorted(unknown)[0]!r}: use question, "
+                "chat_history, filters, k"
+            )
         filters = inputs.get("filters") or Filters()
         if not isinstance(filters, Filters):
             raise ConfigError(f"filters must be a Filters, not {type(filters).__name__}")
@@ -111,8 +113,13 @@ class KarigarRetriever(BaseRetriever):
 class AnswerChain:
     """Question in, `Answer` out."""
 
-    def __init__(self, searcher: Searcher, generator: Generator, k: int = 5,
-                 translator: Callable[[str], str] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        searcher: Searcher,
+        generator: Generator,
+        k: int = 5,
+        translator: Callable[[str], str] | None = None,
+    ) -> None:
         self.searcher = searcher
         self.generator = generator
         self.k = k
@@ -156,11 +163,18 @@ class AnswerChain:
         ).strip()
         timings["total"] = time.perf_counter() - started
         return Answer(
-            question=question, standalone_question=standalone, text=text,
-            sentences=tuple(answer_sentences), citations=tuple(citations), passages=tuple(hits),
-            abstained=False, generator=self.generator.name, notes=tuple(notes),
-            relevance=result.relevance, timings=timings,
-        )  # fmt: skip
+            question=question,
+            standalone_question=standalone,
+            text=text,
+            sentences=tuple(answer_sentences),
+            citations=tuple(citations),
+            passages=tuple(hits),
+            abstained=False,
+            generator=self.generator.name,
+            notes=tuple(notes),
+            relevance=result.relevance,
+            timings=timings,
+        )
 
     def _standalone(self, question: str, history: list[tuple[str, str]]) -> str:
         """Rules make follow-ups standalone; a generator with a model does it itself. A
@@ -178,13 +192,28 @@ class AnswerChain:
             standalone = translate(standalone)
         return standalone
 
-    def _refusal(self, question: str, standalone: str, hits: list[Hit], notes: list[str],
-                 relevance: float, timings: dict[str, float]) -> Answer:  # fmt: skip
+    def _refusal(
+        self,
+        question: str,
+        standalone: str,
+        hits: list[Hit],
+        notes: list[str],
+        relevance: float,
+        timings: dict[str, float],
+    ) -> Answer:
         return Answer(
-            question=question, standalone_question=standalone, text=REFUSAL, sentences=(),
-            citations=(), passages=tuple(hits), abstained=True, generator=self.generator.name,
-            notes=tuple(notes), relevance=relevance, timings=timings,
-        )  # fmt: skip
+            question=question,
+            standalone_question=standalone,
+            text=REFUSAL,
+            sentences=(),
+            citations=(),
+            passages=tuple(hits),
+            abstained=True,
+            generator=self.generator.name,
+            notes=tuple(notes),
+            relevance=relevance,
+            timings=timings,
+        )
 
     def as_runnable(self) -> Runnable[Any, Answer]:
         """The chain as a LangChain Runnable: `invoke` takes a `Query`, a string or a
@@ -222,18 +251,34 @@ def _cite(composed: Composed, hits: list[Hit]) -> tuple[list[AnswerSentence], li
         valid = [i for i in passage_indexes if 0 <= i < len(hits)]
         for i in valid:
             markers.setdefault(i, len(markers) + 1)
-        sentences.append(AnswerSentence(text, tuple(markers[i] for i in dict.fromkeys(valid)),
-                                        supported=text not in composed.unsupported))  # fmt: skip
+        sentences.append(
+            AnswerSentence(
+                text,
+                tuple(markers[i] for i in dict.fromkeys(valid)),
+                supported=text not in composed.unsupported,
+            )
+        )
     citations = []
     for index, marker in markers.items():
         hit = hits[index]
         units = [u for u in composed.units if u.hit_index == index]
-        citations.append(Citation(
-            marker=marker, chunk_id=hit.chunk.chunk_id, doc_id=hit.doc.doc_id,
-            title=hit.doc.title, path=hit.doc.path, doc_type=hit.doc.doc_type,
-            page=hit.chunk.page, section=hit.chunk.section,
-            quotes=tuple(u.quote for u in units), spans=tuple((u.start, u.end) for u in units),
-            official_url=hit.doc.official_url, source_urls=hit.doc.source_urls,
-            date=hit.doc.date, status=hit.doc.status, ocr=hit.chunk.ocr,
-        ))  # fmt: skip
+        citations.append(
+            Citation(
+                marker=marker,
+                chunk_id=hit.chunk.chunk_id,
+                doc_id=hit.doc.doc_id,
+                title=hit.doc.title,
+                path=hit.doc.path,
+                doc_type=hit.doc.doc_type,
+                page=hit.chunk.page,
+                section=hit.chunk.section,
+                quotes=tuple(u.quote for u in units),
+                spans=tuple((u.start, u.end) for u in units),
+                official_url=hit.doc.official_url,
+                source_urls=hit.doc.source_urls,
+                date=hit.doc.date,
+                status=hit.doc.status,
+                ocr=hit.chunk.ocr,
+            )
+        )
     return sentences, citations

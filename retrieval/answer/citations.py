@@ -22,8 +22,9 @@ from retrieval.search.lexical import numbers_in, tokenize
 _MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _REFUSAL_HINTS = re.compile(
     r"(do(?:es)? not|don't|doesn't|cannot|can't) (?:answer|contain|mention|provide|say)|"
-    r"not (?:mentioned|found|available|provided) in|no information", re.I
-)  # fmt: skip
+    r"not (?:mentioned|found|available|provided) in|no information",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,9 @@ def parse_cited_text(text: str, passages: int) -> list[ParsedSentence]:
         if not clean.strip(" .,;:"):
             if out and valid:  # "[2]." on its own
                 prev = out[-1]
-                out[-1] = ParsedSentence(prev.text, tuple(dict.fromkeys(prev.markers + valid)),
-                                         prev.dropped + dropped)  # fmt: skip
+                out[-1] = ParsedSentence(
+                    prev.text, tuple(dict.fromkeys(prev.markers + valid)), prev.dropped + dropped
+                )
             continue
         out.append(ParsedSentence(clean, valid, dropped))
     return out

@@ -54,8 +54,11 @@ def standalone_question(question: str, history: list[tuple[str, str]]) -> str:
     phrase = _PREP_PHRASE.match(core)
     if phrase:
         prep, target = phrase.group(1).lower(), phrase.group(2).strip()
-        pattern = re.compile(rf"\b{prep}\s+(?:the\s+|a\s+|an\s+)?([\w\s\-]+?)(?=\s+(?:under|in|"
-                             rf"of|for|to|with|by|from|at)\b|[?.,!]|$)", re.I)  # fmt: skip
+        pattern = re.compile(
+            rf"\b{prep}\s+(?:the\s+|a\s+|an\s+)?([\w\s\-]+?)(?=\s+(?:under|in|"
+            rf"of|for|to|with|by|from|at)\b|[?.,!]|$)",
+            re.I,
+        )
         match = pattern.search(previous)
         if match:
             return previous[: match.start(1)] + target + previous[match.end(1) :]

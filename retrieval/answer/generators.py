@@ -31,7 +31,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _ASKS_FOR_FIGURE = re.compile(
     r"\b(how (?:many|much)|number|amount|rate|percentage|share|figure|total|limit|ceiling|"
-    r"cost|subsidy|fee|age)\b", re.I
+    r"cost|subsidy|fee|age)\b",
+    re.I,
 )
 
 
@@ -68,13 +69,16 @@ class Translates(Protocol):
 
 
 _INTENTS = (  # question pattern, section it points at, section that answers the opposite
-    (re.compile(r"\b(who|whom)\b.*\beligib|\beligib\w*\b|\bwho can (apply|avail)", re.I),
-     "eligib", "exclusion"),
+    (
+        re.compile(r"\b(who|whom)\b.*\beligib|\beligib\w*\b|\bwho can (apply|avail)", re.I),
+        "eligib",
+        "exclusion",
+    ),
     (re.compile(r"\b(not eligible|excluded|exclusion|cannot apply)\b", re.I), "exclusion", ""),
     (re.compile(r"\bbenefit|\bwhat (do|will) (i|they|beneficiaries) get\b", re.I), "benefit", ""),
     (re.compile(r"\bdocuments?\b", re.I), "document", ""),
     (re.compile(r"\bhow (to|do i|can i) apply\b|\bapplication process\b", re.I), "application", ""),
-)  # fmt: skip
+)
 
 
 def section_intent(question: str) -> tuple[str, str]:
@@ -91,10 +95,15 @@ class ExtractiveGenerator:
 
     name = "extractive"
 
-    def __init__(self, embedder: TextEmbedder, max_sentences: int = 3,
-                 min_similarity: float = 0.35, passages: int = 4,
-                 multilingual: Callable[[], TextEmbedder] | None = None,
-                 weights: UnitWeights | None = None) -> None:
+    def __init__(
+        self,
+        embedder: TextEmbedder,
+        max_sentences: int = 3,
+        min_similarity: float = 0.35,
+        passages: int = 4,
+        multilingual: Callable[[], TextEmbedder] | None = None,
+        weights: UnitWeights | None = None,
+    ) -> None:
         self.embedder = embedder
         self.weights = weights or UnitWeights()
         # e5, loaded on the first question in an Indic script: it ranks the English
@@ -126,12 +135,25 @@ class ExtractiveGenerator:
         scored = []
         for unit, sim in zip(units, sims, strict=True):
             hit = hits[unit.hit_index]
-            context = passage_text(hit.doc.title, hit.chunk.section, hit.chunk.table_header,
-                                   unit.rendered if unit.is_row else unit.quote,
-                                   with_acronym=True)
-            score = unit_score(float(sim), terms, context, unit.hit_index,
-                               hit.chunk.section.lower(), intent, unit.is_row, unit.fragment,
-                               asks_figure, self.weights)
+            context = passage_text(
+                hit.doc.title,
+                hit.chunk.section,
+                hit.chunk.table_header,
+                unit.rendered if unit.is_row else unit.quote,
+                with_acronym=True,
+            )
+            score = unit_score(
+                float(sim),
+                terms,
+                context,
+                unit.hit_index,
+                hit.chunk.section.lower(),
+                intent,
+                unit.is_row,
+                unit.fragment,
+                asks_figure,
+                self.weights,
+            )
             scored.append((score, unit))
         scored.sort(key=lambda pair: -pair[0])
         return scored
@@ -198,8 +220,12 @@ def available_generators(configured: str = "") -> list[str]:
     return found
 
 
-def make_generator(name: str, embedder: TextEmbedder, settings: Settings,
-                   multilingual: Callable[[], TextEmbedder] | None = None) -> Generator:
+def make_generator(
+    name: str,
+    embedder: TextEmbedder,
+    settings: Settings,
+    multilingual: Callable[[], TextEmbedder] | None = None,
+) -> Generator:
     """extractive | llm (settings.llm_model) | llm:<model> | openai | ollama. `multilingual`
     gives e5 to the extractive reader, for questions in an Indic script."""
     if name == "extractive":

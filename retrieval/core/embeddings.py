@@ -172,4 +172,3 @@ def get_embedder(name: str, batch_size: int = 32) -> Embedder:
         if key not in _CACHE:
             _CACHE[key] = Embedder(name, batch_size)
         return _CACHE[key]
-

@@ -12,8 +12,14 @@ from retrieval.core.types import DOC_TYPES, SourceDoc
 STATUS_CHOICES = ("current", "superseded", "any")
 
 # The command line's `key=value` names -> the field they fill. Repeating a key adds a value.
-MULTI_KEYS = {"doc_type": "doc_types", "state": "states", "publisher": "publishers",
-              "doc": "doc_ids", "doc_id": "doc_ids", "path": "doc_ids"}
+MULTI_KEYS = {
+    "doc_type": "doc_types",
+    "state": "states",
+    "publisher": "publishers",
+    "doc": "doc_ids",
+    "doc_id": "doc_ids",
+    "path": "doc_ids",
+}
 SINGLE_KEYS = ("date_from", "date_to", "status")
 
 

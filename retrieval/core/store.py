@@ -36,9 +36,20 @@ log = logging.getLogger(__name__)
 
 PENDING, COMPLETE = "pending", "complete"
 _DOC_FIELDS = (
-    "path", "title", "doc_type", "sha256", "publisher", "date", "status", "official_url",
-    "state", "department", "scheme_type", "beneficiary", "metadata_source",
-)  # fmt: skip
+    "path",
+    "title",
+    "doc_type",
+    "sha256",
+    "publisher",
+    "date",
+    "status",
+    "official_url",
+    "state",
+    "department",
+    "scheme_type",
+    "beneficiary",
+    "metadata_source",
+)
 _LIST_FIELDS = ("tags", "source_urls")
 _UNIT = [1.0]  # the constant vector of records in the docs collection
 _GENERATION = "__generation__"
@@ -243,9 +254,15 @@ class Store:
         self._docs.update(ids=[doc_id], metadatas=[{"ingest_state": COMPLETE, "chunks": chunks}])
         self._bump()
 
-    def write_document(self, doc: SourceDoc, pages: Sequence[Page], chunks: Sequence[Chunk],
-                       vectors: Sequence[Sequence[float]], ingested_at: str,
-                       on_step: Callable[[str], None] | None = None) -> None:
+    def write_document(
+        self,
+        doc: SourceDoc,
+        pages: Sequence[Page],
+        chunks: Sequence[Chunk],
+        vectors: Sequence[Sequence[float]],
+        ingested_at: str,
+        on_step: Callable[[str], None] | None = None,
+    ) -> None:
         """Write a whole document in the order recovery relies on: its record `pending`, its
         pages, its chunks (a slice at a time), then the record `complete`. `on_step` hears
         "pending", "chunks" (after each slice) and "complete". A failure part-way deletes
@@ -326,20 +343,23 @@ class Store:
     def neighbours(self, chunk: Chunk) -> list[Chunk]:
         """The chunks just before and after `chunk` on the same page."""
         found = self._chunks.get(
-            where={"$and": [
-                {"doc_id": chunk.doc_id},
-                {"page": chunk.page},
-                {"chunk_index": {"$in": [chunk.index - 1, chunk.index + 1]}},
-            ]},
+            where={
+                "$and": [
+                    {"doc_id": chunk.doc_id},
+                    {"page": chunk.page},
+                    {"chunk_index": {"$in": [chunk.index - 1, chunk.index + 1]}},
+                ]
+            },
             include=["documents", "metadatas"],
-        )  # fmt: skip
+        )
         return sorted((c for c, _ in _chunk_rows(found)), key=lambda c: c.index)
 
     def all_chunk_ids(self) -> set[str]:
         return ids_in(self._chunks, self._batch)
 
-    def query(self, embedding: Sequence[float], k: int = 5,
-              filters: Filters | None = None) -> list[Hit]:
+    def query(
+        self, embedding: Sequence[float], k: int = 5, filters: Filters | None = None
+    ) -> list[Hit]:
         """Nearest chunks passing `filters`; `Hit.score` is cosine similarity, higher is
         better."""
         if k <= 0 or self.count() == 0:
@@ -371,12 +391,15 @@ class Store:
     # -- derived indexes: other vectors of the same chunks (the multilingual one) ---------
     def derived(self, suffix: str, embedding_model: str, dimension: int) -> DerivedIndex:
         """The collection `<name>_chunks_<suffix>`, created if absent."""
-        return DerivedIndex(self, self._client.get_or_create_collection(
-            self._derived_name(suffix),
-            embedding_function=None,
-            metadata={"embedding_model": embedding_model, "embedding_dim": dimension},
-            configuration={"hnsw": {"space": "cosine"}},
-        ))
+        return DerivedIndex(
+            self,
+            self._client.get_or_create_collection(
+                self._derived_name(suffix),
+                embedding_function=None,
+                metadata={"embedding_model": embedding_model, "embedding_dim": dimension},
+                configuration={"hnsw": {"space": "cosine"}},
+            ),
+        )
 
     def has_derived(self, suffix: str) -> bool:
         names = {getattr(c, "name", c) for c in self._client.list_collections()}
@@ -411,8 +434,7 @@ class DerivedIndex:
     def embeddings_of(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
         return embeddings_in(self._collection, chunk_ids)
 
-    def query(self, vector: Sequence[float], k: int,
-              filters: Filters | None = None) -> list[Hit]:
+    def query(self, vector: Sequence[float], k: int, filters: Filters | None = None) -> list[Hit]:
         """The k nearest chunks whose document passes `filters` (checked on the documents:
         4k are read to find them); `Hit.score` is cosine similarity, higher is better."""
         total = self.count()

@@ -12,11 +12,60 @@ import re
 from retrieval.core.types import Chunk
 
 ABBREVIATIONS = {
-    "rs", "no", "nos", "dr", "mr", "mrs", "ms", "sh", "smt", "shri", "viz", "ie", "eg", "etc",
-    "vs", "govt", "dept", "ltd", "pvt", "co", "st", "sr", "jr", "prof", "approx", "fig", "vol",
-    "art", "sec", "cl", "para", "annex", "dt", "ref", "inc", "corp", "max", "min", "hon", "ph",
-    "tel", "sl", "s.no", "u/s", "w.e.f", "wef", "p.a", "pa", "e.g", "i.e", "al", "cf", "ch",
-}  # fmt: skip
+    "rs",
+    "no",
+    "nos",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "sh",
+    "smt",
+    "shri",
+    "viz",
+    "ie",
+    "eg",
+    "etc",
+    "vs",
+    "govt",
+    "dept",
+    "ltd",
+    "pvt",
+    "co",
+    "st",
+    "sr",
+    "jr",
+    "prof",
+    "approx",
+    "fig",
+    "vol",
+    "art",
+    "sec",
+    "cl",
+    "para",
+    "annex",
+    "dt",
+    "ref",
+    "inc",
+    "corp",
+    "max",
+    "min",
+    "hon",
+    "ph",
+    "tel",
+    "sl",
+    "s.no",
+    "u/s",
+    "w.e.f",
+    "wef",
+    "p.a",
+    "pa",
+    "e.g",
+    "i.e",
+    "al",
+    "cf",
+    "ch",
+}
 
 _BOUNDARY = re.compile(r"([.?!])([\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-Z0-9\u0900-\u097f])")
 _NEWLINE_BOUNDARY = re.compile(
@@ -82,8 +131,9 @@ def acronym(title: str) -> str:
     return "".join(w[0] for w in words) if len(words) >= 3 else ""
 
 
-def passage_text(title: str, section: str, table_header: str, body: str,
-                 with_acronym: bool = False) -> str:
+def passage_text(
+    title: str, section: str, table_header: str, body: str, with_acronym: bool = False
+) -> str:
     """A passage with what says what it is about: its document's title (and, for the word
     features, the title's acronym), section and table header, one per line. What BM25
     indexes, what re-scoring and the reader count words in, and what a judge reads."""
@@ -102,14 +152,68 @@ def embedding_text(chunk: Chunk, title: str) -> str:
 # the field's generic terms and the months. Neither "names in the question that no passage
 # mentions" (abstention) nor "names in a sentence that its passage lacks" (the support
 # check) counts them. One list for both; `FIELD_NAMES` below is the one difference.
-NOT_NAMES = frozenset({
-    "According", "Also", "Among", "Annexure", "April", "Are", "August", "Bank", "Banks", "Both",
-    "Can", "Category", "Central", "Class", "December", "Does", "Enterprise", "Enterprises",
-    "February", "For", "From", "Government", "How", "India", "Indian", "Is", "January", "July",
-    "June", "March", "Medium", "Micro", "Ministry", "National", "November", "October", "Only", "Rs", "Rupees", "Scheme", "Schemes", "September", "Small", "State",
-    "States", "Such", "The", "These", "This", "Those", "Under", "What", "When", "Where", "Which",
-    "Who", "Why", "With",
-})
+NOT_NAMES = frozenset(
+    {
+        "According",
+        "Also",
+        "Among",
+        "Annexure",
+        "April",
+        "Are",
+        "August",
+        "Bank",
+        "Banks",
+        "Both",
+        "Can",
+        "Category",
+        "Central",
+        "Class",
+        "December",
+        "Does",
+        "Enterprise",
+        "Enterprises",
+        "February",
+        "For",
+        "From",
+        "Government",
+        "How",
+        "India",
+        "Indian",
+        "Is",
+        "January",
+        "July",
+        "June",
+        "March",
+        "Medium",
+        "Micro",
+        "Ministry",
+        "National",
+        "November",
+        "October",
+        "Only",
+        "Rs",
+        "Rupees",
+        "Scheme",
+        "Schemes",
+        "September",
+        "Small",
+        "State",
+        "States",
+        "Such",
+        "The",
+        "These",
+        "This",
+        "Those",
+        "Under",
+        "What",
+        "When",
+        "Where",
+        "Which",
+        "Who",
+        "Why",
+        "With",
+    }
+)
 # The field's own name. Every passage here is about MSMEs, so a question naming them asks
 # about nothing the documents lack (abstention ignores it); but a sentence that says
 # something is an MSME must find the word in its passage (the support check keeps it: 2 of

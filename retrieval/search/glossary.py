@@ -189,8 +189,9 @@ GLOSSARY: dict[str, str] = {
 }
 
 _NUKTA = "\u093c"
-_TERMS = sorted(((k.replace(_NUKTA, ""), v) for k, v in GLOSSARY.items()),
-                key=lambda kv: -len(kv[0]))  # fmt: skip
+_TERMS = sorted(
+    ((k.replace(_NUKTA, ""), v) for k, v in GLOSSARY.items()), key=lambda kv: -len(kv[0])
+)
 _LATIN_OR_DIGITS = re.compile(r"[A-Za-z][A-Za-z.&-]*|\d[\d,.]*%?")
 
 # Words that ask for a figure, and for a section, in Hindi (see `generators`)

@@ -74,8 +74,13 @@ class Searcher:
     """Dense + lexical + fusion + re-scoring + filters over one store; with a multilingual
     index, a question in an Indic script is also (or, untranslated, only) searched in e5."""
 
-    def __init__(self, store: Store, embedder: TextEmbedder, weights: Weights | None = None,
-                 multilingual: MultilingualIndex | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        store: Store,
+        embedder: TextEmbedder,
+        weights: Weights | None = None,
+        multilingual: MultilingualIndex | None = None,
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.lexical = LexicalIndex(store)
@@ -87,8 +92,9 @@ class Searcher:
         """A multilingual index with chunks in it: Indic questions need no translation."""
         return self.multilingual is not None and self.multilingual.count() > 0
 
-    def search(self, query: str, k: int = 5, filters: Filters | None = None,
-               original: str | None = None) -> list[Hit]:  # fmt: skip
+    def search(
+        self, query: str, k: int = 5, filters: Filters | None = None, original: str | None = None
+    ) -> list[Hit]:
         return self.retrieve(query, k, filters, original, status_policy=False).hits
 
     def _spaces(self, query: str, original: str | None) -> tuple[_Space, list[Hit] | None]:
@@ -97,26 +103,42 @@ class Searcher:
         indic = original if original and is_indic(original) else query if is_indic(query) else None
         if ml is not None and indic is not None and is_indic(query):
             vector = ml.embedder.embed_query(indic)
-            return _Space("e5", gloss(query), vector,
-                          lambda n, f: ml.query_vector(vector, n, f),
-                          ml.embeddings_of, threshold("e5")), None
+            return _Space(
+                "e5",
+                gloss(query),
+                vector,
+                lambda n, f: ml.query_vector(vector, n, f),
+                ml.embeddings_of,
+                threshold("e5"),
+            ), None
         vector = self.embedder.embed_query(query)
-        space = _Space("english", query, vector,
-                       lambda n, f: self.store.query(vector, n, f),
-                       self.store.embeddings_of, threshold("english"))
+        space = _Space(
+            "english",
+            query,
+            vector,
+            lambda n, f: self.store.query(vector, n, f),
+            self.store.embeddings_of,
+            threshold("english"),
+        )
         if ml is not None and indic is not None:
             return space, ml.query(indic, self.weights.candidates)
         return space, None
 
-    def _search(self, query: str, k: int, filters: Filters, space: _Space,
-                extra: list[Hit] | None = None) -> list[Hit]:
+    def _search(
+        self, query: str, k: int, filters: Filters, space: _Space, extra: list[Hit] | None = None
+    ) -> list[Hit]:
         w = self.weights
         dense = space.nearest(w.candidates, filters)
         lexical = self.lexical.search(query, w.candidates, keep=filters.keep) if query else []
         extra_kept = [h for h in extra or [] if filters.keep(h.doc)]
-        fused = fuse([([h.chunk.chunk_id for h in dense], w.dense_rrf),
-                      ([h.chunk.chunk_id for h in extra_kept], w.multilingual_rrf),
-                      ([c.chunk_id for c, _, _ in lexical], w.lexical_rrf)], w.rrf_k)
+        fused = fuse(
+            [
+                ([h.chunk.chunk_id for h in dense], w.dense_rrf),
+                ([h.chunk.chunk_id for h in extra_kept], w.multilingual_rrf),
+                ([c.chunk_id for c, _, _ in lexical], w.lexical_rrf),
+            ],
+            w.rrf_k,
+        )
         found: dict[str, Hit] = {h.chunk.chunk_id: h for h in dense}
         sims = {h.chunk.chunk_id: h.score for h in dense}
         for hit in extra_kept:
@@ -138,14 +160,24 @@ class Searcher:
         for cid, hit in found.items():
             chunk, doc = hit.chunk, hit.doc
             text = passage_text(doc.title, chunk.section, chunk.table_header, chunk.text)
-            f = features(terms, text, fused[cid] / top_fused, sims.get(cid, 0.0),
-                         bm25.get(cid, 0.0) / top_bm25)
+            f = features(
+                terms,
+                text,
+                fused[cid] / top_fused,
+                sims.get(cid, 0.0),
+                bm25.get(cid, 0.0) / top_bm25,
+            )
             scored.append(Hit(chunk=chunk, doc=doc, score=rescore(f, w), features=f))
         return diversify(order(scored), k, w.per_doc_discount)
 
-    def retrieve(self, query: str, k: int = 5, filters: Filters | None = None,
-                 original: str | None = None,
-                 status_policy: bool = True) -> SearchResult:  # fmt: skip
+    def retrieve(
+        self,
+        query: str,
+        k: int = 5,
+        filters: Filters | None = None,
+        original: str | None = None,
+        status_policy: bool = True,
+    ) -> SearchResult:
         """Search with the status policy: current documents first; superseded ones when the
         question asks for them, or when nothing current is relevant enough.
 
@@ -156,13 +188,19 @@ class Searcher:
         if status_policy and filters.status == "current" and _ASKS_FOR_OLD.search(space.text):
             filters = filters.with_status("any")
         hits = self._search(space.text, k, filters, space, extra)
-        result = SearchResult(hits, relevance(hits, space.name), filters,
-                              threshold=space.threshold, space=space.name)  # fmt: skip
+        result = SearchResult(
+            hits, relevance(hits, space.name), filters, threshold=space.threshold, space=space.name
+        )
         if status_policy and filters.status == "current" and not result.answerable:
             wider = filters.with_status("any")
             more = self._search(space.text, k, wider, space, extra)
             if relevance(more, space.name) > result.relevance:
-                result = SearchResult(more, relevance(more, space.name), wider,
-                                      widened_to_superseded=True, threshold=space.threshold,
-                                      space=space.name)  # fmt: skip
+                result = SearchResult(
+                    more,
+                    relevance(more, space.name),
+                    wider,
+                    widened_to_superseded=True,
+                    threshold=space.threshold,
+                    space=space.name,
+                )
         return result

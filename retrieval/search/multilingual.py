@@ -73,8 +73,11 @@ class MultilingualIndex:
         have = self._index.ids()
         return sorted(main - have), sorted(have - main)
 
-    def sync(self, progress: Callable[[int], None] | None = None,
-             plan: tuple[list[str], list[str]] | None = None) -> SyncReport:
+    def sync(
+        self,
+        progress: Callable[[int], None] | None = None,
+        plan: tuple[list[str], list[str]] | None = None,
+    ) -> SyncReport:
         """Embed what the main collection has and this one lacks; delete what it lost
         (`plan`: `missing()` when the caller has it already, e.g. to size a progress bar).
         Written a slice at a time, so an interrupted sync keeps its work."""
@@ -96,8 +99,9 @@ class MultilingualIndex:
         """Nearest chunks to a question in any of e5's languages."""
         return self.query_vector(self.embedder.embed_query(text), k, filters)
 
-    def query_vector(self, vector: Sequence[float], k: int,
-                     filters: Filters | None = None) -> list[Hit]:
+    def query_vector(
+        self, vector: Sequence[float], k: int, filters: Filters | None = None
+    ) -> list[Hit]:
         """`Hit.score` is e5's cosine similarity. Chunks deleted from the main collection
         since the last sync are left out, as are documents `filters` refuses."""
         return self._index.query(vector, k, filters)

@@ -95,8 +95,9 @@ class QueryTerms:
         return cls(tuple(tokenize(text)), frozenset(numbers_in(text)))
 
 
-def features(query: QueryTerms, passage: str, fused: float, similarity: float,
-             bm25: float) -> Features:
+def features(
+    query: QueryTerms, passage: str, fused: float, similarity: float, bm25: float
+) -> Features:
     """The features of one candidate; `passage` is its searchable text (title, section,
     table header and body), `fused` and `bm25` already scaled to the best candidate."""
     tokens = tokenize(passage)
@@ -124,8 +125,13 @@ def fuse(lists: Sequence[tuple[Sequence[str], float]], rrf_k: int) -> dict[str, 
 
 def rescore(f: Features, w: Weights) -> float:
     """The weighted sum that orders candidates (BM25 counts through `fused` only)."""
-    return (w.fused * f.fused + w.similarity * f.similarity + w.coverage * f.coverage
-            + w.numbers * f.numbers + w.phrase * f.phrase)
+    return (
+        w.fused * f.fused
+        + w.similarity * f.similarity
+        + w.coverage * f.coverage
+        + w.numbers * f.numbers
+        + w.phrase * f.phrase
+    )
 
 
 def order(hits: Iterable[Hit]) -> list[Hit]:
@@ -154,8 +160,10 @@ def relevance(hits: Sequence[Hit], space: str = "english") -> float:
     found = [h.features or Features() for h in hits]
     if space == "e5":
         return max(f.similarity for f in found)
-    return max(f.similarity * RELEVANCE_SIMILARITY + f.coverage * RELEVANCE_COVERAGE
-               for f in found[:RELEVANCE_TOP])
+    return max(
+        f.similarity * RELEVANCE_SIMILARITY + f.coverage * RELEVANCE_COVERAGE
+        for f in found[:RELEVANCE_TOP]
+    )
 
 
 def threshold(space: str) -> float:
@@ -178,17 +186,29 @@ class UnitWeights:
     fragment: float = 0.8  # a heading, caption or a list's lead-in
 
 
-def unit_score(similarity: float, query: QueryTerms, context: str, rank: int, section: str,
-               intent: tuple[str, str], is_row: bool, fragment: bool, asks_figure: bool,
-               w: UnitWeights | None = None) -> float:
+def unit_score(
+    similarity: float,
+    query: QueryTerms,
+    context: str,
+    rank: int,
+    section: str,
+    intent: tuple[str, str],
+    is_row: bool,
+    fragment: bool,
+    asks_figure: bool,
+    w: UnitWeights | None = None,
+) -> float:
     """One unit's score. `context` is what its words are read with (title, section, the
     scheme's acronym, table header and the unit); `section` its passage's section, lower
     case; `intent` the (wanted, unwanted) section words of the question."""
     w = w or UnitWeights()
     tokens = tokenize(context)
-    score = (w.similarity * similarity + w.coverage * overlap(query.tokens, tokens)
-             + w.numbers * overlap(query.numbers, numbers_in(context))
-             + w.prior * (1.0 / (1 + rank)))
+    score = (
+        w.similarity * similarity
+        + w.coverage * overlap(query.tokens, tokens)
+        + w.numbers * overlap(query.numbers, numbers_in(context))
+        + w.prior * (1.0 / (1 + rank))
+    )
     wanted, unwanted = intent
     if wanted and wanted in section:
         score *= w.wanted_section
