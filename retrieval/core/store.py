@@ -1,6 +1,7 @@
-"""The vector store: the only module that knows Chroma's collections, metadata keys and distances.
+"""The vector store: the only module that knows Chroma's collections, metadata keys, filter
+syntax and distances.
 
-Two collections per store, named from `Settings.collection`:
+Two collections per store, named from `Settings.collection`, and any derived ones:
 
 * `<name>_chunks`: one record per chunk, embedded with the recorded model; its metadata holds
   the chunk's place (doc_id, page, section, character span) and its document's metadata, so
@@ -8,12 +9,18 @@ Two collections per store, named from `Settings.collection`:
 * `<name>_docs`: one record per document (state `pending` while it is being written,
   `complete` once every chunk is in) and one per page holding the page's cleaned text. These
   carry a constant 1-d vector: Chroma needs one, nothing searches them.
+* `<name>_chunks_<suffix>` (`derived()`): the same chunks' vectors from another model (the
+  multilingual index's e5), keyed by the chunk ids; what it finds is read back from
+  `<name>_chunks`.
 
-A document is visible only once its record is `complete`; `recover()` deletes whatever a
-killed run left `pending`, so a crash at any point leaves no orphans and no duplicates.
+`write_document()` writes a document in the order recovery relies on: record `pending`,
+pages, chunks, record `complete`. `recover()` deletes whatever a killed run left `pending`,
+so a crash at any point leaves no orphans and no duplicates.
 
-Score direction: Chroma returns cosine *distances* (lower is closer). `query()` converts them
-once, here, to similarities in [-1, 1] where higher is better; nothing else sees distances.
+Filters arrive as plain `Filters` values and are translated into Chroma's `where` here
+(`chroma_where`). Score direction: Chroma returns cosine *distances* (lower is closer);
+`_similarity` converts them once, here, to similarities in [-1, 1] where higher is better;
+nothing else sees distances.
 """
 
 from __future__ import annotations
