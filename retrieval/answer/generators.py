@@ -24,7 +24,7 @@ from retrieval.core.types import Hit
 from retrieval.search.glossary import ASKS_FOR_FIGURE_HI, gloss
 from retrieval.search.lexical import tokenize
 from retrieval.search.multilingual import is_indic
-from retrieval.search.ranking import QueryTerms, UnitWeights, unit_score
+from retrieval.search.ranking import QueryTerms, Selection, UnitWeights, unit_score
 
 if TYPE_CHECKING:  # pragma: no cover
     from retrieval.core.settings import Settings
@@ -98,23 +98,20 @@ class ExtractiveGenerator:
     def __init__(
         self,
         embedder: TextEmbedder,
-        max_sentences: int = 3,
-        min_similarity: float = 0.35,
-        passages: int = 4,
         multilingual: Callable[[], TextEmbedder] | None = None,
         weights: UnitWeights | None = None,
+        selection: Selection | None = None,
     ) -> None:
         self.embedder = embedder
-        self.weights = weights or UnitWeights()
         # e5, loaded on the first question in an Indic script: it ranks the English
         # sentences against the untranslated question
         self.multilingual = multilingual
-        self.max_sentences = max_sentences
-        self.min_similarity = min_similarity
-        self.passages = passages
+        self.weights = weights or UnitWeights()
+        self.selection = selection or Selection()
 
     def rank_units(self, question: str, hits: list[Hit]) -> list[tuple[float, Unit]]:
-        units = [u for i, h in enumerate(hits[: self.passages]) for u in passage_units(i, h)]
+        top = hits[: self.selection.passages]
+        units = [u for i, h in enumerate(top) for u in passage_units(i, h)]
         if not units:
             return []
         embedder, words = self.embedder, question
@@ -127,8 +124,9 @@ class ExtractiveGenerator:
         texts = [f"{_context(hits[u.hit_index])}: {u.rendered}" for u in units]
         vectors = np.asarray(embedder.embed(texts))
         sims = vectors @ q_vec
-        if indic and len(sims) > 1:  # e5's similarities crowd into 0.75-0.9: spread them
-            sims = 0.3 + 0.6 * (sims - sims.min()) / (np.ptp(sims) or 1.0)
+        if indic and len(sims) > 1:  # e5's similarities crowd together: spread them
+            low, span = self.selection.e5_low, self.selection.e5_span
+            sims = low + span * (sims - sims.min()) / (np.ptp(sims) or 1.0)
         terms = QueryTerms.of(words)
         asks_figure = bool(_ASKS_FOR_FIGURE.search(words) or ASKS_FOR_FIGURE_HI.search(question))
         intent = section_intent(words)
@@ -167,12 +165,13 @@ class ExtractiveGenerator:
         seen_tokens: list[set[str]] = []
         # "Who is eligible?", "Which documents?": the answer is a list, so give more of it
         words = gloss(question) if is_indic(question) else question
-        limit = self.max_sentences + 2 if section_intent(words)[0] else self.max_sentences
+        sel = self.selection
+        limit = sel.max_units + (sel.list_extra if section_intent(words)[0] else 0)
         for score, unit in scored:
-            if len(chosen) >= limit or score < max(self.min_similarity, 0.8 * best):
+            if len(chosen) >= limit or score < max(sel.min_score, sel.relative * best):
                 break
             tokens = set(tokenize(unit.quote))
-            if any(_jaccard(tokens, other) >= 0.7 for other in seen_tokens):
+            if any(_jaccard(tokens, other) >= sel.duplicate for other in seen_tokens):
                 continue  # the same sentence again (e.g. from two editions)
             chosen.append(unit)
             seen_tokens.append(tokens)

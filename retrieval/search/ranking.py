@@ -186,6 +186,23 @@ class UnitWeights:
     fragment: float = 0.8  # a heading, caption or a list's lead-in
 
 
+@dataclass(frozen=True)
+class Selection:
+    """Which scored units the extractive reader quotes. All hand-set while reading answers;
+    measured only through `karigar eval`."""
+
+    passages: int = 4  # the top passages whose units are read
+    max_units: int = 3
+    list_extra: int = 2  # more for a question whose answer is a list (eligibility, documents)
+    min_score: float = 0.35  # no unit below this is quoted
+    relative: float = 0.8  # nor one below this share of the best unit's score
+    duplicate: float = 0.7  # word Jaccard at which a unit repeats one already chosen
+    # e5's cosines between a Hindi question and English sentences crowd into 0.75-0.9, so
+    # they are spread linearly onto e5_low .. e5_low + e5_span before scoring
+    e5_low: float = 0.3
+    e5_span: float = 0.6
+
+
 def unit_score(
     similarity: float,
     query: QueryTerms,
