@@ -266,7 +266,10 @@ class Ingestor:
         report.chunks_in_store = self.store.count()
         report.seconds = time.perf_counter() - started
         report.peak_memory_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        write_catalogue(final.values(), settings.data_dir / "catalogue.tsv")
+        write_catalogue(
+            [r for r in final.values() if r.ingest_state == COMPLETE],
+            settings.data_dir / "catalogue.tsv",
+        )
         report.save(settings.reports_dir)
         return report
 

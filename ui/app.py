@@ -59,7 +59,7 @@ def parts() -> Parts:
 def sidebar(store: Store) -> Filters:
     st.sidebar.title("Karigar")
     page = st.sidebar.radio("Page", PAGES, key="page")
-    records = [r for r in store.records().values() if r.ingest_state == COMPLETE]
+    records = list(store.documents().values())
     if page != "Chat":
         return Filters()
     st.sidebar.subheader("Filters")
@@ -233,7 +233,7 @@ def run_ingest(source: Path | None) -> None:
 def corpus_page(store: Store) -> None:
     st.header("Corpus")
     s = settings()
-    records = sorted(store.records().values(), key=lambda r: r.doc.path)
+    records = sorted(store.documents().values(), key=lambda r: r.doc.path)
     st.caption(
         f"{sum(r.ingest_state == COMPLETE for r in records)} documents, "
         f"{store.count()} chunks in {store.location}"

@@ -189,15 +189,13 @@ def chat(
 def status() -> None:
     """What is in the store, with which model, and how the last ingest went."""
     from ingest.report import IngestReport
-    from retrieval.core.store import COMPLETE
-
     try:
         parts = _parts()
         store = parts.store
-        records = store.records()
+        records = store.documents()
     except KarigarError as exc:
         raise typer.Exit(show_error(exc)) from exc
-    done = [r for r in records.values() if r.ingest_state == COMPLETE]
+    done = list(records.values())
     out.print(
         f"Store: {store.location}  (model {store.embedding_model}, {store.dimension} dimensions)"
     )
@@ -254,7 +252,7 @@ def catalogue(
     from ingest.catalogue import write_catalogue
 
     try:
-        records = _parts().store.records()
+        records = _parts().store.documents()
     except KarigarError as exc:
         raise typer.Exit(show_error(exc)) from exc
     write_catalogue(records.values(), out_path)

@@ -27,10 +27,12 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from retrieval.core.errors import StoreError
 from retrieval.core.filters import Filters, date_end, date_number
@@ -61,6 +63,54 @@ _LIST_FIELDS = ("tags", "source_urls")
 _UNIT = [1.0]  # the constant vector of records in the docs collection
 _GENERATION = "__generation__"
 WRITE_SLICE = 64  # chunks written between steps
+_T = TypeVar("_T")
+
+
+class _Views:
+    """What this process knows of each embedded store folder it has open: the generations
+    its own Stores wrote (their engine already holds those writes), and how often it has
+    reopened the folder after another process's writes (its epoch)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._written: dict[str, deque[str]] = {}
+        self._epochs: dict[str, int] = {}
+        self._retired: dict[str, deque[Any]] = {}
+
+    def epoch(self, location: str) -> int:
+        with self._lock:
+            return self._epochs.get(location, 0)
+
+    def wrote(self, location: str, generation: str) -> None:
+        with self._lock:
+            self._written.setdefault(location, deque(maxlen=4096)).append(generation)
+
+    def written_here(self, location: str, generation: str) -> bool:
+        with self._lock:
+            return generation in self._written.get(location, ())
+
+    def drop(self, location: str, epoch: int) -> None:
+        """Retire Chroma's shared engine for the folder, once per epoch, so the next client
+        opens a fresh one. A retired engine is stopped two reopens later (its memory is
+        freed): until then, another Store of this process still reading it keeps working,
+        and once stopped, that Store's next read reopens."""
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        with self._lock:
+            if self._epochs.get(location, 0) != epoch:
+                return  # another Store here reopened it already
+            self._epochs[location] = epoch + 1
+            # Chroma caches one engine per folder in this class attribute (chromadb 1.x)
+            system = SharedSystemClient._identifier_to_system.pop(location, None)
+            if system is None:
+                return
+            retired = self._retired.setdefault(location, deque())
+            retired.append(system)
+            while len(retired) > 2:
+                retired.popleft().stop()
+
+
+_VIEWS = _Views()
 
 
 def _doc_metadata(doc: SourceDoc) -> dict[str, Any]:
@@ -95,33 +145,53 @@ class DocRecord:
 
 
 class Store:
-    """Chroma, embedded (a folder) or a server (host and port), with the model recorded."""
+    """Chroma, embedded (a folder) or a server (host and port), with the model recorded.
+
+    Several processes may share an embedded store (the web app while `karigar ingest` runs):
+    Chroma's embedded engine keeps an in-memory view that another process's writes leave
+    stale, so every read first checks the store's generation (`refresh`), and a Store whose
+    view another process changed reopens it; a read that still finds it inconsistent is
+    reopened and tried once more."""
 
     def __init__(self, settings: Settings, embedding_model: str, dimension: int) -> None:
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
         self.settings = settings
         self.embedding_model = embedding_model
         self.dimension = dimension
+        self.embedded = not settings.chroma_host
+        self.location = (
+            str(settings.chroma_path)
+            if self.embedded
+            else f"Chroma server {settings.chroma_host}:{settings.chroma_port}"
+        )
+        self._lock = threading.RLock()
+        self._epoch = -1
+        self._connect()
+        self._seen = self.generation()
+        self._batch = max(1, min(1000, int(self._client.get_max_batch_size())))
+
+    def _connect(self) -> None:
+        """Open the client and the collections (again, after another process's writes)."""
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        settings = self.settings
         chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         try:
-            if settings.chroma_host:
-                self.location = f"Chroma server {settings.chroma_host}:{settings.chroma_port}"
+            if not self.embedded:
                 self._client = chromadb.HttpClient(
                     host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
                 )
                 self._client.heartbeat()
             else:
                 settings.chroma_path.mkdir(parents=True, exist_ok=True)
-                self.location = str(settings.chroma_path)
                 self._client = chromadb.PersistentClient(
                     path=str(settings.chroma_path), settings=chroma_settings
                 )
+                self._epoch = _VIEWS.epoch(self.location)
         except StoreError:
             raise
         except Exception as exc:
-            if settings.chroma_host:
+            if not self.embedded:
                 raise StoreError(
                     f"cannot reach the Chroma server at {settings.chroma_host}:"
                     f"{settings.chroma_port} ({exc}); start it with `chroma run --host "
@@ -136,11 +206,57 @@ class Store:
         self._docs: Any = self._client.get_or_create_collection(
             f"{settings.collection}_docs", embedding_function=None
         )
-        self._batch = max(1, min(1000, int(self._client.get_max_batch_size())))
+        self._derived_collections: dict[str, Any] = {}
+        self._pending_cache: tuple[str, frozenset[str]] | None = None
 
     @property
     def batch_size(self) -> int:
         return self._batch
+
+    # -- one view across processes ----------------------------------------------------------
+    def refresh(self) -> bool:
+        """Reopen this process's view of an embedded store if another process changed it
+        since this Store last looked; True when it did. Cheap when nothing changed: one
+        read of the generation record."""
+        if not self.embedded:
+            return False  # a server is the one process that holds the data
+        generation = self.generation()
+        with self._lock:
+            if generation == self._seen or _VIEWS.written_here(self.location, generation):
+                self._seen = generation
+                return False
+            self._reopen()
+            self._seen = self.generation()
+        log.info("%s was changed by another process: reopened", self.location)
+        return True
+
+    def _reopen(self) -> None:
+        with self._lock:
+            if self.embedded:
+                _VIEWS.drop(self.location, self._epoch)
+            self._connect()
+
+    def _read(self, call: Callable[[], _T]) -> _T:
+        """Run a read. If the embedded engine finds its view inconsistent (another process
+        wrote meanwhile), or this Store's engine was retired by a reopen, reopen the view and
+        try once more."""
+        from chromadb.errors import ChromaError
+
+        try:
+            return call()
+        except Exception as exc:
+            outdated = self.embedded and _VIEWS.epoch(self.location) != self._epoch
+            if not (outdated or (self.embedded and isinstance(exc, ChromaError))):
+                raise
+            log.info("reopening %s after %r", self.location, exc)
+            self._reopen()
+            try:
+                return call()
+            except ChromaError as again:
+                raise StoreError(
+                    f"the store in {self.location} could not be read ({again}); if an ingest "
+                    "is running, ask again when it ends"
+                ) from again
 
     # -- opening -------------------------------------------------------------------------
     def _open_chunks(self) -> Any:
@@ -178,30 +294,61 @@ class Store:
         self._docs = self._client.get_or_create_collection(
             f"{self.settings.collection}_docs", embedding_function=None
         )
+        self._derived_collections = {}
         self._bump()
 
     # -- generation: changes with every write, so derived indexes know when to rebuild --------
     def generation(self) -> str:
-        found = self._docs.get(ids=[_GENERATION], include=["metadatas"])
+        """Changes with every write (by any process), so views and indexes know when to
+        rebuild."""
+        found = self._read(lambda: self._docs.get(ids=[_GENERATION], include=["metadatas"]))
         metas = found["metadatas"] or []
         return str(metas[0].get("value", "")) if metas else ""
 
     def _bump(self) -> None:
+        value = uuid.uuid4().hex
+        _VIEWS.wrote(self.location, value)
         self._docs.upsert(
-            ids=[_GENERATION],
-            embeddings=[_UNIT],
-            metadatas=[{"kind": "meta", "value": uuid.uuid4().hex}],
+            ids=[_GENERATION], embeddings=[_UNIT], metadatas=[{"kind": "meta", "value": value}]
         )
+        self._seen = value
 
     # -- documents -----------------------------------------------------------------------
     def records(self) -> dict[str, DocRecord]:
         """Every document record, pending ones included, by doc_id."""
-        found = self._docs.get(where={"kind": "doc"}, include=["metadatas"])
+        found = self._read(lambda: self._docs.get(where={"kind": "doc"}, include=["metadatas"]))
         out: dict[str, DocRecord] = {}
         for meta in found["metadatas"] or []:
             rec = self._record(dict(meta))
             out[rec.doc.doc_id] = rec
         return out
+
+    def documents(self) -> dict[str, DocRecord]:
+        """The complete documents, by doc_id: what search, counts, the catalogue and the app
+        see. A document being written (or left half-written by a killed run) is not one."""
+        return {d: r for d, r in self.records().items() if r.ingest_state == COMPLETE}
+
+    def _pending(self) -> frozenset[str]:
+        """Doc ids of documents not yet complete, read once per generation seen."""
+        with self._lock:
+            cached = self._pending_cache
+            if cached is not None and cached[0] == self._seen:
+                return cached[1]
+            seen = self._seen
+        where = {"$and": [{"kind": "doc"}, {"ingest_state": {"$ne": COMPLETE}}]}
+        found = self._read(lambda: self._docs.get(where=where, include=[]))
+        pending = frozenset(found["ids"])
+        with self._lock:
+            self._pending_cache = (seen, pending)
+        return pending
+
+    def _visible(self, where: dict[str, Any] | None) -> dict[str, Any] | None:
+        """`where` narrowed to complete documents."""
+        pending = self._pending()
+        if not pending:
+            return where
+        hidden = {"doc_id": {"$nin": sorted(pending)}}
+        return hidden if where is None else {"$and": [where, hidden]}
 
     @staticmethod
     def _record(meta: dict[str, Any]) -> DocRecord:
@@ -217,6 +364,7 @@ class Store:
 
     def begin_document(self, doc: SourceDoc, pages: Sequence[Page], ingested_at: str) -> None:
         """Write the document's record as `pending`, then its pages."""
+        self.refresh()
         meta = _doc_metadata(doc) | {
             "kind": "doc",
             "ingest_state": PENDING,
@@ -292,6 +440,7 @@ class Store:
 
     def move_document(self, doc: SourceDoc) -> None:
         """Record a new path (and metadata) for an unchanged document, without re-embedding."""
+        self.refresh()
         base = _doc_metadata(doc)
         self._docs.update(ids=[doc.doc_id], metadatas=[base])
         ids = self._chunks.get(where={"doc_id": doc.doc_id}, include=[])["ids"]
@@ -302,6 +451,7 @@ class Store:
 
     def delete_document(self, doc_id: str) -> None:
         """Chunks first, then pages, then the record: the record outlives what it describes."""
+        self.refresh()
         self._chunks.delete(where={"doc_id": doc_id})
         self._docs.delete(where={"$and": [{"kind": "page"}, {"doc_id": doc_id}]})
         self._docs.delete(ids=[doc_id])
@@ -317,52 +467,76 @@ class Store:
 
     # -- reading -------------------------------------------------------------------------
     def count(self) -> int:
-        return int(self._chunks.count())
+        """Chunks of complete documents."""
+        total = int(self._read(lambda: self._chunks.count()))
+        pending = self._pending()
+        if pending:
+            where = {"doc_id": {"$in": sorted(pending)}}
+            total -= len(self._read(lambda: self._chunks.get(where=where, include=[]))["ids"])
+        return total
 
     def page_text(self, doc_id: str, page: int) -> str | None:
-        found = self._docs.get(ids=[f"{doc_id}:page:{page}"], include=["documents"])
+        pid = f"{doc_id}:page:{page}"
+        found = self._read(lambda: self._docs.get(ids=[pid], include=["documents"]))
         docs = found["documents"] or []
         return docs[0] if docs else None
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
-        found = self._chunks.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        found = self._read(
+            lambda: self._chunks.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        )
         return sorted((c for c, _ in _chunk_rows(found)), key=lambda c: c.index)
 
     def iter_chunks(self) -> Iterator[tuple[Chunk, SourceDoc]]:
-        """Every chunk with its document, in pages of `_batch` (for the lexical index)."""
-        total = self.count()
-        for offset in range(0, total, self._batch):
-            found = self._chunks.get(
+        """Every chunk of a complete document with its document, read `_batch` at a time (for
+        the lexical index)."""
+        total = int(self._read(lambda: self._chunks.count()))
+        pending = self._pending()
+
+        def page(offset: int) -> Any:
+            return self._chunks.get(
                 include=["documents", "metadatas"], limit=self._batch, offset=offset
             )
+
+        for offset in range(0, total, self._batch):
+            found = self._read(lambda offset=offset: page(offset))  # type: ignore[misc]
             for chunk, meta in _chunk_rows(found):
-                yield chunk, _doc_from_metadata(meta)
+                if chunk.doc_id not in pending:
+                    yield chunk, _doc_from_metadata(meta)
 
     def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, tuple[Chunk, SourceDoc]]:
         if not chunk_ids:
             return {}
-        found = self._chunks.get(ids=list(chunk_ids), include=["documents", "metadatas"])
-        return {c.chunk_id: (c, _doc_from_metadata(meta)) for c, meta in _chunk_rows(found)}
+        ids = list(chunk_ids)
+        found = self._read(lambda: self._chunks.get(ids=ids, include=["documents", "metadatas"]))
+        pending = self._pending()
+        return {
+            c.chunk_id: (c, _doc_from_metadata(meta))
+            for c, meta in _chunk_rows(found)
+            if c.doc_id not in pending
+        }
 
     def embeddings_of(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
-        return embeddings_in(self._chunks, chunk_ids)
+        return self._read(lambda: embeddings_in(self._chunks, chunk_ids))
 
     def neighbours(self, chunk: Chunk) -> list[Chunk]:
         """The chunks just before and after `chunk` on the same page."""
-        found = self._chunks.get(
-            where={
-                "$and": [
-                    {"doc_id": chunk.doc_id},
-                    {"page": chunk.page},
-                    {"chunk_index": {"$in": [chunk.index - 1, chunk.index + 1]}},
-                ]
-            },
-            include=["documents", "metadatas"],
+        found = self._read(
+            lambda: self._chunks.get(
+                where={
+                    "$and": [
+                        {"doc_id": chunk.doc_id},
+                        {"page": chunk.page},
+                        {"chunk_index": {"$in": [chunk.index - 1, chunk.index + 1]}},
+                    ]
+                },
+                include=["documents", "metadatas"],
+            )
         )
         return sorted((c for c, _ in _chunk_rows(found)), key=lambda c: c.index)
 
     def all_chunk_ids(self) -> set[str]:
-        return ids_in(self._chunks, self._batch)
+        return self._read(lambda: ids_in(self._chunks, self._batch))
 
     def query(
         self, embedding: Sequence[float], k: int = 5, filters: Filters | None = None
@@ -371,11 +545,13 @@ class Store:
         better."""
         if k <= 0 or self.count() == 0:
             return []
-        found = self._chunks.query(
-            query_embeddings=[list(embedding)],
-            n_results=k,
-            where=chroma_where(filters),
-            include=["documents", "metadatas", "distances"],
+        found = self._read(
+            lambda: self._chunks.query(
+                query_embeddings=[list(embedding)],
+                n_results=k,
+                where=self._visible(chroma_where(filters)),
+                include=["documents", "metadatas", "distances"],
+            )
         )
         hits = []
         for cid, text, meta, dist in zip(
@@ -398,22 +574,27 @@ class Store:
     # -- derived indexes: other vectors of the same chunks (the multilingual one) ---------
     def derived(self, suffix: str, embedding_model: str, dimension: int) -> DerivedIndex:
         """The collection `<name>_chunks_<suffix>`, created if absent."""
-        return DerivedIndex(
-            self,
-            self._client.get_or_create_collection(
-                self._derived_name(suffix),
-                embedding_function=None,
-                metadata={"embedding_model": embedding_model, "embedding_dim": dimension},
-                configuration={"hnsw": {"space": "cosine"}},
-            ),
-        )
+        self._derived_collection(suffix, embedding_model, dimension)
+        return DerivedIndex(self, suffix, embedding_model, dimension)
 
     def has_derived(self, suffix: str) -> bool:
-        names = {getattr(c, "name", c) for c in self._client.list_collections()}
+        names = self._read(lambda: {getattr(c, "name", c) for c in self._client.list_collections()})
         return self._derived_name(suffix) in names
 
     def _derived_name(self, suffix: str) -> str:
         return f"{self.settings.collection}_chunks_{suffix}"
+
+    def _derived_collection(self, suffix: str, embedding_model: str, dimension: int) -> Any:
+        """The derived collection on the current view (opened again after a reopen)."""
+        with self._lock:
+            if suffix not in self._derived_collections:
+                self._derived_collections[suffix] = self._client.get_or_create_collection(
+                    self._derived_name(suffix),
+                    embedding_function=None,
+                    metadata={"embedding_model": embedding_model, "embedding_dim": dimension},
+                    configuration={"hnsw": {"space": "cosine"}},
+                )
+            return self._derived_collections[suffix]
 
 
 class DerivedIndex:
@@ -421,15 +602,19 @@ class DerivedIndex:
     it returns is read back from the main collection, so a chunk deleted there since the
     last sync is never returned."""
 
-    def __init__(self, store: Store, collection: Any) -> None:
+    def __init__(self, store: Store, suffix: str, embedding_model: str, dimension: int) -> None:
         self.store = store
-        self._collection = collection
+        self._key = (suffix, embedding_model, dimension)
+
+    @property
+    def _collection(self) -> Any:
+        return self.store._derived_collection(*self._key)
 
     def count(self) -> int:
-        return int(self._collection.count())
+        return int(self.store._read(lambda: self._collection.count()))
 
     def ids(self) -> set[str]:
-        return ids_in(self._collection, self.store.batch_size)
+        return self.store._read(lambda: ids_in(self._collection, self.store.batch_size))
 
     def upsert(self, ids: Sequence[str], vectors: Sequence[Sequence[float]]) -> None:
         self._collection.upsert(ids=list(ids), embeddings=[list(v) for v in vectors])
@@ -439,7 +624,7 @@ class DerivedIndex:
             self._collection.delete(ids=list(ids[start : start + self.store.batch_size]))
 
     def embeddings_of(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
-        return embeddings_in(self._collection, chunk_ids)
+        return self.store._read(lambda: embeddings_in(self._collection, chunk_ids))
 
     def query(self, vector: Sequence[float], k: int, filters: Filters | None = None) -> list[Hit]:
         """The k nearest chunks whose document passes `filters` (checked on the documents:
@@ -447,10 +632,12 @@ class DerivedIndex:
         total = self.count()
         if k <= 0 or total == 0:
             return []
-        found = self._collection.query(
-            query_embeddings=[list(vector)],
-            n_results=min(total, k * 4 if filters is not None else k),
-            include=["distances"],
+        found = self.store._read(
+            lambda: self._collection.query(
+                query_embeddings=[list(vector)],
+                n_results=min(total, k * 4 if filters is not None else k),
+                include=["distances"],
+            )
         )
         ids = list(found["ids"][0])
         distances = list((found["distances"] or [[]])[0])

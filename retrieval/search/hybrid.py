@@ -184,6 +184,7 @@ class Searcher:
         `original` is the question as the user wrote it when `query` is its translation: in
         an Indic script, the multilingual index (if built) adds its own ranking."""
         filters = filters or Filters()
+        self.store.refresh()  # another process may have ingested since the last question
         space, extra = self._spaces(query, original)
         if status_policy and filters.status == "current" and _ASKS_FOR_OLD.search(space.text):
             filters = filters.with_status("any")

@@ -155,6 +155,7 @@ class LexicalIndex:
         self._fresh()
 
     def _fresh(self) -> _Index:
+        self.store.refresh()  # another process's ingest: the store's view first
         generation = self.store.generation()
         with self._lock:
             if self._index is None or self._index.generation != generation:

@@ -1,0 +1,135 @@
+"""Data safety, as a hostile but fair user tries it: no open store broken by an ingest in
+another process, no half-written document searched or counted, no upload lost, no machine
+taken by one long line, no traceback instead of a message, no planted instruction quoted
+as a fact. Each test failed on the code before the fix."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+
+from ingest.pipeline import Ingestor
+from retrieval.answer.chain import Query
+from retrieval.core.settings import PROJECT_ROOT, Settings
+from retrieval.parts import open_parts
+
+SEEDS = ("seeds/indian-sme-clusters-overview.txt", "schemes/Atal_Pension_Yojana.json")
+LATER = (
+    "seeds/jk-handicrafts-msme-ramp-review.txt",
+    "schemes/Advanced_Training_in_Handicrafts.json",
+    "pdf/PMEGP_Second_Loan_Guidelines_MoMSME_2018.pdf",
+)
+
+
+def _copy(corpus, root, rels):
+    for rel in rels:
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(corpus / rel, target)
+
+
+def _env(settings: Settings) -> dict[str, str]:
+    return os.environ | {
+        "KARIGAR_CORPUS_DIR": str(settings.corpus_dir),
+        "KARIGAR_DATA_DIR": str(settings.data_dir),
+    }
+
+
+# -- 1. an ingest in another process while a chain serves -----------------------------------
+def test_askers_get_answers_while_another_process_ingests(
+    corpus, make_settings, embedder, tmp_path
+):
+    root = tmp_path / "corpus"
+    _copy(corpus, root / "a", SEEDS)
+    _copy(corpus, root / "b", LATER)
+    settings = make_settings(corpus_dir=root)
+    Ingestor(settings, embedder).run(root / "a")
+    parts = open_parts(settings, embedder)
+    chain = parts.chain()
+    parts.warm()
+    errors: list[str] = []
+    answered: list[bool] = []
+    lock = threading.Lock()
+
+    def ask() -> None:
+        for _ in range(10):
+            try:
+                answer = chain.answer(Query("What is the age limit for the Atal Pension Yojana?"))
+                with lock:
+                    answered.append(not answer.abstained)
+            except Exception as exc:  # the failure this test is about
+                with lock:
+                    errors.append(repr(exc))
+
+    ingest = subprocess.Popen(
+        [sys.executable, "-m", "ingest", str(root / "b"), "--no-progress"],
+        env=_env(settings),
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    askers = [threading.Thread(target=ask) for _ in range(8)]
+    for t in askers:
+        t.start()
+    for t in askers:
+        t.join()
+    _, stderr = ingest.communicate(timeout=600)
+    assert ingest.returncode == 0, stderr[-2000:]
+    assert errors == [], errors[:3]
+    assert len(answered) == 80 and all(answered)
+    # the same chain sees what the other process added, without a restart
+    later = chain.answer(Query("What is the Advanced Training in Handicrafts scheme?"))
+    assert not later.abstained
+    assert any(c.path.endswith("Advanced_Training_in_Handicrafts.json") for c in later.citations)
+    assert parts.store.count() == sum(r.chunks for r in parts.store.documents().values())
+
+
+# -- 3. a half-written document is invisible --------------------------------------------
+def test_a_half_written_document_is_never_searched_counted_or_listed(
+    corpus, make_settings, embedder, tmp_path
+):
+    from typer.testing import CliRunner
+
+    from ui.cli import app
+
+    root = tmp_path / "corpus"
+    _copy(corpus, root, SEEDS)
+    settings = make_settings(corpus_dir=root)
+    Ingestor(settings, embedder).run()
+    _copy(corpus, root, LATER[1:2])  # the handicrafts record: killed after its chunks
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.killed_ingest", "chunks", "1"],
+        env=_env(settings),
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode < 0, done.stderr[-2000:]
+    parts = open_parts(settings, embedder)
+    store = parts.store
+    pending = [r for r in store.records().values() if r.ingest_state != "complete"]
+    assert len(pending) == 1 and pending[0].doc.path.endswith(
+        "Advanced_Training_in_Handicrafts.json"
+    )
+    hidden = pending[0].doc.doc_id
+    assert hidden not in store.documents()
+    assert store.count() == sum(r.chunks for r in store.documents().values())
+    question = "What is the Advanced Training in Handicrafts scheme and who can apply?"
+    hits = parts.searcher.search(question, 10)
+    assert hits and all(h.doc.doc_id != hidden for h in hits)
+    answer = parts.chain().answer(Query(question))
+    assert all(c.doc_id != hidden for c in answer.citations)
+    assert all(h.doc.doc_id != hidden for h in answer.passages)
+    assert all(c.doc_id != hidden for c, _ in store.iter_chunks())
+    env = _env(settings) | {"COLUMNS": "200"}
+    status = CliRunner().invoke(app, ["status"], env=env)
+    assert status.exit_code == 0, status.output
+    assert f"2 documents, {store.count()} chunks" in status.output
+    out = tmp_path / "catalogue.tsv"
+    listed = CliRunner().invoke(app, ["catalogue", "--out", str(out)], env=env)
+    assert listed.exit_code == 0 and "Advanced_Training" not in out.read_text("utf-8")
