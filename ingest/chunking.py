@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from retrieval.core.text import is_table_row, sentence_spans
+from retrieval.core.text import bounded, is_table_row, sentence_spans
 from retrieval.core.types import Chunk, Page
 
 _NUMBERED_HEADING = re.compile(
@@ -92,6 +92,7 @@ def chunk_page(
     limit: int,
     section: str = "",
     first_index: int = 0,
+    max_header: int = 300,
 ) -> tuple[list[Chunk], str]:
     """Chunks of one page, and the section that is open at its end (it carries over)."""
     text = page.text
@@ -145,11 +146,11 @@ def chunk_page(
         if unit.kind == "row":
             starts_table = i == 0 or units[i - 1].kind != "row"
             if starts_table:
-                table_header = text[unit.start : unit.end].strip()
+                table_header = bounded(text[unit.start : unit.end].strip(), max_header)
                 prev = units[i - 1] if i else None
                 # a caption-like line just before the first row is part of the header
                 if prev is not None and prev.kind == "text" and prev.end - prev.start < 200:
-                    table_header = text[prev.start : unit.end].strip()
+                    table_header = bounded(text[prev.start : unit.end].strip(), max_header)
                 if current and size_with(unit) > limit // 2 and current[-1] is not prev:
                     flush()
             if current and size_with(unit) > limit:
@@ -176,10 +177,14 @@ def chunk_page(
     return chunks, current_section
 
 
-def chunk_document(doc_id: str, pages: list[Page], limit: int) -> list[Chunk]:
+def chunk_document(
+    doc_id: str, pages: list[Page], limit: int, max_header: int = 300
+) -> list[Chunk]:
+    """Chunks of every page; a table header carried with a chunk is at most `max_header`
+    characters (a whole 'row' of a million digits must not ride on every chunk)."""
     chunks: list[Chunk] = []
     section = ""
     for page in pages:
-        page_chunks, section = chunk_page(doc_id, page, limit, section, len(chunks))
+        page_chunks, section = chunk_page(doc_id, page, limit, section, len(chunks), max_header)
         chunks.extend(page_chunks)
     return chunks

@@ -60,20 +60,22 @@ def decode_text(path: Path, data: bytes) -> str:
         return str(best)
 
 
-def _first_line_title(text: str) -> str:
-    for line in text.split("\n"):
+def _first_line_title(text: str, max_chars: int = 300) -> str:
+    """The first line, if it is short enough to be a title (a heading, not a paragraph or a
+    run of characters with no spaces); else ''."""
+    for line in text.split("\n", 50)[:50]:
         line = line.strip().lstrip("#").strip()
         if line:
-            return line if len(line.split()) <= 20 else ""
+            return line if len(line.split()) <= 20 and len(line) <= max_chars else ""
     return ""
 
 
 def load_text(path: Path, data: bytes, sha256: str, settings: Settings) -> Loaded:
     text = clean.normalise(decode_text(path, data))
-    title = _first_line_title(text)
+    title = _first_line_title(text, settings.max_prefix_chars)
     if clean.looks_like_saved_web_page(text):
         text = clean.main_text_of_saved_page(text)
-        title = _first_line_title(text) or title
+        title = _first_line_title(text, settings.max_prefix_chars) or title
     if not text.strip():
         raise IngestError(path, "has no text; nothing to ingest")
     return Loaded([Page(0, text)], {"title": title})
@@ -84,7 +86,9 @@ def load_markdown(path: Path, data: bytes, sha256: str, settings: Settings) -> L
     if not text.strip():
         raise IngestError(path, "has no text; nothing to ingest")
     heading = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
-    title = heading.group(1).strip() if heading else _first_line_title(text)
+    title = (
+        heading.group(1).strip() if heading else _first_line_title(text, settings.max_prefix_chars)
+    )
     return Loaded([Page(0, text)], {"title": title})
 
 
@@ -298,7 +302,7 @@ def load_pdf(path: Path, data: bytes, sha256: str, settings: Settings) -> Loaded
         meta["title"] = title
     else:
         first = next((p.text for p in pages if p.text.strip()), "")
-        meta["title"] = _first_line_title(first)
+        meta["title"] = _first_line_title(first, settings.max_prefix_chars)
     return Loaded(pages, meta)
 
 

@@ -4,6 +4,7 @@ the file (PDF metadata, first heading, file name) and its folder."""
 from __future__ import annotations
 
 import csv
+import json
 import logging
 import re
 from dataclasses import dataclass
@@ -11,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from retrieval.core.errors import ConfigError
+from retrieval.core.text import bounded
 from retrieval.core.types import DOC_TYPES, STATUSES, SourceDoc
 
 log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "MANIFEST.tsv"
+NAMES_FILE = ".names.json"  # in a folder of uploads: stored file name -> the name it came as
 _FIELDS = ("doc_type", "title", "publisher", "date", "official_url", "status", "sha256")
 _DATE_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.]([01]\d)(?:[-_.]([0-3]\d))?(?!\d)")
 
@@ -52,6 +55,16 @@ def read_manifest(root: Path) -> dict[str, ManifestEntry]:
                 )
             entries[path] = ManifestEntry(path, fields)
     return entries
+
+
+def read_names(folder: Path) -> dict[str, str]:
+    """The folder's stored name -> original name map ({} when it has none or it is
+    unreadable: the names are a courtesy, the files are what counts)."""
+    try:
+        data = json.loads((folder / NAMES_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
 def guess_doc_type(path: Path) -> str:
@@ -91,10 +104,15 @@ def build_source_doc(
     sha256: str,
     derived: dict[str, Any],
     entry: ManifestEntry | None,
+    max_title: int = 300,
+    original_name: str = "",
 ) -> SourceDoc:
-    """The manifest wins where it says something; the file's own metadata fills the rest."""
+    """The manifest wins where it says something; the file's own metadata fills the rest.
+    The title is at most `max_title` characters; `original_name` is the name an uploaded
+    file came with, when it is stored under another (its title falls back to it)."""
+    named = Path(original_name) if original_name else path
     fields: dict[str, Any] = {
-        "title": derived.get("title") or title_from_name(path),
+        "title": derived.get("title") or title_from_name(named),
         "doc_type": derived.get("doc_type") or guess_doc_type(path),
         "publisher": derived.get("publisher", ""),
         "date": derived.get("date") or date_from_name(path),
@@ -124,5 +142,6 @@ def build_source_doc(
         tags=tuple(derived.get("tags", ())),
         source_urls=tuple(derived.get("source_urls", ())),
         metadata_source=source,
-        **fields,
+        original_name=original_name,
+        **(fields | {"title": bounded(str(fields["title"]), max_title)}),
     )

@@ -27,7 +27,13 @@ from tqdm import tqdm
 from ingest.catalogue import write_catalogue
 from ingest.chunking import chunk_document
 from ingest.loaders import LOADERS, load
-from ingest.manifest import MANIFEST_NAME, ManifestEntry, build_source_doc, read_manifest
+from ingest.manifest import (
+    MANIFEST_NAME,
+    ManifestEntry,
+    build_source_doc,
+    read_manifest,
+    read_names,
+)
 from ingest.report import (
     ADDED,
     FAILED,
@@ -333,7 +339,7 @@ class Ingestor:
                 reason=f"same content as {existing.doc.path}; not stored twice",
             )
         if plan.action == MOVED and existing is not None:
-            moved = build_source_doc(path, rel, sha, _derived(existing.doc), entry)
+            moved = self._describe(path, rel, sha, _derived(existing.doc), entry)
             self.store.move_document(moved)
             by_path[existing.doc.path] = [
                 r for r in by_path[existing.doc.path] if r.doc.doc_id != doc_id
@@ -345,8 +351,10 @@ class Ingestor:
             return result
         try:
             loaded = load(path, data, sha, self.settings)
-            doc = build_source_doc(path, rel, sha, loaded.meta, entry)
-            chunks = chunk_document(doc_id, loaded.pages, self.settings.chunk_chars)
+            doc = self._describe(path, rel, sha, loaded.meta, entry)
+            chunks = chunk_document(
+                doc_id, loaded.pages, self.settings.chunk_chars, self.settings.max_prefix_chars
+            )
             if not chunks:
                 raise IngestError(path, "yields no text to index after cleaning")
             vectors: list[list[float]] = []
@@ -387,12 +395,21 @@ class Ingestor:
         by_path[rel] = [records[doc_id]]
         return self._result(status, records[doc_id], started)
 
+    def _describe(
+        self, path: Path, rel: str, sha: str, derived: dict, entry: ManifestEntry | None
+    ) -> SourceDoc:
+        """The document's metadata: manifest, file, and an upload's original name."""
+        original = read_names(path.parent).get(path.name, "")
+        return build_source_doc(
+            path, rel, sha, derived, entry, self.settings.max_prefix_chars, original
+        )
+
     def _refresh_metadata(
         self, rec: DocRecord, path: Path, rel: str, entry: ManifestEntry | None
     ) -> None:
         """An unchanged file whose manifest entry changed (status, date...) gets the new
         metadata without being embedded again."""
-        wanted = build_source_doc(path, rel, rec.doc.sha256, _derived(rec.doc), entry)
+        wanted = self._describe(path, rel, rec.doc.sha256, _derived(rec.doc), entry)
         if wanted != rec.doc:
             self.store.move_document(wanted)
 

@@ -8,6 +8,7 @@ import pytest
 
 from retrieval.answer.chain import REFUSAL, SUPERSEDED_NOTE, AnswerChain, KarigarRetriever, Query
 from retrieval.answer.generators import ExtractiveGenerator
+from retrieval.core.errors import ConfigError
 from retrieval.core.filters import Filters
 from retrieval.core.settings import PROJECT_ROOT
 from retrieval.parts import open_parts
@@ -164,9 +165,12 @@ def test_langchain_retriever_and_runnable(full_store, searcher):
     for key in ("chunk_id", "doc_id", "title", "path", "page", "doc_type", "status", "score"):
         assert key in meta
     runnable = open_parts(settings).chain().as_runnable()
-    answer = runnable.answer(Query("Who is eligible for PMEGP?"))
+    answer = runnable.invoke({"question": "Who is eligible for PMEGP?", "chat_history": []})
     assert not answer.abstained and answer.citations
     assert any("18 years" in c.quotes[0] or "18 years" in answer.text for c in answer.citations)
+    assert runnable.invoke("Who is eligible for PMEGP?").text == answer.text
+    with pytest.raises(ConfigError, match="unknown chain input 'questoin'"):
+        runnable.invoke({"questoin": "typo"})
 
 
 def test_ask_and_chat_on_the_command_line(full_store):

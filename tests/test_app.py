@@ -11,6 +11,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ingest.uploads import check_upload, uploads_dir
 from retrieval.answer.chain import REFUSAL
 from retrieval.core.settings import PROJECT_ROOT
 from ui import web
@@ -153,8 +154,8 @@ def test_upload_checks_content_then_ingests_and_delete_removes(
     assert not at.exception, at.exception
     assert any("not a PDF" in e.value for e in at.error)
     assert any(s.value.startswith("guarantee.json: added") for s in at.success)
-    assert (web.uploads_dir(settings) / "guarantee.json").exists()
-    assert not (web.uploads_dir(settings) / "fake.pdf").exists()
+    assert (uploads_dir(settings) / "guarantee.json").exists()
+    assert not (uploads_dir(settings) / "fake.pdf").exists()
     at.run()
     files = list(at.dataframe[0].value["file"])
     uploaded = next(f for f in files if f.endswith("guarantee.json"))
@@ -164,14 +165,14 @@ def test_upload_checks_content_then_ingests_and_delete_removes(
     assert any(s.value.startswith("Deleted") for s in at.success)
     at.run()
     assert any("is empty" in i.value for i in at.info)  # it was the only document
-    assert not (web.uploads_dir(settings) / "guarantee.json").exists()
+    assert not (uploads_dir(settings) / "guarantee.json").exists()
 
 
 def test_upload_check_refuses_by_content_size_and_type():
     from retrieval.core.errors import ConfigError
 
-    assert web.check_upload("a.pdf", b"%PDF-1.7\n...", 1).name == "a.pdf"
-    assert web.check_upload("../../etc/x.md", b"# title", 1).name == "x.md"
+    assert check_upload("a.pdf", b"%PDF-1.7\n...", 1).name == "a.pdf"
+    assert check_upload("../../etc/x.md", b"# title", 1).name == "x.md"
     for name, data, message in [
         ("a.exe", b"MZ", "reads pdf"),
         ("a.pdf", b"<html>", "not a PDF"),
@@ -182,7 +183,7 @@ def test_upload_check_refuses_by_content_size_and_type():
         ("a.md", b"", "empty"),
     ]:
         with pytest.raises(ConfigError, match=message):
-            web.check_upload(name, data, 1)
+            check_upload(name, data, 1)
 
 
 def test_highlight_escapes_and_marks_the_quoted_span():

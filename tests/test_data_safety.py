@@ -10,6 +10,9 @@ import shutil
 import subprocess
 import sys
 import threading
+from pathlib import Path
+
+import pytest
 
 from ingest.pipeline import Ingestor
 from retrieval.answer.chain import Query
@@ -133,3 +136,89 @@ def test_a_half_written_document_is_never_searched_counted_or_listed(
     out = tmp_path / "catalogue.tsv"
     listed = CliRunner().invoke(app, ["catalogue", "--out", str(out)], env=env)
     assert listed.exit_code == 0 and "Advanced_Training" not in out.read_text("utf-8")
+
+
+# -- 2. uploads never lose data ----------------------------------------------------------
+def test_uploads_keep_their_names_apart_and_a_bad_new_version_loses_nothing(
+    corpus, make_settings, embedder, tmp_path
+):
+    from ingest.uploads import save_upload, stored_name, uploads_dir
+    from retrieval.core.errors import ConfigError, IngestError
+
+    settings = make_settings(corpus_dir=tmp_path / "corpus")
+    ingestor = Ingestor(settings, embedder)
+    loan = (corpus / "pdf/PMEGP_Second_Loan_Guidelines_MoMSME_2018.pdf").read_bytes()
+    circular = (corpus / "pdf/RBI_MSME_New_Classification_Circular_2020-07-02.pdf").read_bytes()
+    # two Hindi names: once both became "_.pdf" and the second replaced the first
+    assert save_upload(ingestor, "योजना.pdf", loan).status == "added"
+    assert save_upload(ingestor, "सूची.pdf", circular).status == "added"
+    # two names that must change, and would change into the same name
+    record = (corpus / "schemes/Atal_Pension_Yojana.json").read_bytes()
+    other = (corpus / "schemes/Advanced_Training_in_Handicrafts.json").read_bytes()
+    assert stored_name("pension?.json") != stored_name("pension*.json")
+    save_upload(ingestor, "pension?.json", record)
+    save_upload(ingestor, "pension*.json", other)
+    docs = ingestor.store.documents()
+    names = sorted(Path(r.doc.path).name for r in docs.values())
+    assert len(docs) == 4 and "योजना.pdf" in names and "सूची.pdf" in names, names
+    originals = {r.doc.original_name for r in docs.values()}
+    assert {"pension?.json", "pension*.json"} <= originals
+    # a name of 300 bytes is shortened, not an OSError
+    long_name = "क" * 100 + ".json"
+    assert len(long_name.encode()) > 255
+    result = save_upload(ingestor, long_name, record.replace(b"Atal", b"Atal ", 1))
+    assert result.status == "added" and len(Path(result.path).name.encode()) <= 200
+    # a corrupt new version of योजना.pdf is refused; the stored one and its file stay
+    before = {d: r.doc.sha256 for d, r in ingestor.store.documents().items()}
+    with pytest.raises(IngestError, match="The version stored before is kept"):
+        save_upload(ingestor, "योजना.pdf", loan[:2000])
+    assert {d: r.doc.sha256 for d, r in ingestor.store.documents().items()} == before
+    assert (uploads_dir(settings) / "योजना.pdf").read_bytes() == loan
+    # a folder that cannot be written is a message, not a traceback
+    blocked = Settings(
+        corpus_dir=tmp_path / "corpus", data_dir=tmp_path / "blocked", progress=False
+    )
+    uploads_dir(blocked).parent.mkdir(parents=True, exist_ok=True)
+    uploads_dir(blocked).write_text("a file where the folder should be")
+    with pytest.raises(ConfigError, match="could not be saved"):
+        save_upload(Ingestor(blocked, embedder), "note.json", record)
+
+
+# -- 4. one long line does not take the machine --------------------------------------------
+class _Measuring:
+    """The real model, measuring how much text it is asked to embed."""
+
+    def __init__(self, inner):
+        self.inner, self.name, self.dimension = inner, inner.name, inner.dimension
+        self.chars = self.texts = 0
+
+    def embed(self, texts):
+        self.chars += sum(len(t) for t in texts)
+        self.texts += len(texts)
+        return self.inner.embed(texts)
+
+    def embed_query(self, text):
+        return self.inner.embed_query(text)
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("long-word.txt", "x" * 200_000),  # no spaces: once the title of every chunk
+        ("long-row.txt", "Total " + " ".join(str(i) for i in range(40_000))),  # a "table row"
+    ],
+)
+def test_a_very_long_line_costs_what_its_size_does(make_settings, embedder, tmp_path, name, line):
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / name).write_text(line + "\n\nA closing paragraph about Channapatna toys.\n", "utf-8")
+    settings = make_settings(corpus_dir=root)
+    measuring = _Measuring(embedder)
+    report = Ingestor(settings, measuring).run()
+    assert report.exit_code == 0, report.files
+    doc = next(iter(Ingestor(settings, embedder).store.documents().values())).doc
+    assert len(doc.title) <= settings.max_prefix_chars
+    size = len(line)
+    # every chunk carries at most a bounded title, section and header beside its own text
+    assert measuring.chars <= size + measuring.texts * 3 * settings.max_prefix_chars
+    assert report.peak_memory_mb < 4000

@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # `streamlit run` 
 
 from ingest.pipeline import Ingestor, absolute_path  # noqa: E402
 from ingest.report import FAILED, IngestReport  # noqa: E402
+from ingest.uploads import UPLOAD_TYPES, save_upload, uploads_dir  # noqa: E402
 from retrieval.answer.chain import REFUSAL, AnswerChain, Query  # noqa: E402
 from retrieval.answer.generators import available_generators  # noqa: E402
 from retrieval.core.errors import KarigarError  # noqa: E402
@@ -277,7 +278,7 @@ def corpus_page(store: Store) -> None:
         "The type is checked by content."
     )
     uploads = st.file_uploader(
-        "Files", type=list(web.UPLOAD_TYPES), accept_multiple_files=True, key="upload"
+        "Files", type=list(UPLOAD_TYPES), accept_multiple_files=True, key="upload"
     )
     if uploads and st.button("Ingest these files", key="ingest_uploads"):
         ingest_uploads([(u.name, u.getvalue()) for u in uploads])
@@ -289,7 +290,7 @@ def corpus_page(store: Store) -> None:
         record = choices[chosen]
         store.delete_document(record.doc.doc_id)
         path = absolute_path(record.doc.path, s)
-        if path.is_relative_to(web.uploads_dir(s)):
+        if path.is_relative_to(uploads_dir(s)):
             path.unlink(missing_ok=True)  # an upload goes; a corpus file stays on disk
         st.success(
             f"Deleted {record.doc.title}. A corpus file is ingested again by the next "
@@ -298,28 +299,20 @@ def corpus_page(store: Store) -> None:
 
 
 def ingest_uploads(files: list[tuple[str, bytes]]) -> None:
-    s = settings()
-    folder = web.uploads_dir(s)
-    folder.mkdir(parents=True, exist_ok=True)
-    saved = []
-    for name, data in files:
+    """Each file checked by content, saved under a name no other upload has, and ingested;
+    a new version of an upload replaces the old only once it has ingested."""
+    shared = parts()
+    ingestor = Ingestor(settings(), shared.embedder, shared.store)
+    bar = st.progress(0.0, text="Starting…")
+    for done, (name, data) in enumerate(files, 1):
         try:
-            checked = web.check_upload(name, data, s.max_file_mb)
+            result = save_upload(ingestor, name, data)
         except KarigarError as exc:
             st.error(str(exc))
-            continue
-        target = folder / checked.name
-        target.write_bytes(checked.data)
-        saved.append(target)
-    for target in saved:
-        run_ingest(target)
-        report = st.session_state.last_ingest
-        for f in report["files"]:
-            if f["status"] == FAILED:
-                st.error(f"{target.name}: {f['reason']}")
-                target.unlink(missing_ok=True)
-            else:
-                st.success(f"{target.name}: {f['status']}, {f['chunks']} chunks")
+        else:
+            st.success(f"{name}: {result.status}, {result.chunks} chunks")
+        bar.progress(done / len(files), text=f"{done}/{len(files)} · {name}")
+    bar.empty()
 
 
 # -- evaluation ---------------------------------------------------------------------------

@@ -189,6 +189,7 @@ def chat(
 def status() -> None:
     """What is in the store, with which model, and how the last ingest went."""
     from ingest.report import IngestReport
+
     try:
         parts = _parts()
         store = parts.store

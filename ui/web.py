@@ -1,5 +1,5 @@
-"""What the Streamlit app needs that is not Streamlit: quote highlighting, page images,
-upload checks and the feedback log (the app loads its resources through `retrieval.parts`).
+"""What the Streamlit app needs that is not Streamlit: quote highlighting, page images and
+the feedback log (uploads are `ingest.uploads`; resources load through `retrieval.parts`).
 Kept apart from `ui/app.py` so it can be tested without a browser.
 """
 
@@ -9,7 +9,6 @@ import html
 import json
 import re
 import threading
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,6 @@ from typing import Any
 from retrieval.core.errors import ConfigError
 from retrieval.core.settings import Settings
 
-UPLOAD_TYPES = ("pdf", "txt", "md", "markdown", "html", "htm", "json")
 _LOCK = threading.Lock()
 
 
@@ -64,59 +62,6 @@ def render_pdf_page(path: Path, page: int, scale: float = 1.4) -> bytes | None:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
-
-
-# -- uploads ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class CheckedUpload:
-    name: str
-    data: bytes
-
-
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._() -]+")
-
-
-def check_upload(name: str, data: bytes, max_mb: float) -> CheckedUpload:
-    """The file's type is checked by its content, not only its name; too large, empty or
-    mislabelled files are refused with a message that says what to do."""
-    clean = _SAFE_NAME.sub("_", Path(name).name).strip(". ") or "upload"
-    suffix = Path(clean).suffix.lower().lstrip(".")
-    if suffix not in UPLOAD_TYPES:
-        raise ConfigError(
-            f"{name}: Karigar reads {', '.join(UPLOAD_TYPES)} files, not '.{suffix or '?'}'"
-        )
-    if not data:
-        raise ConfigError(f"{name} is empty")
-    if len(data) > max_mb * 1024 * 1024:
-        raise ConfigError(
-            f"{name} is {len(data) / 1048576:.1f} MB, over the {max_mb:g} MB "
-            "limit (KARIGAR_MAX_FILE_MB)"
-        )
-    head = data[:2048]
-    if suffix == "pdf":
-        if not head.lstrip().startswith(b"%PDF-"):
-            raise ConfigError(f"{name} is named .pdf but is not a PDF (no %PDF- header)")
-        return CheckedUpload(clean, data)
-    if b"\x00" in head:
-        raise ConfigError(f"{name} is named .{suffix} but holds binary data")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{name} is not UTF-8 text ({exc.reason}); save it as UTF-8") from exc
-    if suffix == "json":
-        try:
-            json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"{name} is not valid JSON: {exc}") from exc
-    if suffix in ("html", "htm") and not re.search(
-        r"<(html|body|div|p|!doctype)\b", text[:4096], re.I
-    ):
-        raise ConfigError(f"{name} is named .{suffix} but has no HTML markup")
-    return CheckedUpload(clean, data)
-
-
-def uploads_dir(settings: Settings) -> Path:
-    return settings.data_dir / "uploads"
 
 
 # -- feedback -----------------------------------------------------------------------------

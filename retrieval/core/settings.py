@@ -82,6 +82,12 @@ class Settings(BaseSettings):
         description="Where `karigar eval` writes its dated reports (the web app shows the latest).",
     )
     max_file_mb: float = Field(default=200.0, gt=0, description="Larger files are refused.")
+    max_prefix_chars: int = Field(
+        default=300,
+        ge=40,
+        description="Longest title, section or table header carried with each chunk (and "
+        "embedded with it); longer ones are cut. The reference corpus's longest is 217.",
+    )
     progress: bool = Field(default=True, description="Show progress bars on the terminal.")
 
     @field_validator("corpus_dir", "data_dir", "model_cache_dir", "eval_results_dir", mode="after")

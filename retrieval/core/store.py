@@ -58,6 +58,7 @@ _DOC_FIELDS = (
     "scheme_type",
     "beneficiary",
     "metadata_source",
+    "original_name",
 )
 _LIST_FIELDS = ("tags", "source_urls")
 _UNIT = [1.0]  # the constant vector of records in the docs collection

@@ -123,6 +123,14 @@ def is_table_row(line: str) -> bool:
     return numbers >= 2 and numbers / len(tokens) >= 0.4
 
 
+def bounded(text: str, max_chars: int) -> str:
+    """`text` cut to `max_chars` at a space where one is near, with '…' when cut."""
+    if len(text) <= max_chars:
+        return text
+    cut = text.rfind(" ", max_chars // 2, max_chars - 1)
+    return text[: cut if cut > 0 else max_chars - 1].rstrip() + "…"
+
+
 # -- a chunk's text as each part reads it: composed here, once --------------------------
 def acronym(title: str) -> str:
     """'Prime Minister's Employment Generation Programme' -> 'PMEGP', so a question that uses

@@ -43,6 +43,7 @@ class SourceDoc:
     tags: tuple[str, ...] = ()
     source_urls: tuple[str, ...] = ()
     metadata_source: str = "derived"  # "manifest" or "derived"
+    original_name: str = ""  # an upload's own name, when it is stored under another
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
