@@ -157,6 +157,19 @@ def load_scheme_json(path: Path, data: bytes, sha256: str, settings: Settings) -
         record = json.loads(decode_text(path, data))
     except json.JSONDecodeError as exc:
         raise IngestError(path, f"is not valid JSON: {exc.msg} at line {exc.lineno}") from exc
+    except RecursionError as exc:
+        raise IngestError(path, "is JSON nested too deeply to be a scheme record") from exc
+    try:
+        return _scheme_record(path, record)
+    except (TypeError, AttributeError, ValueError, RecursionError) as exc:
+        raise IngestError(
+            path,
+            f"is JSON but not a scheme record as Karigar reads them: a field has an unexpected "
+            f"type ({type(exc).__name__}: {exc})",
+        ) from exc
+
+
+def _scheme_record(path: Path, record: Any) -> Loaded:
     content = record.get("content") if isinstance(record, dict) else None
     if not isinstance(content, dict) or not str(content.get("title", "")).strip():
         raise IngestError(

@@ -137,6 +137,19 @@ def discover(root: Path) -> tuple[list[Path], list[Path]]:
     return found, unsupported
 
 
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # bytes the file system gave as surrogate escapes
+        return False
+    return True
+
+
+def printable_path(name: str) -> str:
+    """A file name with bytes that are not UTF-8 shown as escapes (b'\\xff'), for reports."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def store_path(path: Path, settings: Settings) -> str:
     """How the store names a file: relative to the corpus folder, else absolute."""
     path = path.resolve()
@@ -210,7 +223,7 @@ class Ingestor:
         for path in unsupported:
             report.files.append(
                 FileResult(
-                    path=store_path(path, settings),
+                    path=printable_path(store_path(path, settings)),
                     status=SKIPPED,
                     reason=f"unsupported file type {path.suffix!r}: Karigar reads "
                     f"{', '.join(sorted(LOADERS))}",
@@ -311,6 +324,13 @@ class Ingestor:
         bar_chunks: tqdm,
     ) -> FileResult:
         started = time.perf_counter()
+        if not _is_utf8(rel):
+            return FileResult(
+                path=printable_path(rel),
+                status=FAILED,
+                reason="its name is not valid UTF-8 (the store cannot hold it); rename the file",
+                seconds=time.perf_counter() - started,
+            )
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -365,7 +385,8 @@ class Ingestor:
         except IngestError as exc:
             return self._failed(rel, exc.reason, previous, started)
         except Exception as exc:  # a parser bug must not stop the batch either
-            log.exception("unexpected error on %s", rel)
+            log.warning("unexpected %s on %s: %s", type(exc).__name__, rel, exc)
+            log.debug("traceback of the error on %s", rel, exc_info=True)
             return self._failed(rel, f"unexpected {type(exc).__name__}: {exc}", previous, started)
         ingested_at = datetime.now(UTC).isoformat(timespec="seconds")
         self.on_step("embedded", rel)

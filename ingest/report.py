@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -85,10 +86,15 @@ class IngestReport:
         return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
     def save(self, folder: Path) -> Path:
+        """Written whole or not at all (a temporary file, then a rename); a file name that is
+        not valid UTF-8 is written with its odd bytes escaped."""
         folder.mkdir(parents=True, exist_ok=True)
         stamp = self.started_at.replace(":", "").replace("-", "")[:15]
         target = folder / f"ingest-{stamp}.json"
         text = json.dumps(self.to_dict(), indent=1, ensure_ascii=False)
-        target.write_text(text, encoding="utf-8")
-        (folder / "last-ingest.json").write_text(text, encoding="utf-8")
+        data = text.encode("utf-8", "backslashreplace")
+        for path in (target, folder / "last-ingest.json"):
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
         return target

@@ -222,3 +222,111 @@ def test_a_very_long_line_costs_what_its_size_does(make_settings, embedder, tmp_
     # every chunk carries at most a bounded title, section and header beside its own text
     assert measuring.chars <= size + measuring.texts * 3 * settings.max_prefix_chars
     assert report.peak_memory_mb < 4000
+
+
+# -- 5. messages, not tracebacks -----------------------------------------------------------
+def test_a_file_name_that_is_not_utf8_fails_alone_and_the_report_is_whole(
+    corpus, make_settings, embedder, tmp_path
+):
+    import json
+
+    root = tmp_path / "corpus"
+    _copy(corpus, root, SEEDS[1:])
+    with open(os.path.join(os.fsencode(root), b"bad-\xff-name.txt"), "wb") as handle:
+        handle.write(b"A note about Moradabad brassware clusters and their exports.\n")
+    settings = make_settings(corpus_dir=root)
+    done = subprocess.run(
+        [sys.executable, "-m", "ingest", "--no-progress"],
+        env=_env(settings) | {"COLUMNS": "200"},
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr and "not valid UTF-8" in done.stdout
+    report = json.loads((settings.reports_dir / "last-ingest.json").read_text("utf-8"))
+    statuses = {f["path"]: f["status"] for f in report["files"]}
+    assert statuses["schemes/Atal_Pension_Yojana.json"] == "added"
+    assert statuses["bad-\\xff-name.txt"] == "failed"
+
+
+def test_json_that_nests_too_deep_or_has_odd_types_is_a_reason_not_a_traceback(
+    make_settings, tmp_path
+):
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    (root / "typed.json").write_text('{"content": {"title": "A scheme", "tags": 5}}')
+    (root / "note.txt").write_text("Bidri ware is made in Bidar, Karnataka, by hand.\n")
+    settings = make_settings(corpus_dir=root)
+    done = subprocess.run(
+        [sys.executable, "-m", "ingest", "--no-progress", "--json"],
+        env=_env(settings),
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-3000:]
+    import json
+
+    reasons = {f["path"]: f["reason"] for f in json.loads(done.stdout)["files"]}
+    assert "nested too deeply" in reasons["deep.json"]
+    assert "unexpected type" in reasons["typed.json"]
+    assert reasons["note.txt"] == ""
+
+
+def test_a_question_with_a_lone_surrogate_is_answered(full_store):
+    from typer.testing import CliRunner
+
+    from ui.cli import app
+
+    settings = full_store[0]
+    env = _env(settings) | {"COLUMNS": "200"}
+    question = "What is the age limit for the Atal Pension Yojana? \udc80"
+    asked = CliRunner().invoke(app, ["ask", question], env=env)
+    assert asked.exit_code == 0 and asked.exception is None, asked.output
+    assert "40" in asked.output
+    searched = CliRunner().invoke(app, ["search", question], env=env)
+    assert searched.exit_code == 0 and searched.exception is None, searched.output
+
+
+def test_filters_take_the_command_lines_names_from_a_mapping(full_store):
+    from retrieval.core.errors import ConfigError
+
+    parts = open_parts(full_store[0])
+    runnable = parts.chain().as_runnable()
+    answer = runnable.invoke(
+        {
+            "question": "What does the RBI circular say about MSME classification?",
+            "filters": {"doc_type": "circular", "status": "any"},
+        }
+    )
+    assert answer.passages and all(h.doc.doc_type == "circular" for h in answer.passages)
+    with pytest.raises(ConfigError, match="unknown filter 'colour'"):
+        runnable.invoke({"question": "x", "filters": {"colour": "red"}})
+
+
+def test_a_stopped_chroma_server_is_a_message_and_the_chain_recovers(
+    make_settings, mini_corpus, embedder, tmp_path
+):
+    from retrieval.core.errors import StoreError
+    from tests.test_server import _free_port, start_chroma, stop_chroma
+
+    port = _free_port()
+    data, log = tmp_path / "server-data", tmp_path / "chroma.log"
+    server = start_chroma(data, port, log)
+    try:
+        settings = make_settings(corpus_dir=mini_corpus, chroma_host="127.0.0.1", chroma_port=port)
+        Ingestor(settings, embedder).run()
+        chain = open_parts(settings, embedder).chain()
+        question = Query("What is the age limit for joining the Atal Pension Yojana?")
+        assert not chain.answer(question).abstained
+        stop_chroma(server)
+        with pytest.raises(StoreError, match="cannot reach the Chroma server.*chroma run"):
+            chain.answer(question)
+        server = start_chroma(data, port, log)
+        assert not chain.answer(question).abstained  # the same process, once it is back
+    finally:
+        stop_chroma(server)

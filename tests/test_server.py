@@ -25,44 +25,44 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def chroma_server(tmp_path):
+def start_chroma(path: Path, port: int, log_path: Path) -> subprocess.Popen:
+    """`chroma run` on 127.0.0.1:port over `path`, ready to answer."""
     assert CHROMA.exists(), f"{CHROMA} missing: chromadb installs it"
-    port = _free_port()
-    log = (tmp_path / "chroma.log").open("w")
+    log = log_path.open("a")
     proc = subprocess.Popen(
-        [
-            str(CHROMA),
-            "run",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--path",
-            str(tmp_path / "server-data"),
-        ],
+        [str(CHROMA), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(path)],
         stdout=log,
         stderr=subprocess.STDOUT,
         env=os.environ | {"ANONYMIZED_TELEMETRY": "False"},
     )
+    log.close()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
+                return proc
         except OSError:
-            assert proc.poll() is None, (tmp_path / "chroma.log").read_text()
+            assert proc.poll() is None, log_path.read_text()
             time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("chroma run did not start within 60 s")
-    yield port
+    proc.kill()
+    pytest.fail("chroma run did not start within 60 s")
+
+
+def stop_chroma(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
         proc.wait(20)
     except subprocess.TimeoutExpired:
         proc.kill()
-    log.close()
+        proc.wait(20)
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    port = _free_port()
+    proc = start_chroma(tmp_path / "server-data", port, tmp_path / "chroma.log")
+    yield port
+    stop_chroma(proc)
 
 
 def test_ingest_and_search_through_a_chroma_server(

@@ -346,20 +346,19 @@ def main() -> None:
         "} mark {background: #ffe58f; padding: 0 2px;}</style>",
         unsafe_allow_html=True,
     )
-    try:
+    try:  # a store that cannot be opened or read (a stopped server): its message, no traceback
         settings()
         store = parts().store
+        filters = sidebar(store)
+        page = st.session_state.get("page", "Chat")
+        if page == "Corpus":
+            corpus_page(store)
+        elif page == "Evaluation":
+            evaluation_page()
+        else:
+            chat_page(store, filters)
     except KarigarError as exc:
         st.error(str(exc))
-        return
-    filters = sidebar(store)
-    page = st.session_state.get("page", "Chat")
-    if page == "Corpus":
-        corpus_page(store)
-    elif page == "Evaluation":
-        evaluation_page()
-    else:
-        chat_page(store, filters)
 
 
 main()

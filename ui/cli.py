@@ -18,6 +18,7 @@ from retrieval.answer.chain import AnswerChain, Query
 from retrieval.core.errors import KarigarError, show_error
 from retrieval.core.filters import Filters
 from retrieval.core.settings import Settings
+from retrieval.core.text import clean_text
 from retrieval.parts import Parts, open_parts
 
 app = typer.Typer(
@@ -54,6 +55,7 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print the passages as JSON.")] = False,
 ) -> None:
     """Show the passages nearest a question (dense search only), with document and page."""
+    query = clean_text(query)
     try:
         chosen = Filters.from_pairs(filters or [])
         parts = _parts()

@@ -30,7 +30,7 @@ from retrieval.answer.followup import is_follow_up, standalone_question
 from retrieval.answer.generators import Composed, Generator, Rewrites, Translates
 from retrieval.core.errors import ConfigError
 from retrieval.core.filters import Filters
-from retrieval.core.text import FIELD_NAMES, NOT_NAMES
+from retrieval.core.text import FIELD_NAMES, NOT_NAMES, clean_text
 from retrieval.core.types import Answer, AnswerSentence, Citation, Hit
 from retrieval.search.hybrid import Searcher
 from retrieval.search.multilingual import is_indic
@@ -73,8 +73,12 @@ class Query:
                 "chat_history, filters, k"
             )
         filters = inputs.get("filters") or Filters()
+        if isinstance(filters, Mapping):
+            filters = Filters.of(filters)
         if not isinstance(filters, Filters):
-            raise ConfigError(f"filters must be a Filters, not {type(filters).__name__}")
+            raise ConfigError(
+                f"filters must be a Filters or a mapping, not {type(filters).__name__}"
+            )
         history = tuple((str(q), str(a)) for q, a in inputs.get("chat_history") or ())
         return cls(str(inputs.get("question", "")), history, filters, int(inputs.get("k") or 0))
 
@@ -126,10 +130,10 @@ class AnswerChain:
         self.translator = translator
 
     def answer(self, query: Query) -> Answer:
-        question = query.text.strip()
+        question = clean_text(query.text).strip()
         if not question:
             raise ConfigError("the question is empty: ask something")
-        history = list(query.history)
+        history = [(clean_text(q), clean_text(a)) for q, a in query.history]
         filters = query.filters
         k = query.k or self.k
         timings: dict[str, float] = {}

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from retrieval.core.errors import ConfigError
+from retrieval.core.text import clean_text
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -91,7 +92,7 @@ class Embedder:
             return []
         with self._lock:
             vectors = self._model.encode(
-                list(texts),
+                [clean_text(t) for t in texts],
                 batch_size=self.batch_size,
                 normalize_embeddings=True,
                 show_progress_bar=False,
@@ -127,12 +128,12 @@ class E5Embedder:
         if not texts:
             return []
         with self._lock:
-            vectors = self._model.passage(list(texts))
+            vectors = self._model.passage([clean_text(t) for t in texts])
         return [v.tolist() for v in vectors]
 
     def embed_query(self, text: str) -> list[float]:
         with self._lock:
-            return [float(x) for x in self._model.query(text)]
+            return [float(x) for x in self._model.query(clean_text(text))]
 
 
 _E5: E5Embedder | None = None

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -84,6 +85,18 @@ class Filters:
                 raise ConfigError(f"unknown filter {key!r}: use {known}")
         args = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
         return cls(**args)  # type: ignore[arg-type]
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> Filters:
+        """From a mapping with the command line's names (doc_type, state, doc...) or the
+        field names (doc_types, states, doc_ids...); a value may be one string or a list."""
+        pairs: list[str] = []
+        fields = {f: key for key, f in MULTI_KEYS.items()}
+        for key, value in values.items():
+            name = fields.get(key, key)
+            items = value if isinstance(value, list | tuple) else [value]
+            pairs += [f"{name}={item}" for item in items if item not in (None, "")]
+        return cls.from_pairs(pairs)
 
     def with_status(self, status: str) -> Filters:
         return replace(self, status=status)

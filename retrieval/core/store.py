@@ -193,12 +193,7 @@ class Store:
             raise
         except Exception as exc:
             if not self.embedded:
-                raise StoreError(
-                    f"cannot reach the Chroma server at {settings.chroma_host}:"
-                    f"{settings.chroma_port} ({exc}); start it with `chroma run --host "
-                    f"{settings.chroma_host} --port {settings.chroma_port} --path DIR` or unset "
-                    "KARIGAR_CHROMA_HOST to use the embedded store"
-                ) from exc
+                raise self._unreachable(exc) from exc
             raise StoreError(
                 f"cannot open the Chroma store in {settings.chroma_path} ({exc}); check the "
                 "folder's permissions, or set KARIGAR_DATA_DIR to another folder"
@@ -237,12 +232,32 @@ class Store:
                 _VIEWS.drop(self.location, self._epoch)
             self._connect()
 
+    def _unreachable(self, exc: Exception) -> StoreError:
+        s = self.settings
+        return StoreError(
+            f"cannot reach the Chroma server at {s.chroma_host}:{s.chroma_port} ({exc}); start "
+            f"it with `chroma run --host {s.chroma_host} --port {s.chroma_port} --path DIR` or "
+            "unset KARIGAR_CHROMA_HOST to use the embedded store"
+        )
+
+    def _server_call(self, call: Callable[[], _T]) -> _T:
+        """A call to a Chroma server: a connection that fails is a StoreError saying how to
+        start the server (the next call tries again, so the process recovers with it)."""
+        import httpx
+
+        try:
+            return call()
+        except (httpx.TransportError, ConnectionError) as exc:
+            raise self._unreachable(exc) from exc
+
     def _read(self, call: Callable[[], _T]) -> _T:
         """Run a read. If the embedded engine finds its view inconsistent (another process
         wrote meanwhile), or this Store's engine was retired by a reopen, reopen the view and
         try once more."""
         from chromadb.errors import ChromaError
 
+        if not self.embedded:
+            return self._server_call(call)
         try:
             return call()
         except Exception as exc:
@@ -453,10 +468,17 @@ class Store:
     def delete_document(self, doc_id: str) -> None:
         """Chunks first, then pages, then the record: the record outlives what it describes."""
         self.refresh()
-        self._chunks.delete(where={"doc_id": doc_id})
-        self._docs.delete(where={"$and": [{"kind": "page"}, {"doc_id": doc_id}]})
-        self._docs.delete(ids=[doc_id])
-        self._bump()
+
+        def delete() -> None:
+            self._chunks.delete(where={"doc_id": doc_id})
+            self._docs.delete(where={"$and": [{"kind": "page"}, {"doc_id": doc_id}]})
+            self._docs.delete(ids=[doc_id])
+            self._bump()
+
+        if self.embedded:
+            delete()
+        else:
+            self._server_call(delete)
 
     def recover(self) -> list[DocRecord]:
         """Delete what a killed run left half-written; return those records."""

@@ -111,6 +111,15 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
 
 
 DEVANAGARI = re.compile(r"[\u0900-\u097f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Text a tokenizer and a terminal can take: a lone surrogate (from a broken paste or a
+    mis-decoded file name) becomes U+FFFD; everything else is left as it is."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 _NUMBER = re.compile(r"^[(\[]?[-+]?(?:rs\.?|₹)?\d[\d,]*(?:\.\d+)?%?[)\]]?$", re.IGNORECASE)
 
 

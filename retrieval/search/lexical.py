@@ -17,7 +17,7 @@ import numpy as np
 import snowballstemmer
 
 from retrieval.core.store import Store
-from retrieval.core.text import passage_text
+from retrieval.core.text import clean_text, passage_text
 from retrieval.core.types import Chunk, SourceDoc
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
@@ -124,7 +124,7 @@ _STEM_LOCK = threading.Lock()  # the Snowball stemmer keeps state between calls
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stemmed words ('eligible' and 'eligibility' are one) and whole numbers."""
-    tokens = [normalise_number(t.lower()) for t in _TOKEN.findall(text)]
+    tokens = [normalise_number(t.lower()) for t in _TOKEN.findall(clean_text(text))]
     kept = [t for t in tokens if t not in STOPWORDS and (len(t) > 1 or t.isdigit())]
     with _STEM_LOCK:
         return [t if t[0].isdigit() else _STEMMER.stemWord(t) for t in kept]
