@@ -143,5 +143,6 @@ def build_source_doc(
         source_urls=tuple(derived.get("source_urls", ())),
         metadata_source=source,
         original_name=original_name,
+        flagged=str(derived.get("flagged", "")),
         **(fields | {"title": bounded(str(fields["title"]), max_title)}),
     )

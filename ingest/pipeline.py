@@ -26,6 +26,7 @@ from tqdm import tqdm
 
 from ingest.catalogue import write_catalogue
 from ingest.chunking import chunk_document
+from ingest.clean import addressed_to_assistant
 from ingest.loaders import LOADERS, load
 from ingest.manifest import (
     MANIFEST_NAME,
@@ -371,7 +372,8 @@ class Ingestor:
             return result
         try:
             loaded = load(path, data, sha, self.settings)
-            doc = self._describe(path, rel, sha, loaded.meta, entry)
+            planted = addressed_to_assistant("\n".join(p.text for p in loaded.pages))
+            doc = self._describe(path, rel, sha, loaded.meta | {"flagged": planted}, entry)
             chunks = chunk_document(
                 doc_id, loaded.pages, self.settings.chunk_chars, self.settings.max_prefix_chars
             )
@@ -462,6 +464,12 @@ class Ingestor:
             chunks=rec.chunks,
             ocr_pages=list(rec.ocr_pages),
             seconds=time.perf_counter() - started,
+            reason=(
+                f"flagged: it addresses an AI assistant (“{rec.doc.flagged}”); its text is never "
+                "quoted in an answer"
+                if rec.doc.flagged
+                else ""
+            ),
         )
 
 

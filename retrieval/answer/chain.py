@@ -17,7 +17,8 @@ import logging
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -26,14 +27,30 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import ConfigDict
 
+from retrieval.answer.authority import (
+    PRIMARY_TYPES,
+    disagreement_note,
+    figures,
+    is_primary,
+    unbacked,
+)
+from retrieval.answer.citations import name_stems
 from retrieval.answer.followup import is_follow_up, standalone_question
-from retrieval.answer.generators import Composed, Generator, Rewrites, Translates
+from retrieval.answer.generators import (
+    Composed,
+    ExtractiveGenerator,
+    Generator,
+    Rewrites,
+    Translates,
+)
+from retrieval.answer.units import Unit
 from retrieval.core.errors import ConfigError
 from retrieval.core.filters import Filters
-from retrieval.core.text import FIELD_NAMES, NOT_NAMES, clean_text
+from retrieval.core.text import FIELD_NAMES, NOT_NAMES, acronym, clean_text
 from retrieval.core.types import Answer, AnswerSentence, Citation, Hit
 from retrieval.search.hybrid import Searcher
 from retrieval.search.multilingual import is_indic
+from retrieval.search.ranking import Selection
 
 log = logging.getLogger(__name__)
 REFUSAL = "The documents don't answer this question."
@@ -41,6 +58,10 @@ SUPERSEDED_NOTE = (
     "A source used here is superseded: check the current guideline before relying on it."
 )
 ENGLISH_SOURCES_NOTE = "The sources are in English."
+FLAGGED_NOTE = (
+    "Text in it addresses an AI assistant (an instruction or a role tag), so ingest flagged it "
+    "and no answer quotes it."
+)
 MULTILINGUAL_MISSING_NOTE = (
     "Questions in Hindi, Assamese or Bengali are found far better with the multilingual index: "
     "build it once with `karigar index-multilingual`."
@@ -153,13 +174,24 @@ class AnswerChain:
         if not result.answerable or absent:
             timings["total"] = time.perf_counter() - started
             return self._refusal(question, standalone, hits, notes, result.relevance, timings)
+        # a document that addresses an AI assistant is never quoted on its own authority
+        usable = [h for h in hits if not h.doc.flagged]
+        planted = list(dict.fromkeys(h.doc.title for h in hits if h.doc.flagged))
+        if planted:
+            notes.append(f"Not quoted: {'; '.join(planted)}. {FLAGGED_NOTE}")
         mark = time.perf_counter()
-        composed = self.generator.compose(standalone, hits)
+        composed = self.generator.compose(standalone, usable) if usable else Composed([], [])
+        composed, usable, differing = self._checked_against_guidelines(
+            standalone, usable, composed, result.filters, k
+        )
         timings["generate"] = time.perf_counter() - mark
         if not composed.sentences:
             timings["total"] = time.perf_counter() - started
             return self._refusal(question, standalone, hits, notes, result.relevance, timings)
-        answer_sentences, citations = _cite(composed, hits)
+        answer_sentences, citations = _cite(composed, usable)
+        retrieved = {h.chunk.chunk_id for h in hits}
+        if differing:
+            notes.insert(0, _disagreement(differing, citations))
         if any(c.status == "superseded" for c in citations):
             notes.insert(0, SUPERSEDED_NOTE)
         text = " ".join(
@@ -172,13 +204,80 @@ class AnswerChain:
             text=text,
             sentences=tuple(answer_sentences),
             citations=tuple(citations),
-            passages=tuple(hits),
+            passages=tuple(hits) + tuple(h for h in usable if h.chunk.chunk_id not in retrieved),
             abstained=False,
             generator=self.generator.name,
             notes=tuple(notes),
             relevance=result.relevance,
             timings=timings,
         )
+
+    def _checked_against_guidelines(
+        self, question: str, hits: list[Hit], composed: Composed, filters: Filters, k: int
+    ) -> tuple[Composed, list[Hit], set[tuple[str, str]]]:
+        """When the answer takes a percentage or an amount from a secondary source, read the
+        guidelines and circulars for the same question (those retrieved, and a search of
+        them alone) with the extractive reader: if their best sentences or rows with that
+        kind of figure state other values, those lead the answer. Returns the answer, the
+        passages (with any guideline passage the check added) and the figures that differ."""
+        secondary = [
+            text
+            for text, idx in composed.sentences
+            if idx and not any(is_primary(hits[i].doc) for i in idx) and figures(text)
+        ]
+        allowed = [t for t in PRIMARY_TYPES if not filters.doc_types or t in filters.doc_types]
+        if not secondary or not allowed:
+            return composed, hits, set()
+        found = self.searcher.search(question, k, replace(filters, doc_types=tuple(allowed)))
+        seen = {h.chunk.chunk_id for h in hits}
+        hits = hits + [h for h in found if h.chunk.chunk_id not in seen]
+        at = {h.chunk.chunk_id: i for i, h in enumerate(hits)}
+        # the guidelines' own ranking first, then any other guideline passage retrieved
+        primary_at = list(
+            dict.fromkeys(
+                [at[h.chunk.chunk_id] for h in found]
+                + [i for i, h in enumerate(hits) if is_primary(h.doc)]
+            )
+        )
+        ranked = [u for _, u in self.reader.rank_units(question, [hits[i] for i in primary_at])]
+        quoted = [t for t, idx in composed.sentences if any(is_primary(hits[i].doc) for i in idx)]
+        leading: list[Unit] = []
+        differing: set[tuple[str, str]] = set()
+        for text in secondary:
+            names = name_stems(text)
+            if not names:  # nothing to tell which scheme it is about: no comparison
+                continue
+            kinds = {kind for kind, _ in figures(text)}
+            about = [
+                u
+                for u in ranked
+                if {k for k, _ in figures(u.rendered)} & kinds
+                and all(n in _about(hits[primary_at[u.hit_index]]) for n in names)
+            ][:2]
+            wrong = unbacked([text], [u.rendered for u in about] + quoted) if about else set()
+            if wrong:
+                differing |= wrong
+                leading += [u for u in about if u not in leading]
+        if not differing:
+            return composed, hits, set()
+        units = [replace(u, hit_index=primary_at[u.hit_index]) for u in leading]
+        lead = [(u.rendered, (u.hit_index,)) for u in units]
+        known = {t for t, _ in lead}
+        return (
+            Composed(
+                lead + [s for s in composed.sentences if s[0] not in known],
+                units + list(composed.units),
+                composed.unsupported,
+            ),
+            hits,
+            differing,
+        )
+
+    @cached_property
+    def reader(self) -> ExtractiveGenerator:
+        """The extractive reader over the searcher's model: it checks figures against the
+        guidelines whatever the generator is."""
+        return ExtractiveGenerator(self.searcher.embedder, selection=Selection(passages=2 * self.k))
 
     def _standalone(self, question: str, history: list[tuple[str, str]]) -> str:
         """Rules make follow-ups standalone; a generator with a model does it itself. A
@@ -244,6 +343,21 @@ def missing_names(question: str, hits: list[Hit]) -> list[str]:
         if words and not any(w.lower() in haystack for w in words):
             names.append(name)
     return names
+
+
+def _about(hit: Hit) -> str:
+    """What a unit is about, lower case: its document's title and acronym, its passage."""
+    return f"{hit.doc.title} {acronym(hit.doc.title)} {hit.chunk.section} {hit.chunk.text}".lower()
+
+
+def _disagreement(differing: set[tuple[str, str]], citations: list[Citation]) -> str:
+    primary = [c for c in citations if c.doc_type in PRIMARY_TYPES]
+    secondary = [
+        c
+        for c in citations
+        if c.doc_type not in PRIMARY_TYPES and figures(" ".join(c.quotes)) & differing
+    ]
+    return disagreement_note(differing, secondary, primary)
 
 
 def _cite(composed: Composed, hits: list[Hit]) -> tuple[list[AnswerSentence], list[Citation]]:

@@ -79,6 +79,17 @@ SUPPORT_THRESHOLD = 0.6
 EMBEDDING_LIFT_BELOW = 0.75  # word recall under which the embedding may lift the score
 
 
+def name_stems(sentence: str) -> list[str]:
+    """The names a sentence states (acronyms anywhere, capitalised words past its start;
+    not the words of `NOT_NAMES`), lower-cased stems ('MSE-CDP' -> 'mse', 'Banks' ->
+    'bank') for finding them in a passage."""
+    return [
+        name.split("-")[0].removesuffix("s").lower()
+        for name in (a or b for a, b in _NAME.findall(sentence))
+        if name not in NOT_NAMES
+    ]
+
+
 def support_score(sentence: str, passage: str, embedder: object | None = None) -> float:
     """0..1: how well `passage` backs `sentence`. It is 0 when the sentence states a number
     the passage lacks, names something (an acronym, a capitalised name) the passage never
@@ -89,10 +100,8 @@ def support_score(sentence: str, passage: str, embedder: object | None = None) -
     if numbers and not numbers <= numbers_in(passage):
         return 0.0
     lowered = passage.lower()
-    for name in (a or b for a, b in _NAME.findall(sentence)):
-        stem = name.split("-")[0].removesuffix("s").lower()
-        if name not in NOT_NAMES and stem not in lowered:
-            return 0.0
+    if any(stem not in lowered for stem in name_stems(sentence)):
+        return 0.0
     words = set(tokenize(sentence))
     if not words:
         return 0.0

@@ -59,6 +59,7 @@ _DOC_FIELDS = (
     "beneficiary",
     "metadata_source",
     "original_name",
+    "flagged",
 )
 _LIST_FIELDS = ("tags", "source_urls")
 _UNIT = [1.0]  # the constant vector of records in the docs collection

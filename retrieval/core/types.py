@@ -44,6 +44,7 @@ class SourceDoc:
     source_urls: tuple[str, ...] = ()
     metadata_source: str = "derived"  # "manifest" or "derived"
     original_name: str = ""  # an upload's own name, when it is stored under another
+    flagged: str = ""  # text in it that addresses an AI assistant: it is never quoted
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -36,10 +36,15 @@ from retrieval.search.ranking import (
     threshold,
 )
 
-# Words that ask for older documents. "previous" alone is ambiguous ("previous year"), but
-# the policy is unchanged here; the data-safety issue narrows it.
+# Words that ask for older documents: "superseded" or "repealed" on their own; "previous",
+# "earlier", "old"... only before what a rule lives in ("the previous guidelines", "the
+# earlier 2018 circular"), since "previous year" or "prior approval" ask for nothing old.
 _ASKS_FOR_OLD = re.compile(
-    r"\b(superseded|earlier|previous|old|older|former|original|prior|repealed)\b", re.I
+    r"\b(?:superseded|repealed|rescinded|withdrawn)\b"
+    r"|\b(?:earlier|previous|old|older|former|original|prior)\s+(?:[\w()\-/.]+\s+){0,2}?"
+    r"(?:guidelines?|version|edition|circulars?|notifications?|schemes?|rules|o\.?m\.?|"
+    r"orders?|booklets?|policy|policies|rates?|norms)\b",
+    re.I,
 )
 
 
