@@ -38,7 +38,20 @@ def _env(settings: Settings) -> dict[str, str]:
     return os.environ | {
         "KARIGAR_CORPUS_DIR": str(settings.corpus_dir),
         "KARIGAR_DATA_DIR": str(settings.data_dir),
+        "COLUMNS": "200",
     }
+
+
+def _run(settings: Settings, *module_and_args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m ...` in its own process over `settings`' folders, as a user would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", *module_and_args],
+        env=_env(settings),
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 # -- 1. an ingest in another process while a chain serves -----------------------------------
@@ -104,14 +117,7 @@ def test_a_half_written_document_is_never_searched_counted_or_listed(
     settings = make_settings(corpus_dir=root)
     Ingestor(settings, embedder).run()
     _copy(corpus, root, LATER[1:2])  # the handicrafts record: killed after its chunks
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.killed_ingest", "chunks", "1"],
-        env=_env(settings),
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = _run(settings, "tests.killed_ingest", "chunks", "1")
     assert done.returncode < 0, done.stderr[-2000:]
     parts = open_parts(settings, embedder)
     store = parts.store
@@ -129,7 +135,7 @@ def test_a_half_written_document_is_never_searched_counted_or_listed(
     assert all(c.doc_id != hidden for c in answer.citations)
     assert all(h.doc.doc_id != hidden for h in answer.passages)
     assert all(c.doc_id != hidden for c, _ in store.iter_chunks())
-    env = _env(settings) | {"COLUMNS": "200"}
+    env = _env(settings)
     status = CliRunner().invoke(app, ["status"], env=env)
     assert status.exit_code == 0, status.output
     assert f"2 documents, {store.count()} chunks" in status.output
@@ -235,14 +241,7 @@ def test_a_file_name_that_is_not_utf8_fails_alone_and_the_report_is_whole(
     with open(os.path.join(os.fsencode(root), b"bad-\xff-name.txt"), "wb") as handle:
         handle.write(b"A note about Moradabad brassware clusters and their exports.\n")
     settings = make_settings(corpus_dir=root)
-    done = subprocess.run(
-        [sys.executable, "-m", "ingest", "--no-progress"],
-        env=_env(settings) | {"COLUMNS": "200"},
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = _run(settings, "ingest", "--no-progress")
     assert done.returncode == 1, done.stderr[-2000:]
     assert "Traceback" not in done.stderr and "not valid UTF-8" in done.stdout
     report = json.loads((settings.reports_dir / "last-ingest.json").read_text("utf-8"))
@@ -260,14 +259,7 @@ def test_json_that_nests_too_deep_or_has_odd_types_is_a_reason_not_a_traceback(
     (root / "typed.json").write_text('{"content": {"title": "A scheme", "tags": 5}}')
     (root / "note.txt").write_text("Bidri ware is made in Bidar, Karnataka, by hand.\n")
     settings = make_settings(corpus_dir=root)
-    done = subprocess.run(
-        [sys.executable, "-m", "ingest", "--no-progress", "--json"],
-        env=_env(settings),
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = _run(settings, "ingest", "--no-progress", "--json")
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-3000:]
     import json
 
@@ -283,7 +275,7 @@ def test_a_question_with_a_lone_surrogate_is_answered(full_store):
     from ui.cli import app
 
     settings = full_store[0]
-    env = _env(settings) | {"COLUMNS": "200"}
+    env = _env(settings)
     question = "What is the age limit for the Atal Pension Yojana? \udc80"
     asked = CliRunner().invoke(app, ["ask", question], env=env)
     assert asked.exit_code == 0 and asked.exception is None, asked.output
