@@ -13,7 +13,7 @@ from rich.console import Console
 
 from eval.run import run_eval
 from retrieval.core.errors import ConfigError, KarigarError, show_error
-from retrieval.core.settings import Settings
+from retrieval.core.settings import load_settings
 
 out = Console()
 
@@ -47,7 +47,7 @@ def eval_command(
         error = ConfigError(f"--faq {faq!r} is neither a number nor 'all'")
         raise typer.Exit(show_error(error)) from None
     try:
-        settings = Settings(progress=progress and sys.stderr.isatty())
+        settings = load_settings(progress=progress and sys.stderr.isatty())
         folder, results, regressed = run_eval(
             settings,
             selection,

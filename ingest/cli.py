@@ -15,7 +15,7 @@ from rich.table import Table
 from ingest.pipeline import ingest as run_ingest
 from ingest.report import STATUS_ORDER, UNCHANGED
 from retrieval.core.errors import KarigarError, show_error
-from retrieval.core.settings import Settings
+from retrieval.core.settings import load_settings
 
 out = Console()
 
@@ -31,7 +31,7 @@ def ingest_command(
 ) -> None:
     """Read, clean, chunk and embed documents into the store; print the report."""
     try:
-        settings = Settings(progress=progress and sys.stderr.isatty())
+        settings = load_settings(progress=progress and sys.stderr.isatty())
         report = run_ingest(settings, source, prune=prune, rebuild=rebuild)
     except KarigarError as exc:
         raise typer.Exit(show_error(exc)) from exc

@@ -76,6 +76,10 @@ def test_errors_are_one_clear_line_with_exit_2(env, tmp_path):
     assert bad_filter.exit_code == 2 and "key=value" in bad_filter.output
     empty = runner.invoke(app, ["search", "anything"], env=env)
     assert empty.exit_code == 2 and "karigar ingest" in empty.output
+    for command in (["status"], ["ingest"], ["eval", "--selection", "ci"]):
+        bad_port = runner.invoke(app, command, env=env | {"KARIGAR_CHROMA_PORT": "abc"})
+        assert bad_port.exit_code == 2, (command, bad_port.output)
+        assert "KARIGAR_CHROMA_PORT='abc'" in bad_port.output and "Traceback" not in bad_port.output
 
 
 def test_python_dash_m_entry_points_work(env):

@@ -17,7 +17,7 @@ from ingest.cli import ingest_command
 from retrieval.answer.chain import AnswerChain, Query
 from retrieval.core.errors import KarigarError, show_error
 from retrieval.core.filters import Filters
-from retrieval.core.settings import Settings
+from retrieval.core.settings import load_settings
 from retrieval.core.text import clean_text
 from retrieval.parts import Parts, open_parts
 
@@ -35,7 +35,7 @@ app.command("eval")(eval_command)
 
 
 def _parts() -> Parts:
-    return open_parts(Settings())
+    return open_parts(load_settings())
 
 
 def _require_documents(parts: Parts) -> None:

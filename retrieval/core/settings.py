@@ -106,3 +106,20 @@ class Settings(BaseSettings):
     @property
     def reports_dir(self) -> Path:
         return self.data_dir / "reports"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment (and `overrides`); a value that does not parse is a
+    ConfigError naming its variable, not a validation traceback."""
+    from pydantic import ValidationError
+
+    from retrieval.core.errors import ConfigError
+
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"KARIGAR_{'_'.join(str(p) for p in e['loc']).upper()}={e.get('input')!r}: {e['msg']}"
+            for e in exc.errors()
+        )
+        raise ConfigError(f"a setting is wrong: {problems}") from exc
