@@ -11,6 +11,12 @@
   answer the FAQ answer. The FAQ text is not in the records, so these test retrieval and
   answering honestly; they have no key facts, so their correctness is token F1 and the judge.
 
+* `shapes.jsonl` (s001-s142): questions in the shapes the answers work is measured on (long
+  profile questions, multi-part, table cells and aggregates, in-domain unanswerable, short
+  articles, Hindi/Assamese/Bengali), written from page text by someone who had not read
+  the ranking code; a test holds every key fact to its gold page. `karigar eval` does not
+  score them yet: they come in with the tuning/test split.
+
 Pages follow the ingest: PDF pages from 1, page 0 for files without pages.
 """
 

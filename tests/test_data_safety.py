@@ -70,16 +70,6 @@ def test_askers_get_answers_while_another_process_ingests(
     answered: list[bool] = []
     lock = threading.Lock()
 
-    def ask() -> None:
-        for _ in range(10):
-            try:
-                answer = chain.answer(Query("What is the age limit for the Atal Pension Yojana?"))
-                with lock:
-                    answered.append(not answer.abstained)
-            except Exception as exc:  # the failure this test is about
-                with lock:
-                    errors.append(repr(exc))
-
     ingest = subprocess.Popen(
         [sys.executable, "-m", "ingest", str(root / "b"), "--no-progress"],
         env=_env(settings),
@@ -88,6 +78,22 @@ def test_askers_get_answers_while_another_process_ingests(
         stderr=subprocess.PIPE,
         text=True,
     )
+    generations = {parts.store.generation()}
+
+    def ask() -> None:  # until the other process's ingest has ended, then once more
+        while True:
+            running = ingest.poll() is None
+            try:
+                answer = chain.answer(Query("What is the age limit for the Atal Pension Yojana?"))
+                with lock:
+                    answered.append(not answer.abstained)
+                    generations.add(parts.store.generation())
+            except Exception as exc:  # the failure this test is about
+                with lock:
+                    errors.append(repr(exc))
+            if not running or len(answered) + len(errors) > 2000:
+                return
+
     askers = [threading.Thread(target=ask) for _ in range(8)]
     for t in askers:
         t.start()
@@ -96,7 +102,8 @@ def test_askers_get_answers_while_another_process_ingests(
     _, stderr = ingest.communicate(timeout=600)
     assert ingest.returncode == 0, stderr[-2000:]
     assert errors == [], errors[:3]
-    assert len(answered) == 80 and all(answered)
+    assert len(answered) >= 16 and all(answered)
+    assert len(generations) >= 3  # the questions were asked while the store was changing
     # the same chain sees what the other process added, without a restart
     later = chain.answer(Query("What is the Advanced Training in Handicrafts scheme?"))
     assert not later.abstained
@@ -257,7 +264,6 @@ def test_json_that_nests_too_deep_or_has_odd_types_is_a_reason_not_a_traceback(
     root.mkdir()
     (root / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
     (root / "typed.json").write_text('{"content": {"title": "A scheme", "tags": 5}}')
-    (root / "note.txt").write_text("Bidri ware is made in Bidar, Karnataka, by hand.\n")
     settings = make_settings(corpus_dir=root)
     done = _run(settings, "ingest", "--no-progress", "--json")
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-3000:]
@@ -266,7 +272,6 @@ def test_json_that_nests_too_deep_or_has_odd_types_is_a_reason_not_a_traceback(
     reasons = {f["path"]: f["reason"] for f in json.loads(done.stdout)["files"]}
     assert "nested too deeply" in reasons["deep.json"]
     assert "unexpected type" in reasons["typed.json"]
-    assert reasons["note.txt"] == ""
 
 
 def test_a_question_with_a_lone_surrogate_is_answered(full_store):
@@ -356,8 +361,10 @@ def planted_corpus(corpus, make_settings, embedder, tmp_path):
     return settings, report, root
 
 
-def test_text_addressed_to_an_assistant_is_flagged_and_never_quoted(planted_corpus, embedder):
-    settings, report, _ = planted_corpus
+def test_planted_text_is_never_quoted_and_a_guideline_leads_an_unofficial_figure(
+    planted_corpus, embedder
+):
+    settings, report, root = planted_corpus
     note = next(f for f in report.files if f.path == "notes/district-meeting.txt")
     assert note.status == "added" and "addresses an AI assistant" in note.reason
     parts = open_parts(settings, embedder)
@@ -372,10 +379,7 @@ def test_text_addressed_to_an_assistant_is_flagged_and_never_quoted(planted_corp
             assert any("Not quoted" in n for n in answer.notes)
     rate = "What is the margin money subsidy for a special category beneficiary in a rural area under PMEGP?"
     assert "35%" in chain.answer(Query(rate)).text
-
-
-def test_a_guideline_leads_when_an_unofficial_note_gives_another_figure(planted_corpus, embedder):
-    settings, _, root = planted_corpus
+    # an unofficial note without any instruction in it, stating another figure
     (root / "notes" / "unofficial.txt").write_text(UNOFFICIAL, "utf-8")
     Ingestor(settings, embedder).run()
     chain = open_parts(settings, embedder).chain()

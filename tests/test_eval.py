@@ -162,3 +162,39 @@ def test_ci_subset_holds_the_baseline(full_store, tmp_path, monkeypatch):
     results = json.loads((tmp_path / "results.json").read_text("utf-8"))
     assert results["config"]["selection"] == "ci"
     assert (PROJECT_ROOT / "eval" / "baseline.json").exists()
+
+
+def _norm(text: str) -> str:
+    """Figures as the page prints them, for finding key facts: case, Rs/₹ and thousands
+    separators ignored."""
+    import re
+
+    text = re.sub(r"\brs\.?", " rs ", text.lower().replace("₹", " rs "))
+    text = re.sub(r"(?<=\d),(?=\d)", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def test_the_shape_questions_hold_their_facts_on_their_gold_pages(full_store):
+    """eval/questions/shapes.jsonl (142 questions in the shapes the answers issue names,
+    written from page text without reading the ranking code): every key fact of an
+    answerable question, and of each part of a multi-part one, is on one of its gold pages."""
+    from collections import Counter
+
+    rows = [
+        json.loads(x) for x in (PROJECT_ROOT / "eval/questions/shapes.jsonl").open(encoding="utf-8")
+    ]
+    store = full_store[2]
+    docs = {r.doc.path: r.doc.doc_id for r in store.documents().values()}
+    shapes = Counter(r["shape"] for r in rows)
+    assert shapes["profile"] >= 25 and shapes["multi_part"] >= 15 and shapes["table"] >= 15
+    assert shapes["unanswerable_in_domain"] >= 15 and shapes["short_article"] >= 10
+    assert shapes["indic"] >= 10 and len({r["id"] for r in rows}) == len(rows) >= 110
+    for row in rows:
+        if row["shape"] == "unanswerable_in_domain":
+            assert not row["gold"] and not row["key_facts"], row["id"]
+            continue
+        pages = [_norm(store.page_text(docs[g["path"]], g["page"]) or "") for g in row["gold"]]
+        facts = row["key_facts"] + [f for part in row.get("parts", []) for f in part["key_facts"]]
+        assert facts, row["id"]
+        for fact in facts:
+            assert any(_norm(fact) in page for page in pages), (row["id"], fact)
