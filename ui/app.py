@@ -140,7 +140,8 @@ def show_answer(answer: Answer, index: int) -> None:
     if answer.standalone_question != answer.question:
         st.caption(f"Understood as: {answer.standalone_question}")
     for note in answer.notes:
-        (st.warning if "superseded" in note else st.info)(note)
+        warn = any(w in note for w in ("superseded", "disagree", "Not quoted"))
+        (st.warning if warn else st.info)(note)
     hits = {h.chunk.chunk_id: h for h in answer.passages}
     if answer.citations:
         st.markdown("**Sources**")

@@ -215,15 +215,18 @@ class AnswerChain:
     def _checked_against_guidelines(
         self, question: str, hits: list[Hit], composed: Composed, filters: Filters, k: int
     ) -> tuple[Composed, list[Hit], set[tuple[str, str]]]:
-        """When the answer takes a percentage or an amount from a secondary source, read the
-        guidelines and circulars for the same question (those retrieved, and a search of
-        them alone) with the extractive reader: if their best sentences or rows with that
-        kind of figure state other values, those lead the answer. Returns the answer, the
-        passages (with any guideline passage the check added) and the figures that differ."""
+        """When the answer takes a percentage or an amount about a named scheme from a
+        secondary source, read the guidelines and circulars that name it too (those
+        retrieved, and a search of them alone) with the extractive reader: if their best
+        sentences or rows with that kind of figure state other values, those lead the
+        answer. Returns the answer, the passages (with any guideline passage the check
+        added) and the figures that differ."""
         secondary = [
-            text
+            (text, names)
             for text, idx in composed.sentences
             if idx and not any(is_primary(hits[i].doc) for i in idx) and figures(text)
+            for names in [name_stems(text)]
+            if names  # nothing says which scheme it is about: no comparison
         ]
         allowed = [t for t in PRIMARY_TYPES if not filters.doc_types or t in filters.doc_types]
         if not secondary or not allowed:
@@ -232,26 +235,27 @@ class AnswerChain:
         seen = {h.chunk.chunk_id for h in hits}
         hits = hits + [h for h in found if h.chunk.chunk_id not in seen]
         at = {h.chunk.chunk_id: i for i, h in enumerate(hits)}
-        # the guidelines' own ranking first, then any other guideline passage retrieved
-        primary_at = list(
-            dict.fromkeys(
-                [at[h.chunk.chunk_id] for h in found]
-                + [i for i, h in enumerate(hits) if is_primary(h.doc)]
-            )
-        )
+        # the guidelines' own ranking first, then any other guideline passage retrieved;
+        # only passages that name what a secondary sentence names are read
+        order = [at[h.chunk.chunk_id] for h in found]
+        order += [i for i, h in enumerate(hits) if is_primary(h.doc)]
+        primary_at = [
+            i
+            for i in dict.fromkeys(order)
+            if any(all(n in _about(hits[i]) for n in names) for _, names in secondary)
+        ]
+        if not primary_at:
+            return composed, hits, set()
         ranked = [u for _, u in self.reader.rank_units(question, [hits[i] for i in primary_at])]
         quoted = [t for t, idx in composed.sentences if any(is_primary(hits[i].doc) for i in idx)]
         leading: list[Unit] = []
         differing: set[tuple[str, str]] = set()
-        for text in secondary:
-            names = name_stems(text)
-            if not names:  # nothing to tell which scheme it is about: no comparison
-                continue
+        for text, names in secondary:
             kinds = {kind for kind, _ in figures(text)}
             about = [
                 u
                 for u in ranked
-                if {k for k, _ in figures(u.rendered)} & kinds
+                if {kind for kind, _ in figures(u.rendered)} & kinds
                 and all(n in _about(hits[primary_at[u.hit_index]]) for n in names)
             ][:2]
             wrong = unbacked([text], [u.rendered for u in about] + quoted) if about else set()

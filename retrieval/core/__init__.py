@@ -1,2 +1,2 @@
-"""The shared core: types, errors, settings, filters, text, embeddings and the store. Imports
-nothing else of Karigar."""
+"""The shared core: types, errors, settings, filters, text, embeddings and the store (with its
+Chroma helper, `chroma`). Imports nothing else of Karigar."""

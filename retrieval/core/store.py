@@ -1,5 +1,5 @@
-"""The vector store: the only module that knows Chroma's collections, metadata keys, filter
-syntax and distances.
+"""The vector store: with `retrieval.core.chroma` (its record shapes, filter syntax, distance
+turn and engine bookkeeping), the only code that knows Chroma.
 
 Two collections per store, named from `Settings.collection`, and any derived ones:
 
@@ -19,7 +19,7 @@ so a crash at any point leaves no orphans and no duplicates.
 
 Filters arrive as plain `Filters` values and are translated into Chroma's `where` here
 (`chroma_where`). Score direction: Chroma returns cosine *distances* (lower is closer);
-`_similarity` converts them once, here, to similarities in [-1, 1] where higher is better;
+`similarity` converts them once, here, to similarities in [-1, 1] where higher is better;
 nothing else sees distances.
 """
 
@@ -29,13 +29,24 @@ import logging
 import os
 import threading
 import uuid
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from retrieval.core.chroma import (
+    VIEWS,
+    chroma_where,
+    chunk_from,
+    chunk_metadata,
+    chunk_rows,
+    doc_from_metadata,
+    doc_metadata,
+    embeddings_in,
+    ids_in,
+    similarity,
+)
 from retrieval.core.errors import StoreError
-from retrieval.core.filters import Filters, date_end, date_number
+from retrieval.core.filters import Filters
 from retrieval.core.settings import Settings
 from retrieval.core.types import Chunk, Hit, Page, SourceDoc
 
@@ -44,94 +55,10 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 log = logging.getLogger(__name__)
 
 PENDING, COMPLETE = "pending", "complete"
-_DOC_FIELDS = (
-    "path",
-    "title",
-    "doc_type",
-    "sha256",
-    "publisher",
-    "date",
-    "status",
-    "official_url",
-    "state",
-    "department",
-    "scheme_type",
-    "beneficiary",
-    "metadata_source",
-    "original_name",
-    "flagged",
-)
-_LIST_FIELDS = ("tags", "source_urls")
 _UNIT = [1.0]  # the constant vector of records in the docs collection
 _GENERATION = "__generation__"
 WRITE_SLICE = 64  # chunks written between steps
 _T = TypeVar("_T")
-
-
-class _Views:
-    """What this process knows of each embedded store folder it has open: the generations
-    its own Stores wrote (their engine already holds those writes), and how often it has
-    reopened the folder after another process's writes (its epoch)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._written: dict[str, deque[str]] = {}
-        self._epochs: dict[str, int] = {}
-        self._retired: dict[str, deque[Any]] = {}
-
-    def epoch(self, location: str) -> int:
-        with self._lock:
-            return self._epochs.get(location, 0)
-
-    def wrote(self, location: str, generation: str) -> None:
-        with self._lock:
-            self._written.setdefault(location, deque(maxlen=4096)).append(generation)
-
-    def written_here(self, location: str, generation: str) -> bool:
-        with self._lock:
-            return generation in self._written.get(location, ())
-
-    def drop(self, location: str, epoch: int) -> None:
-        """Retire Chroma's shared engine for the folder, once per epoch, so the next client
-        opens a fresh one. A retired engine is stopped two reopens later (its memory is
-        freed): until then, another Store of this process still reading it keeps working,
-        and once stopped, that Store's next read reopens."""
-        from chromadb.api.shared_system_client import SharedSystemClient
-
-        with self._lock:
-            if self._epochs.get(location, 0) != epoch:
-                return  # another Store here reopened it already
-            self._epochs[location] = epoch + 1
-            # Chroma caches one engine per folder in this class attribute (chromadb 1.x)
-            system = SharedSystemClient._identifier_to_system.pop(location, None)
-            if system is None:
-                return
-            retired = self._retired.setdefault(location, deque())
-            retired.append(system)
-            while len(retired) > 2:
-                retired.popleft().stop()
-
-
-_VIEWS = _Views()
-
-
-def _doc_metadata(doc: SourceDoc) -> dict[str, Any]:
-    meta: dict[str, Any] = {"doc_id": doc.doc_id}
-    for key in _DOC_FIELDS:
-        meta[key] = getattr(doc, key)
-    for key in _LIST_FIELDS:
-        values = list(getattr(doc, key))
-        if values:  # Chroma refuses empty lists
-            meta[key] = values
-    meta["date_num"] = date_number(doc.date)
-    return meta
-
-
-def _doc_from_metadata(meta: dict[str, Any]) -> SourceDoc:
-    fields: dict[str, Any] = {key: meta.get(key, "") for key in _DOC_FIELDS}
-    for key in _LIST_FIELDS:
-        fields[key] = tuple(meta.get(key) or ())
-    return SourceDoc(doc_id=meta["doc_id"], **fields)
 
 
 @dataclass(frozen=True)
@@ -189,7 +116,7 @@ class Store:
                 self._client = chromadb.PersistentClient(
                     path=str(settings.chroma_path), settings=chroma_settings
                 )
-                self._epoch = _VIEWS.epoch(self.location)
+                self._epoch = VIEWS.epoch(self.location)
         except StoreError:
             raise
         except Exception as exc:
@@ -219,7 +146,7 @@ class Store:
             return False  # a server is the one process that holds the data
         generation = self.generation()
         with self._lock:
-            if generation == self._seen or _VIEWS.written_here(self.location, generation):
+            if generation == self._seen or VIEWS.written_here(self.location, generation):
                 self._seen = generation
                 return False
             self._reopen()
@@ -230,7 +157,7 @@ class Store:
     def _reopen(self) -> None:
         with self._lock:
             if self.embedded:
-                _VIEWS.drop(self.location, self._epoch)
+                VIEWS.drop(self.location, self._epoch)
             self._connect()
 
     def _unreachable(self, exc: Exception) -> StoreError:
@@ -262,7 +189,7 @@ class Store:
         try:
             return call()
         except Exception as exc:
-            outdated = self.embedded and _VIEWS.epoch(self.location) != self._epoch
+            outdated = self.embedded and VIEWS.epoch(self.location) != self._epoch
             if not (outdated or (self.embedded and isinstance(exc, ChromaError))):
                 raise
             log.info("reopening %s after %r", self.location, exc)
@@ -324,7 +251,7 @@ class Store:
 
     def _bump(self) -> None:
         value = uuid.uuid4().hex
-        _VIEWS.wrote(self.location, value)
+        VIEWS.wrote(self.location, value)
         self._docs.upsert(
             ids=[_GENERATION], embeddings=[_UNIT], metadatas=[{"kind": "meta", "value": value}]
         )
@@ -371,7 +298,7 @@ class Store:
     def _record(meta: dict[str, Any]) -> DocRecord:
         ocr = meta.get("ocr_pages") or []
         return DocRecord(
-            doc=_doc_from_metadata(meta),
+            doc=doc_from_metadata(meta),
             ingest_state=str(meta.get("ingest_state", PENDING)),
             pages=int(meta.get("pages", 0)),
             chunks=int(meta.get("chunks", 0)),
@@ -382,7 +309,7 @@ class Store:
     def begin_document(self, doc: SourceDoc, pages: Sequence[Page], ingested_at: str) -> None:
         """Write the document's record as `pending`, then its pages."""
         self.refresh()
-        meta = _doc_metadata(doc) | {
+        meta = doc_metadata(doc) | {
             "kind": "doc",
             "ingest_state": PENDING,
             "pages": sum(1 for p in pages if p.number > 0),
@@ -412,14 +339,14 @@ class Store:
     ) -> None:
         if len(chunks) != len(embeddings):
             raise StoreError(f"{doc.path}: {len(chunks)} chunks but {len(embeddings)} vectors")
-        base = _doc_metadata(doc)
+        base = doc_metadata(doc)
         for start in range(0, len(chunks), self._batch):
             part = chunks[start : start + self._batch]
             self._chunks.upsert(
                 ids=[c.chunk_id for c in part],
                 embeddings=[list(v) for v in embeddings[start : start + self._batch]],
                 documents=[c.text for c in part],
-                metadatas=[base | _chunk_metadata(c) for c in part],
+                metadatas=[base | chunk_metadata(c) for c in part],
             )
 
     def complete_document(self, doc_id: str, chunks: int) -> None:
@@ -458,7 +385,7 @@ class Store:
     def move_document(self, doc: SourceDoc) -> None:
         """Record a new path (and metadata) for an unchanged document, without re-embedding."""
         self.refresh()
-        base = _doc_metadata(doc)
+        base = doc_metadata(doc)
         self._docs.update(ids=[doc.doc_id], metadatas=[base])
         ids = self._chunks.get(where={"doc_id": doc.doc_id}, include=[])["ids"]
         for start in range(0, len(ids), self._batch):
@@ -509,7 +436,7 @@ class Store:
         found = self._read(
             lambda: self._chunks.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
         )
-        return sorted((c for c, _ in _chunk_rows(found)), key=lambda c: c.index)
+        return sorted((c for c, _ in chunk_rows(found)), key=lambda c: c.index)
 
     def iter_chunks(self) -> Iterator[tuple[Chunk, SourceDoc]]:
         """Every chunk of a complete document with its document, read `_batch` at a time (for
@@ -524,9 +451,9 @@ class Store:
 
         for offset in range(0, total, self._batch):
             found = self._read(lambda offset=offset: page(offset))  # type: ignore[misc]
-            for chunk, meta in _chunk_rows(found):
+            for chunk, meta in chunk_rows(found):
                 if chunk.doc_id not in pending:
-                    yield chunk, _doc_from_metadata(meta)
+                    yield chunk, doc_from_metadata(meta)
 
     def get_chunks(self, chunk_ids: Sequence[str]) -> dict[str, tuple[Chunk, SourceDoc]]:
         if not chunk_ids:
@@ -535,8 +462,8 @@ class Store:
         found = self._read(lambda: self._chunks.get(ids=ids, include=["documents", "metadatas"]))
         pending = self._pending()
         return {
-            c.chunk_id: (c, _doc_from_metadata(meta))
-            for c, meta in _chunk_rows(found)
+            c.chunk_id: (c, doc_from_metadata(meta))
+            for c, meta in chunk_rows(found)
             if c.doc_id not in pending
         }
 
@@ -557,7 +484,7 @@ class Store:
                 include=["documents", "metadatas"],
             )
         )
-        return sorted((c for c, _ in _chunk_rows(found)), key=lambda c: c.index)
+        return sorted((c for c, _ in chunk_rows(found)), key=lambda c: c.index)
 
     def all_chunk_ids(self) -> set[str]:
         return self._read(lambda: ids_in(self._chunks, self._batch))
@@ -588,9 +515,9 @@ class Store:
             meta = dict(meta)
             hits.append(
                 Hit(
-                    chunk=_chunk_from(cid, text or "", meta),
-                    doc=_doc_from_metadata(meta),
-                    score=_similarity(dist),
+                    chunk=chunk_from(cid, text or "", meta),
+                    doc=doc_from_metadata(meta),
+                    score=similarity(dist),
                 )
             )
         return hits
@@ -671,95 +598,5 @@ class DerivedIndex:
             if cid not in rows or (filters is not None and not filters.keep(rows[cid][1])):
                 continue
             chunk, doc = rows[cid]
-            hits.append(Hit(chunk=chunk, doc=doc, score=_similarity(dist)))
+            hits.append(Hit(chunk=chunk, doc=doc, score=similarity(dist)))
         return hits[:k]
-
-
-def _similarity(distance: float) -> float:
-    """Chroma's cosine distance as a similarity: the one place the direction turns."""
-    return 1.0 - float(distance)
-
-
-def chroma_where(filters: Filters | None) -> dict[str, Any] | None:
-    """`Filters` in Chroma's `where` syntax over the chunk metadata written here."""
-    if filters is None:
-        return None
-    f = filters
-    clauses: list[dict[str, Any]] = []
-    if f.doc_types:
-        clauses.append({"doc_type": {"$in": list(f.doc_types)}})
-    if f.states:
-        clauses.append({"state": {"$in": [*f.states, "India"]}})
-    if f.publishers:
-        clauses.append({"publisher": {"$in": list(f.publishers)}})
-    if f.doc_ids:
-        ids = list(f.doc_ids)
-        clauses.append({"$or": [{"doc_id": {"$in": ids}}, {"path": {"$in": ids}}]})
-    if f.status != "any":
-        clauses.append({"status": f.status})
-    if f.date_from:
-        clauses.append({"date_num": {"$gte": date_number(f.date_from)}})
-    if f.date_to:
-        clauses.append({"date_num": {"$lte": date_end(f.date_to)}})
-    if f.date_from or f.date_to:
-        clauses.append({"date_num": {"$gt": 0}})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-def embeddings_in(collection: Any, ids: Sequence[str]) -> dict[str, list[float]]:
-    """The stored vectors of `ids` in a Chroma collection (missing ids are left out)."""
-    if not ids:
-        return {}
-    found = collection.get(ids=list(ids), include=["embeddings"])
-    vectors = found["embeddings"]
-    if vectors is None:
-        return {}
-    return {cid: [float(x) for x in v] for cid, v in zip(found["ids"], vectors, strict=True)}
-
-
-def ids_in(collection: Any, batch: int) -> set[str]:
-    """Every id in a Chroma collection, read `batch` at a time."""
-    ids: set[str] = set()
-    for offset in range(0, int(collection.count()), batch):
-        ids.update(collection.get(include=[], limit=batch, offset=offset)["ids"])
-    return ids
-
-
-def _chunk_metadata(chunk: Chunk) -> dict[str, Any]:
-    return {
-        "page": chunk.page,
-        "section": chunk.section,
-        "char_start": chunk.char_start,
-        "char_end": chunk.char_end,
-        "chunk_index": chunk.index,
-        "ocr": chunk.ocr,
-        "table_header": chunk.table_header,
-    }
-
-
-def _chunk_rows(found: Any) -> list[tuple[Chunk, dict[str, Any]]]:
-    """The chunks (with their raw metadata) of a Chroma `get` that included documents and
-    metadatas."""
-    return [
-        (_chunk_from(cid, text or "", dict(meta)), dict(meta))
-        for cid, text, meta in zip(
-            found["ids"], found["documents"] or [], found["metadatas"] or [], strict=True
-        )
-    ]
-
-
-def _chunk_from(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
-    return Chunk(
-        chunk_id=chunk_id,
-        doc_id=str(meta["doc_id"]),
-        text=text,
-        page=int(meta.get("page", 0)),
-        section=str(meta.get("section", "")),
-        char_start=int(meta.get("char_start", 0)),
-        char_end=int(meta.get("char_end", 0)),
-        index=int(meta.get("chunk_index", 0)),
-        ocr=bool(meta.get("ocr", False)),
-        table_header=str(meta.get("table_header", "")),
-    )
