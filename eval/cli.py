@@ -35,6 +35,9 @@ def eval_command(
         bool, typer.Option(help="Exit 1 on a regression against eval/baseline.json.")
     ] = True,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
+    half: Annotated[
+        str, typer.Option(help="both, tune (for fitting: never compared) or test.")
+    ] = "both",
 ) -> None:
     """Evaluate our system beside the plain LangChain recipe and BM25 alone: retrieval,
     correctness, faithfulness, citations, abstention and latency; writes report.md,
@@ -57,6 +60,7 @@ def eval_command(
             generator,
             out_dir,
             progress=settings.progress,
+            half=half,
         )
     except (KarigarError, ValueError) as exc:
         error = exc if isinstance(exc, KarigarError) else ConfigError(str(exc))

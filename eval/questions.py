@@ -14,17 +14,25 @@
 * `shapes.jsonl` (s001-s142): questions in the shapes the answers work is measured on (long
   profile questions, multi-part, table cells and aggregates, in-domain unanswerable, short
   articles, Hindi/Assamese/Bengali), written from page text by someone who had not read
-  the ranking code; a test holds every key fact to its gold page. `karigar eval` does not
-  score them yet: they come in with the tuning/test split.
+  the ranking code; a test holds every key fact to its gold page.
+
+The honest split. Every question belongs to one fixed half, `tune` or `test` (`split_of`):
+within each stratum (a shape question's shape, else its set and category) the ids are
+ordered by a hash of the id and alternate tune, test, tune... Every weight and threshold
+is fit on the tuning half; `karigar eval` reports both halves and the gap, and the
+baseline holds the test half. The FAQ pairs are all `test`: never tuned on.
 
 Pages follow the ingest: PDF pages from 1, page 0 for files without pages.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
-from dataclasses import dataclass
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from retrieval.core.errors import ConfigError
@@ -65,6 +73,11 @@ class Question:
     gold: tuple[tuple[str, int], ...] = ()  # (path, page)
     persona: str = ""
     language: str = "en"
+    # profile, multi_part, table, unanswerable_in_domain, short_article, indic (shapes.jsonl,
+    # Hindi and the unanswerable sets), off_topic; "" for a plain single question
+    shape: str = ""
+    parts: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (part question, its key facts)
+    split: str = "test"  # tune or test: see `split_of`
 
     @property
     def answerable(self) -> bool:
@@ -90,6 +103,36 @@ def _jsonl(path: Path) -> list[dict]:
 
 def _gold(row: dict) -> tuple[tuple[str, int], ...]:
     return tuple((g["path"], int(g["page"])) for g in row.get("gold") or [])
+
+
+def _stratum(q: Question) -> str:
+    if q.shape:
+        return f"shape:{q.shape}:{q.language != 'en'}"
+    return f"{q.id.rstrip('0123456789')}:{q.category}"
+
+
+def split_of(questions: list[Question]) -> dict[str, str]:
+    """id -> 'tune' or 'test': in each stratum, ids ordered by the SHA-1 of the id take
+    turns, tune first; FAQ pairs are all 'test'. Fixed: adding a question to one stratum
+    never moves a question of another, and the hash does not follow the file order."""
+    strata: dict[str, list[str]] = defaultdict(list)
+    out: dict[str, str] = {}
+    for q in questions:
+        if q.category == "faq":
+            out[q.id] = "test"
+        else:
+            strata[_stratum(q)].append(q.id)
+    for ids in strata.values():
+        ids.sort(key=lambda i: hashlib.sha1(i.encode()).hexdigest())
+        for n, qid in enumerate(ids):
+            out[qid] = "tune" if n % 2 == 0 else "test"
+    return out
+
+
+def _language(text: str) -> str:
+    if re.search(r"[\u0980-\u09ff]", text):  # Bengali-Assamese script
+        return "as" if re.search(r"[ৰৱ]", text) else "bn"
+    return "hi" if re.search(r"[\u0900-\u097f]", text) else "en"
 
 
 def load_questions(
@@ -124,6 +167,8 @@ def load_questions(
                 tuple(row.get("key_facts", [])),
                 _gold(row),
                 row.get("persona", ""),
+                # its unanswerable questions are in the field: a fact the corpus lacks
+                shape="unanswerable_in_domain" if not row.get("gold") else "",
             )
         )
     for row in _jsonl(folder / "hindi.jsonl"):
@@ -138,11 +183,35 @@ def load_questions(
                 of.gold,
                 of.persona,
                 "hi",
+                "indic",
             )
         )
     for name, language in (("unanswerable.jsonl", "en"), ("hindi_unanswerable.jsonl", "hi")):
         for row in _jsonl(folder / name):
-            out.append(Question(row["id"], row["question"], "unanswerable", language=language))
+            out.append(
+                Question(
+                    row["id"], row["question"], "unanswerable", language=language, shape="off_topic"
+                )
+            )
+    for row in _jsonl(folder / "shapes.jsonl"):
+        unanswerable = row["shape"] == "unanswerable_in_domain"
+        parts = tuple(
+            (p["question"], tuple(p.get("key_facts", []))) for p in row.get("parts") or []
+        )
+        out.append(
+            Question(
+                row["id"],
+                row["question"],
+                "unanswerable" if unanswerable else row["category"],
+                row.get("answer", "") if not unanswerable else "",
+                tuple(row.get("key_facts", [])) if not unanswerable else (),
+                () if unanswerable else _gold(row),
+                row.get("persona", ""),
+                _language(row["question"]),
+                row["shape"],
+                parts,
+            )
+        )
     if faq_path is not None and faq_path.exists():
         faq = _jsonl(faq_path)
         if faq_limit is not None and faq_limit < len(faq):
@@ -163,7 +232,8 @@ def load_questions(
     ids = [q.id for q in out]
     if len(ids) != len(set(ids)):
         raise ConfigError("question ids repeat across the files in eval/questions")
-    return out
+    halves = split_of(out)
+    return [replace(q, split=halves[q.id]) for q in out]
 
 
 def ci_subset(questions: list[Question]) -> list[Question]:

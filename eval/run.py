@@ -43,6 +43,8 @@ METRICS: dict[str, tuple[str, bool]] = {
     "page_mrr": ("retrieval", True),
     "page_ndcg@10": ("retrieval", True),
     "key_fact_recall": ("correctness", True),
+    "fact_in_answer": ("correctness", True),
+    "parts_answered": ("correctness", True),
     "token_f1": ("correctness", True),
     "judge_correct": ("correctness", True),
     "accuracy": ("correctness", True),
@@ -89,6 +91,8 @@ def score_run(q: Question, run: Run, judge: m.Judge) -> dict[str, Any]:
     row: dict[str, Any] = {
         "id": q.id,
         "category": q.category,
+        "shape": shape_of(q),
+        "split": q.split,
         "answerable": q.answerable,
         "abstained": run.abstained,
         "timings": run.timings,
@@ -114,6 +118,14 @@ def score_run(q: Question, run: Run, judge: m.Judge) -> dict[str, Any]:
             recall = m.key_fact_recall(run.text, q.key_facts) if not run.abstained else 0.0
             row["key_fact_recall"] = recall
             row["correct"] = recall == 1.0
+            # the issue's "asked fact in the answer": every key fact, said (not refused)
+            row["fact_in_answer"] = float(recall == 1.0)
+        if q.parts and q.answerable:
+            row["parts_answered"] = (
+                mean(m.key_fact_recall(run.text, facts) == 1.0 for _, facts in q.parts)
+                if not run.abstained
+                else 0.0
+            )
         if not run.abstained:
             row["gold_page_cited"] = float(bool(set(run.cited) & pages))
         if q.answer:  # the judge: does the answer carry the gold answer's claim?
@@ -125,6 +137,15 @@ def score_run(q: Question, run: Run, judge: m.Judge) -> dict[str, Any]:
         row["citation_recall"], row["citation_precision"] = recall, precision
     row["answer"] = run.text
     return row
+
+
+def shape_of(q: Question) -> str:
+    """The shape a question is reported under: its own (profile, multi_part, table,
+    unanswerable_in_domain, short_article, indic, off_topic), else faq or single (one plain
+    question)."""
+    if q.shape:
+        return q.shape
+    return "faq" if q.category == "faq" else "single"
 
 
 def summarise(rows: Sequence[dict[str, Any]]) -> dict[str, float]:
@@ -170,11 +191,24 @@ def evaluate(
             if progress is not None:
                 progress(system.name, i + 1)
         by_category: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        by_shape: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
         for r in rows:
             by_category[r["category"]].append(r)
+            by_shape[r["shape"]][r["split"]].append(r)
         out["systems"][system.name] = {
             "overall": summarise(rows),
+            "halves": {
+                half: summarise([r for r in rows if r["split"] == half])
+                for half in ("tune", "test")
+                if any(r["split"] == half for r in rows)
+            },
             "by_category": {c: summarise(rs) for c, rs in sorted(by_category.items())},
+            "by_shape": {
+                shape: {half: summarise(rs) for half, rs in sorted(halves.items())}
+                for shape, halves in sorted(by_shape.items())
+            },
             "latency": latency(rows),
             "seconds": time.perf_counter() - started,
             "rows": rows,
@@ -185,10 +219,11 @@ def evaluate(
 def regressions(
     results: dict[str, Any], baseline: dict[str, Any], selection: str, system: str = "karigar"
 ) -> list[str]:
-    """Metrics of `system` that fell below the baseline by more than the tolerance."""
+    """Metrics of `system` on the test half that fell below the baseline (which holds the
+    test half) by more than the tolerance."""
     recorded = baseline.get(selection, {}).get(system, {})
     tolerance = float(baseline.get("tolerance", 0.03))
-    now = results["systems"].get(system, {}).get("overall", {})
+    now = results["systems"].get(system, {}).get("halves", {}).get("test", {})
     found = []
     for name, before in sorted(recorded.items()):
         if name not in METRICS or name not in now:
@@ -254,45 +289,100 @@ def _chart(results: dict[str, Any], target: Path) -> None:
     plt.close(fig)
 
 
+def _cell(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
 def report_markdown(results: dict[str, Any]) -> str:
+    """The report: every metric on the test half for each system, with our tuning-half
+    figure and the gap beside it (tune - test: how much fitting on the tuning half
+    flatters it), then the shapes and the categories."""
     systems = list(results["systems"])
     config = results["config"]
+    first = systems[0]
+    halves = {s: results["systems"][s].get("halves", {}) for s in systems}
+    counts = {h: int(halves[first].get(h, {}).get("questions", 0)) for h in ("tune", "test")}
     lines = [
         f"# Evaluation, {results['date']}",
         "",
-        f"Questions: {len(results['questions'])} ({config.get('selection')}); judge: "
+        f"Questions: {len(results['questions'])} ({config.get('selection')}): "
+        f"{counts['test']} in the test half, {counts['tune']} in the tuning half "
+        f"(`eval.questions.split_of`); judge: "
         f"{config.get('judge')} — {JUDGES.get(config.get('judge', ''), '')}.",
         "",
-        "| metric | " + " | ".join(systems) + " |",
-        "|---|" + "---|" * len(systems),
+        "Every weight and threshold is fit on the tuning half; the test half is what the "
+        "figures mean. Gap: tuning half minus test half.",
+        "",
+        f"| metric | {first} test | {first} tune | gap | "
+        + " | ".join(f"{s} test" for s in systems[1:])
+        + (" |" if systems[1:] else "|"),
+        "|---|---|---|---|" + "---|" * len(systems[1:]),
     ]
     for name in METRICS:
-        cells = [results["systems"][s]["overall"].get(name) for s in systems]
-        if any(c is not None for c in cells):
-            shown = ["—" if c is None else f"{c:.3f}" for c in cells]
-            lines.append(f"| {name} | " + " | ".join(shown) + " |")
+        test = [halves[s].get("test", {}).get(name) for s in systems]
+        tune = halves[first].get("tune", {}).get(name)
+        if all(c is None for c in test) and tune is None:
+            continue
+        gap = None if tune is None or test[0] is None else tune - test[0]
+        row = [_cell(test[0]), _cell(tune), "—" if gap is None else f"{gap:+.3f}"]
+        row += [_cell(c) for c in test[1:]]
+        lines.append(f"| {name} | " + " | ".join(row) + " |")
     for stage in ("retrieve", "generate", "total"):
         cells = [results["systems"][s]["latency"].get(stage) for s in systems]
         shown = ["—" if c is None else f"{c['p50']:.2f} / {c['p95']:.2f}" for c in cells]
-        lines.append(f"| latency {stage} p50 / p95 (s) | " + " | ".join(shown) + " |")
+        lines.append(
+            f"| latency {stage} p50 / p95 (s), both halves | {shown[0]} | | | "
+            + " | ".join(shown[1:])
+            + (" |" if shown[1:] else "")
+        )
     lines += [
         "",
         "![metrics](metrics.png)",
         "",
-        "## By category (page hit@5 / key-fact recall / answered)",
+        "## By shape, test half (fact in the answer / right document cited / answered), "
+        f"and {first} on the tuning half",
+        "",
+        "Unanswerable shapes: the share answered (lower is better).",
+        "",
+        "| shape | n test | " + " | ".join(systems) + f" | {first} tune (n) |",
+        "|---|---|" + "---|" * len(systems) + "---|",
+    ]
+
+    def trio(c: dict[str, float]) -> str:
+        keys = ("fact_in_answer", "gold_page_cited", "answered")
+        if not c:
+            return "—"
+        if c.get("page_hit@5") is None:  # unanswerable: the share answered
+            return f"answered {1 - c.get('abstention_recall', 0.0):.2f}"
+        return " / ".join("—" if c.get(k) is None else f"{c[k]:.2f}" for k in keys)
+
+    for shape, by_half in results["systems"][first].get("by_shape", {}).items():
+        n = int(by_half.get("test", {}).get("questions", 0))
+        cells = [
+            trio(results["systems"][s]["by_shape"].get(shape, {}).get("test", {})) for s in systems
+        ]
+        tune = by_half.get("tune", {})
+        lines.append(
+            f"| {shape} | {n} | "
+            + " | ".join(cells)
+            + f" | {trio(tune)} ({int(tune.get('questions', 0))}) |"
+        )
+    lines += [
+        "",
+        "## By category, both halves (page hit@5 / key-fact recall / answered)",
         "",
         "| category | n | " + " | ".join(systems) + " |",
         "|---|---|" + "---|" * len(systems),
     ]
-    first = results["systems"][systems[0]]["by_category"]
-    for category in first:
+    categories = results["systems"][first]["by_category"]
+    for category in categories:
         cells = []
         for s in systems:
             c = results["systems"][s]["by_category"].get(category, {})
             keys = ("page_hit@5", "key_fact_recall", "answered")
             cells.append(" / ".join("—" if c.get(k) is None else f"{c[k]:.2f}" for k in keys))
         lines.append(
-            f"| {category} | {int(first[category]['questions'])} | " + " | ".join(cells) + " |"
+            f"| {category} | {int(categories[category]['questions'])} | " + " | ".join(cells) + " |"
         )
     lines += ["", "Definitions and sources: `eval/metrics.py`. Systems: `eval/systems.py`.", ""]
     return "\n".join(lines)
@@ -307,6 +397,7 @@ def run_eval(
     generator: str = "extractive",
     out_dir: Path | None = None,
     progress: bool = True,
+    half: str = "both",
 ) -> tuple[Path, dict[str, Any], list[str]]:
     """Load the questions, build the systems over `settings`' store, evaluate, write the
     results; returns (folder, results, regressions against eval/baseline.json)."""
@@ -320,6 +411,10 @@ def run_eval(
     questions = load_questions(faq_path=None if selection == "ci" else FAQ_DEFAULT, faq_limit=faq)
     if selection == "ci":
         questions = ci_subset(questions)
+    if half not in ("both", "tune", "test"):
+        raise ValueError(f"unknown half {half!r}: both, tune or test")
+    if half != "both":
+        questions = [q for q in questions if q.split == half]
     parts = open_parts(settings)
     chain = parts.chain(generator)
     built: list[System] = []
@@ -359,6 +454,7 @@ def run_eval(
     label = selection if selection == "ci" else f"full-faq{faq if faq is not None else 'all'}"
     config = {
         "selection": label,
+        "half": half,
         "judge": judge,
         "generator": generator,
         "systems": list(systems),
@@ -368,5 +464,6 @@ def run_eval(
     folder = write_results(results, questions, out_dir or settings.eval_results_dir / stamp, config)
     baseline = json.loads(BASELINE.read_text("utf-8")) if BASELINE.exists() else {}
     results["config"] = config
-    results["baseline_recorded"] = label in baseline
-    return folder, results, regressions(results, baseline, label)
+    results["baseline_recorded"] = label in baseline and half != "tune"
+    found = regressions(results, baseline, label) if half != "tune" else []
+    return folder, results, found
