@@ -1,0 +1,235 @@
+"""Question analysis and the reader's features, with no model and no store.
+
+`eval/questions/analysis_labels.jsonl` holds 239 English questions of every shape (profile,
+multi-part, table, unanswerable, short article, plain), labelled from the question text
+alone by a session that had not read `retrieval/answer/analysis.py`: what is asked, how
+many parts, whether a profile comes first, the constraints stated. The patterns were
+adjusted on the tuning half of those labels only; the figures below hold on the test half.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from eval.questions import load_questions
+from retrieval.answer.analysis import analyse, constraints_of, kind_of
+from retrieval.answer.reader import FEATURES, UnitView, carries, content_tokens, features
+from retrieval.core.settings import PROJECT_ROOT
+
+LABELS = PROJECT_ROOT / "eval" / "questions" / "analysis_labels.jsonl"
+
+
+@pytest.fixture(scope="module")
+def labelled() -> dict[str, list[tuple[dict, str]]]:
+    questions = {q.id: q for q in load_questions(faq_path=None)}
+    rows = [json.loads(line) for line in LABELS.read_text("utf-8").splitlines() if line]
+    halves: dict[str, list[tuple[dict, str]]] = {"tune": [], "test": []}
+    for row in rows:
+        q = questions[row["id"]]
+        halves[q.split].append((row, q.question))
+    return halves
+
+
+def _share(pairs, check) -> float:
+    return sum(bool(check(row, text)) for row, text in pairs) / len(pairs)
+
+
+def test_the_labels_cover_every_shape_with_at_least_100_questions(labelled):
+    rows = [row for half in labelled.values() for row, _ in half]
+    assert len(rows) >= 200
+    assert len(labelled["test"]) >= 100
+    ids = {r["id"][0] for r in rows}
+    assert ids == {"s", "e", "r"}
+    assert sum(r["profile"] for r in rows) >= 25
+    assert sum(r["parts"] > 1 for r in rows) >= 15
+
+
+def test_what_is_asked_on_the_test_half(labelled):
+    test = labelled["test"]
+    # the kind of answer (amount, rate, count, duration, name, list, yes/no...): measured
+    # 0.78 on the test half, 0.89 on the tuning half the patterns were adjusted on
+    assert _share(test, lambda r, t: analyse(t).asks == r["asks"]) >= 0.75
+    # amounts and rates are read alike by the reader (a sum or a share answers both)
+    figure = {"amount", "rate"}
+    assert (
+        _share(
+            test,
+            lambda r, t: (analyse(t).asks in figure) == (r["asks"] in figure),
+        )
+        >= 0.85
+    )
+
+
+def test_the_parts_and_the_profile_on_the_test_half(labelled):
+    test = labelled["test"]
+    assert _share(test, lambda r, t: len(analyse(t).parts) == r["parts"]) >= 0.90  # 0.95
+    assert _share(test, lambda r, t: analyse(t).is_profile == r["profile"]) >= 0.85  # 0.88
+
+
+def test_the_constraints_on_the_test_half(labelled):
+    test = labelled["test"]
+
+    def stated(key):
+        return [(r, t) for r, t in test if key in r.get("constraints", {})]
+
+    def as_list(v):
+        return [v] if isinstance(v, str) else list(v)
+
+    assert (
+        _share(
+            stated("state"),
+            lambda r, t: all(
+                s in constraints_of(t).state for s in as_list(r["constraints"]["state"])
+            ),
+        )
+        >= 0.85
+    )
+    assert (
+        _share(stated("area"), lambda r, t: constraints_of(t).area == r["constraints"]["area"])
+        == 1.0
+    )
+    assert (
+        _share(stated("age"), lambda r, t: constraints_of(t).age == int(r["constraints"]["age"]))
+        == 1.0
+    )
+    assert (
+        _share(
+            stated("scheme"),
+            lambda r, t: any(
+                w.lower() in g.lower() or g.lower() in w.lower()
+                for w in as_list(r["constraints"]["scheme"])
+                for g in constraints_of(t).scheme
+            ),
+        )
+        >= 0.85
+    )
+
+
+def test_a_profile_question_keeps_its_ask_apart():
+    a = analyse(
+        "A 29-year-old woman from a village in Nalbari district, Assam, wants a Rs 12 lakh "
+        "weaving unit under PMEGP. Which subsidy rate applies to her, and what share of the "
+        "project cost must she contribute?"
+    )
+    assert a.profile.startswith("A 29-year-old woman")
+    assert "Nalbari" not in a.ask
+    assert [p.asks for p in a.parts] == ["rate", "rate"]
+    assert a.constraints.state == ("Assam",)
+    assert a.constraints.area == "rural"
+    assert a.constraints.age == 29
+    assert a.constraints.amount == ("Rs 12 lakh",)
+    assert "woman" in a.constraints.category
+    assert a.part_query(a.parts[1]).endswith("PMEGP")  # the part made to stand alone
+
+
+def test_parts_split_on_asks_not_on_lists_or_relative_clauses():
+    assert len(analyse("What subsidy and own contribution apply?").parts) == 1
+    assert len(analyse("What is the loan limit, and at what rate is interest charged?").parts) == 2
+    two = analyse("Is trading permitted there, and what is the maximum project cost?")
+    assert [p.asks for p in two.parts] == ["yes_no", "amount"]
+    # a lead-in that asks nothing stays with its ask
+    one = analyse("According to the later booklet, how much credit can promoters get?")
+    assert len(one.parts) == 1 and one.asks == "amount"
+    relative = analyse("In the CFC table, what IRR results where both price and capacity fall?")
+    assert len(relative.parts) == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many SSI units are there in Assam?", "count"),
+        ("How long is the moratorium on the loan?", "duration"),
+        ("Which sector has the most units?", "name"),
+        ("Which schemes support handloom weavers in Odisha?", "list"),
+        ("Can a widow apply for the pension?", "yes_no"),
+        ("What is the rate of interest on the term loan?", "rate"),
+        ("What is the maximum project cost for a service unit?", "amount"),
+        ("When was the Udyam portal launched?", "date"),
+        ("How do I apply for the scheme online?", "procedure"),
+        ("Which documents are needed to apply?", "documents"),
+        ("What does MSME stand for?", "definition"),
+        ("How does the 2018 rate differ from the 2022 rate?", "comparison"),
+    ],
+)
+def test_kinds_of_ask(question, kind):
+    assert kind_of(question) == kind
+
+
+def test_an_indic_question_is_read_through_its_gloss():
+    a = analyse("पीएमईजीपी के तहत ग्रामीण क्षेत्र में मार्जिन मनी सब्सिडी कितनी है?")
+    assert a.asks == "figure" and len(a.parts) == 1
+    assert "PMEGP" in a.ask and a.constraints.area == "rural"
+
+
+# -- the reader's features ---------------------------------------------------------------
+def test_carries_knows_each_kind_of_figure():
+    assert carries("rate", "The subsidy is 35% of the project cost.")
+    assert not carries("rate", "The subsidy is Rs 5 lakh.")
+    assert carries("amount", "The subsidy is Rs 5 lakh.")
+    assert carries("amount", "The subsidy is 25 per cent of the cost.")  # a share answers too
+    assert carries("duration", "repayable within 3 to 7 years")
+    assert not carries("duration", "for 250 weavers")
+    assert carries("count", "There are 194379 units.")
+    assert carries("date", "notified on 26 June 2020")
+    assert not carries("name", "anything at all")
+
+
+def _view(rendered: str, **kw) -> UnitView:
+    base = dict(
+        rendered=rendered,
+        context=f"PMEGP guidelines\n{rendered}",
+        previous="",
+        lead="",
+        rank=0,
+        passage_score=0.5,
+        section="",
+        is_row=False,
+        fragment=False,
+        primary=True,
+    )
+    return UnitView(**(base | kw))
+
+
+def test_features_read_the_ask_not_the_profile_and_the_neighbours():
+    ask = content_tokens("Which subsidy rate applies to special category beneficiaries?")
+    assert "which" not in ask and "rate" not in ask and "subsidi" in ask
+    x = dict(
+        zip(
+            FEATURES,
+            features(
+                _view("Special category: 35%."), 0.5, ask, frozenset(), "rate", ("", ""), False
+            ),
+            strict=True,
+        )
+    )
+    assert x["carries_kind"] == 1.0 and x["figure_missing"] == 0.0
+    y = dict(
+        zip(
+            FEATURES,
+            features(
+                _view("The scheme is run by KVIC."), 0.5, ask, frozenset(), "rate", ("", ""), False
+            ),
+            strict=True,
+        )
+    )
+    assert y["carries_kind"] == 0.0 and y["figure_missing"] == 1.0
+    # the sentence after the one that echoes the question gets its neighbour's words
+    z = dict(
+        zip(
+            FEATURES,
+            features(
+                _view("For example, 35% in rural areas.", previous="Subsidy for special category"),
+                0.5,
+                ask,
+                frozenset(),
+                "rate",
+                ("", ""),
+                False,
+            ),
+            strict=True,
+        )
+    )
+    assert z["previous_coverage"] > 0.5
+    assert len(features(_view("x"), 0.1, ask, frozenset(), "list", ("", ""), True)) == len(FEATURES)
