@@ -85,7 +85,9 @@ class Parts:
             e5: Callable[[], E5Embedder] | None = (
                 get_e5 if self.searcher.multilingual is not None else None
             )
-            made = make_generator(name, self.embedder, self.settings, multilingual=e5)
+            made = make_generator(
+                name, self.embedder, self.settings, multilingual=e5, idf=self.searcher.lexical.idf
+            )
             self._chains[key] = AnswerChain(self.searcher, made, k, local_translator(self.settings))
         return self._chains[key]
 

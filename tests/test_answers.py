@@ -36,7 +36,7 @@ def searcher(full_store, embedder):
 
 @pytest.fixture(scope="session")
 def chain(searcher, embedder):
-    return AnswerChain(searcher, ExtractiveGenerator(embedder))
+    return AnswerChain(searcher, ExtractiveGenerator(embedder, idf=searcher.lexical.idf))
 
 
 @pytest.mark.parametrize("q", GOLD, ids=[q["id"] for q in GOLD])
@@ -91,6 +91,46 @@ def test_answers_state_the_fact_and_cite_its_page(chain, full_store, question, f
     for sentence in answer.sentences:
         assert sentence.markers and all(1 <= m <= len(answer.citations) for m in sentence.markers)
         assert f"[{sentence.markers[0]}]" in answer.text
+
+
+# Written for these tests, in the shapes the answers issue names, and in no question set.
+def test_a_profile_question_is_answered_not_refused_for_its_profile(chain):
+    """A long profile (age, district, state, sum) must not count against the guideline's
+    rate table, and a state named as where the person lives is not required of a national
+    scheme's passage."""
+    answer = chain.answer(
+        Query(
+            "A 52-year-old ex-serviceman living in a village of Kangra district, Himachal "
+            "Pradesh, wants to start a Rs 8 lakh carpentry workshop under PMEGP. What rate of "
+            "margin money subsidy applies to him?"
+        )
+    )
+    assert not answer.abstained, answer.notes
+    assert "35%" in answer.text
+    assert not any("do not mention" in n for n in answer.notes)
+    assert answer.citations[0].doc_type in ("scheme_guideline", "circular")  # primary first
+
+
+def test_each_part_of_a_multi_part_question_is_answered(chain):
+    answer = chain.answer(
+        Query(
+            "Under PMEGP, what share of the project cost does the bank sanction for a general "
+            "category beneficiary, and how many years is the lock-in period of the margin money?"
+        )
+    )
+    assert not answer.abstained
+    assert "90%" in answer.text and "3 years" in answer.text
+    # the two facts come from different pages, each cited
+    pages = {(c.path, c.page) for c in answer.citations if "90%" in " ".join(c.quotes)}
+    assert pages and pages != {
+        (c.path, c.page) for c in answer.citations if "3 years" in " ".join(c.quotes)
+    }
+
+
+def test_a_place_asked_about_is_still_required(chain):
+    answer = chain.answer(Query("What is the PMEGP margin money subsidy for a project in Nepal?"))
+    assert answer.abstained
+    assert any("Nepal" in n for n in answer.notes)
 
 
 @pytest.mark.parametrize("question", OFF_TOPIC)

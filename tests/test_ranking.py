@@ -1,5 +1,5 @@
 """Ranking on tiny fixtures, with no model and no store: fusion, features, re-scoring,
-diversity, relevance, unit scoring, and the sentences and table rows a reader quotes. The
+diversity, relevance, and the sentences and table rows a reader quotes. The
 whole file runs in well under a second, so a change to ranking shows what it broke at once."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from retrieval.search.ranking import (
     E5_RELEVANCE_THRESHOLD,
     RELEVANCE_THRESHOLD,
     QueryTerms,
-    UnitWeights,
     Weights,
     diversify,
     features,
@@ -25,7 +24,6 @@ from retrieval.search.ranking import (
     relevance,
     rescore,
     threshold,
-    unit_score,
 )
 
 
@@ -214,36 +212,11 @@ def test_render_row_names_cells_when_they_line_up():
     assert render_row("1\tAssam", "caption line\nNo\tState") == "No: 1; State: Assam."
 
 
-# -- unit scoring -------------------------------------------------------------------------
-def test_unit_score_weighs_words_section_intent_rows_and_fragments():
-    terms = QueryTerms.of("Who is eligible for PMEGP?")
-    intent = section_intent("Who is eligible for PMEGP?")
-    assert intent == ("eligib", "exclusion")
-    base = dict(
-        similarity=0.5,
-        query=terms,
-        context="PMEGP eligible individuals",
-        rank=0,
-        intent=intent,
-        is_row=False,
-        fragment=False,
-        asks_figure=False,
-    )
-    plain = unit_score(section="general", **base)
-    assert plain == pytest.approx(0.6 * 0.5 + 0.25 * 1.0 + 0.0 + 0.05)
-    assert unit_score(section="eligibility", **base) == pytest.approx(plain * 1.15)
-    assert unit_score(section="exclusions", **base) == pytest.approx(plain * 0.8)
-    assert unit_score(section="general", **(base | {"is_row": True})) == pytest.approx(plain * 0.85)
-    assert unit_score(section="general", **(base | {"is_row": True, "asks_figure": True})) == (
-        pytest.approx(plain)
-    )
-    assert unit_score(section="general", **(base | {"fragment": True})) == pytest.approx(
-        plain * 0.8
-    )
-    later = unit_score(section="general", **(base | {"rank": 3}))
-    assert later == pytest.approx(plain - 0.05 + 0.05 / 4)
-    heavier = UnitWeights(coverage=0.5)
-    assert unit_score(section="general", w=heavier, **base) > plain
+# -- the reader ----------------------------------------------------------------------------
+def test_section_intent_points_at_the_section_asked_about():
+    assert section_intent("Who is eligible for PMEGP?") == ("eligib", "exclusion")
+    assert section_intent("Which documents are needed?") == ("document", "")
+    assert section_intent("What is the capital of Assam?") == ("", "")
 
 
 class _FixedEmbedder:
@@ -295,3 +268,59 @@ def test_the_embedded_text_carries_title_section_and_header():
         )[1]
         == "PMEG"
     )
+
+
+def test_a_place_where_someone_lives_is_not_required_of_a_national_document():
+    from retrieval.answer.analysis import analyse
+    from retrieval.answer.chain import missing_names
+
+    national = [_hit("c1", text="PMEGP: special category beneficiaries in rural areas get 35%.")]
+    state_doc = SourceDoc(
+        doc_id="d9",
+        path="d9.json",
+        title="Kerala scheme",
+        doc_type="scheme_record",
+        sha256="d9",
+        state="Kerala",
+    )
+    only_kerala = [_hit("c2", state_doc, text="Women entrepreneurs get 25%.")]
+    lives = "A weaver from a village in Nalbari district, Assam asks: what subsidy applies?"
+    assert missing_names(lives, national, analyse(lives)) == []
+    assert missing_names(lives, only_kerala, analyse(lives)) == ["Nalbari", "Assam"]
+    subject = "What subsidy does the Assam government give weavers?"
+    assert missing_names(subject, national, analyse(subject)) == ["Assam"]
+    abroad = "What is the PMEGP subsidy for a project in Nepal?"
+    assert missing_names(abroad, national, analyse(abroad)) == ["Nepal"]
+
+
+def test_the_largest_or_smallest_row_is_read_from_the_table():
+    from retrieval.answer.generators import _extreme_row
+    from retrieval.answer.units import Unit
+
+    rows = [
+        Unit(0, i, i + 1, "q", f"Sector: {n}; No. of units: {v}; % Share: {p}.", is_row=True)
+        for i, (n, v, p) in enumerate(
+            [("Food", "21,535", "16.40%"), ("Apparel", "26,038", "19.80%"), ("Yarn", "900", "0.7%")]
+        )
+    ]
+    most = _extreme_row("Which sector has the largest number of units?", rows[:1], rows)
+    assert most is rows[1]
+    least = _extreme_row("Which sector has the smallest share?", rows[:1], rows)
+    assert least is rows[2]
+    assert _extreme_row("How many units does Food have?", rows[:1], rows) is None
+
+
+def test_a_part_no_passage_answers_is_said_missing():
+    from retrieval.answer.reader import FEATURES, ReaderModel
+
+    # a model that trusts only a figure of the asked kind: the rate is there, the count not
+    weights = tuple(8.0 if f == "carries_kind" else 0.0 for f in FEATURES)
+    model = ReaderModel(weights, -4.0, 0.5, 0.5, 0.5, {}, 3, 2)
+    hits = [_hit("c1", text="The subsidy for special category beneficiaries is 35%.\n")]
+    composed = ExtractiveGenerator(_FixedEmbedder(), model=model).compose(
+        "What is the subsidy rate for special category, and how many years is the lock-in?", hits
+    )
+    assert [s for s, _ in composed.sentences] == [
+        "The subsidy for special category beneficiaries is 35%."
+    ]
+    assert composed.missing == ("how many years is the lock-in?",)

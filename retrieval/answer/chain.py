@@ -27,6 +27,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import ConfigDict
 
+from retrieval.answer.analysis import STATE_PATTERN, Analysis, analyse
 from retrieval.answer.authority import (
     PRIMARY_TYPES,
     disagreement_note,
@@ -47,8 +48,8 @@ from retrieval.answer.units import Unit
 from retrieval.core.errors import ConfigError
 from retrieval.core.filters import Filters
 from retrieval.core.text import FIELD_NAMES, NOT_NAMES, acronym, clean_text
-from retrieval.core.types import Answer, AnswerSentence, Citation, Hit
-from retrieval.search.hybrid import Searcher
+from retrieval.core.types import Answer, AnswerSentence, Citation, Hit, SourceDoc
+from retrieval.search.hybrid import Searcher, SearchResult
 from retrieval.search.multilingual import is_indic
 from retrieval.search.ranking import Selection
 
@@ -162,13 +163,14 @@ class AnswerChain:
         standalone = self._standalone(question, history)
         timings["rewrite"] = time.perf_counter() - started
         mark = time.perf_counter()
-        result = self.searcher.retrieve(standalone, k, filters, original=question)
+        analysis = analyse(standalone)
+        result = self.gather(standalone, question, analysis, k, filters)
         timings["retrieve"] = time.perf_counter() - mark
         notes = [ENGLISH_SOURCES_NOTE] if is_indic(question) else []
         if notes and not self.searcher.multilingual_ready:
             notes.append(MULTILINGUAL_MISSING_NOTE)
         hits = result.hits
-        absent = missing_names(standalone, hits)
+        absent = missing_names(standalone, hits, analysis)
         if absent:
             notes.append(f"The documents found do not mention {', '.join(absent)}.")
         if not result.answerable or absent:
@@ -188,6 +190,11 @@ class AnswerChain:
         if not composed.sentences:
             timings["total"] = time.perf_counter() - started
             return self._refusal(question, standalone, hits, notes, result.relevance, timings)
+        if composed.missing:
+            notes.append(
+                "The documents found do not answer this part: "
+                + "; ".join(f"“{m.rstrip('?')}?”" for m in composed.missing)
+            )
         answer_sentences, citations = _cite(composed, usable)
         retrieved = {h.chunk.chunk_id for h in hits}
         if differing:
@@ -211,6 +218,29 @@ class AnswerChain:
             relevance=result.relevance,
             timings=timings,
         )
+
+    def gather(
+        self, standalone: str, question: str, analysis: Analysis, k: int, filters: Filters
+    ) -> SearchResult:
+        """The question's own search; then, for a question with a profile or several
+        parts, one search per part (`Analysis.searches`), whose best passages not already
+        found come right after the question's first `Selection.passages`, so the reader
+        reads them. Relevance is the question's, read on its ask (the profile aside)."""
+        topic = " ".join([analysis.ask, *analysis.constraints.scheme])
+        result = self.searcher.retrieve(standalone, k, filters, original=question, topic=topic)
+        searches = analysis.searches()
+        if not searches or not result.hits:
+            return result
+        seen = {h.chunk.chunk_id for h in result.hits}
+        extra: list[Hit] = []
+        lead, each = Selection().passages, Selection().per_search
+        for text in searches:
+            found = self.searcher.search(text, each, result.filters)
+            for hit in found:
+                if hit.chunk.chunk_id not in seen:
+                    seen.add(hit.chunk.chunk_id)
+                    extra.append(hit)
+        return replace(result, hits=result.hits[:lead] + extra + result.hits[lead:])
 
     def _checked_against_guidelines(
         self, question: str, hits: list[Hit], composed: Composed, filters: Filters, k: int
@@ -281,7 +311,11 @@ class AnswerChain:
     def reader(self) -> ExtractiveGenerator:
         """The extractive reader over the searcher's model: it checks figures against the
         guidelines whatever the generator is."""
-        return ExtractiveGenerator(self.searcher.embedder, selection=Selection(passages=2 * self.k))
+        return ExtractiveGenerator(
+            self.searcher.embedder,
+            selection=Selection(passages=2 * self.k),
+            idf=self.searcher.lexical.idf,
+        )
 
     def _standalone(self, question: str, history: list[tuple[str, str]]) -> str:
         """Rules make follow-ups standalone; a generator with a model does it itself. A
@@ -331,22 +365,52 @@ class AnswerChain:
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-zA-Z]{2,}(?:\s+[A-Z][a-zA-Z]{2,})*)\b")
 
 
-def missing_names(question: str, hits: list[Hit]) -> list[str]:
+def missing_names(question: str, hits: list[Hit], analysis: Analysis | None = None) -> list[str]:
     """Names in the question (places, schemes, people: capitalised words past the first)
     that none of the retrieved passages mentions: 'PMEGP subsidy in Nepal' finds PMEGP
-    passages, but they don't answer for Nepal."""
+    passages, but they don't answer for Nepal.
+
+    With the question's `analysis`, only what it asks is read, not the profile before it;
+    and a place where the person lives or works (a state, a district) is not required of a
+    national document's passage, whose rules hold in every state: "a weaver in Nalbari
+    district, Assam" asks what PMEGP gives her. A place the question asks about ("the
+    Uttar Pradesh government's subsidy") is still required."""
     if not hits:
         return []
     haystack = " ".join(
         f"{h.doc.title} {h.doc.state} {h.chunk.section} {h.chunk.text}" for h in hits
     ).lower()
+    asked = analysis.ask if analysis is not None else question
+    national = analysis is not None and any(is_national(h.doc) for h in hits)
     names = []
-    for match in _NAME.finditer(question):
+    for match in _NAME.finditer(asked):
         name = match.group(1)
         words = [w for w in name.split() if w not in NOT_NAMES | FIELD_NAMES]
-        if words and not any(w.lower() in haystack for w in words):
-            names.append(name)
+        if not words or any(w.lower() in haystack for w in words):
+            continue
+        if national and _lives_there(asked, match):
+            continue
+        names.append(name)
     return names
+
+
+_PLACE_AFTER = re.compile(r"^\s*(?:district|village|town|city|block|tehsil|taluk|state)\b", re.I)
+_SUBJECT_AFTER = re.compile(r"^(?:'s|’s|\s+(?:state\s+)?government|\s+govt)\b", re.I)
+
+
+def _lives_there(text: str, match: re.Match[str]) -> bool:
+    """A place named as where someone is ("in Nalbari district", "from a village in
+    Assam"), not as the subject asked about ("Assam's scheme", "the Assam government")."""
+    after = text[match.end() :]
+    if _SUBJECT_AFTER.match(after):
+        return False
+    return bool(_PLACE_AFTER.match(after) or STATE_PATTERN.fullmatch(match.group(1)))
+
+
+def is_national(doc: SourceDoc) -> bool:
+    """A document whose rules hold across India: no state of India in its state field
+    ("India", "All States", "Central Government" or nothing)."""
+    return not STATE_PATTERN.search(doc.state or "")
 
 
 def _about(hit: Hit) -> str:

@@ -10,30 +10,26 @@ the passage they come from.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
+from retrieval.answer.analysis import Analysis, Part, analyse
+from retrieval.answer.authority import is_primary
+from retrieval.answer.reader import ReaderModel, UnitView, content_tokens, features
 from retrieval.answer.units import Unit, passage_units
 from retrieval.core.embeddings import TextEmbedder
 from retrieval.core.errors import ConfigError
 from retrieval.core.text import passage_text
 from retrieval.core.types import Hit
-from retrieval.search.glossary import ASKS_FOR_FIGURE_HI, gloss
-from retrieval.search.lexical import tokenize
+from retrieval.search.lexical import numbers_in, tokenize
 from retrieval.search.multilingual import is_indic
-from retrieval.search.ranking import QueryTerms, Selection, UnitWeights, unit_score
+from retrieval.search.ranking import Selection
 
 if TYPE_CHECKING:  # pragma: no cover
     from retrieval.core.settings import Settings
-
-_ASKS_FOR_FIGURE = re.compile(
-    r"\b(how (?:many|much)|number|amount|rate|percentage|share|figure|total|limit|ceiling|"
-    r"cost|subsidy|fee|age)\b",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -43,6 +39,7 @@ class Composed:
     sentences: list[tuple[str, tuple[int, ...]]]
     units: list[Unit]  # the quoted units behind them (for citations)
     unsupported: tuple[str, ...] = ()  # sentences the support check did not find backed
+    missing: tuple[str, ...] = ()  # parts of the question no passage answers
 
 
 @runtime_checkable
@@ -90,8 +87,28 @@ def section_intent(question: str) -> tuple[str, str]:
     return "", ""
 
 
+@dataclass(frozen=True)
+class PartReading:
+    """One asked part and every unit of the passages, with its features for this part."""
+
+    part: Part
+    query: str  # the part made to stand alone
+    rows: list[tuple[Unit, list[float]]]
+
+
+@dataclass(frozen=True)
+class Reading:
+    analysis: Analysis
+    parts: list[PartReading]
+
+
 class ExtractiveGenerator:
-    """The passages' own most relevant sentences, in reading order, each cited."""
+    """The passages' own sentences and rows that answer each asked part, each cited.
+
+    Every unit (a sentence or a table row) of the top passages is scored, for each part of
+    the question, by the fitted reader model (`retrieval.answer.reader`): the probability
+    that it states what the part asks. No unit likely enough: the documents don't answer
+    (the chain refuses). A part no unit answers is said missing."""
 
     name = "extractive"
 
@@ -99,90 +116,249 @@ class ExtractiveGenerator:
         self,
         embedder: TextEmbedder,
         multilingual: Callable[[], TextEmbedder] | None = None,
-        weights: UnitWeights | None = None,
         selection: Selection | None = None,
+        model: ReaderModel | None = None,
+        idf: Callable[[Iterable[str]], dict[str, float]] | None = None,
     ) -> None:
         self.embedder = embedder
+        self.idf = idf  # how rare a word is in the store (`LexicalIndex.idf`)
         # e5, loaded on the first question in an Indic script: it ranks the English
         # sentences against the untranslated question
         self.multilingual = multilingual
-        self.weights = weights or UnitWeights()
         self.selection = selection or Selection()
+        self._model = model
 
-    def rank_units(self, question: str, hits: list[Hit]) -> list[tuple[float, Unit]]:
-        top = hits[: self.selection.passages]
+    @property
+    def model(self) -> ReaderModel:
+        """The fitted reader model, read on first use (`eval.fit` reads without one)."""
+        if self._model is None:
+            self._model = ReaderModel.load()
+        return self._model
+
+    def read(self, question: str, hits: list[Hit]) -> Reading:
+        """The features of every unit of the top passages for every part asked."""
+        analysis = analyse(question)
+        # the chain puts each part's own passages right after the first ones
+        extra = self.selection.per_search * len(analysis.searches())
+        top = hits[: self.selection.passages + extra]
         units = [u for i, h in enumerate(top) for u in passage_units(i, h)]
         if not units:
-            return []
-        embedder, words = self.embedder, question
-        indic = self.multilingual is not None and is_indic(question)
-        if self.multilingual is not None and indic:  # e5 compares the Hindi question with
-            # English sentences; the gloss gives the English keywords
-            embedder, words = self.multilingual(), gloss(question)
-        q_vec = np.asarray(embedder.embed_query(question))
+            return Reading(analysis, [])
+        indic = is_indic(question)
+        embedder = self.embedder
+        if self.multilingual is not None and indic:  # e5 compares the Indic question with
+            embedder = self.multilingual()  # English sentences
         # a row is read as rendered: with the header it sits under, named cell by cell
         texts = [f"{_context(hits[u.hit_index])}: {u.rendered}" for u in units]
         vectors = np.asarray(embedder.embed(texts))
-        sims = vectors @ q_vec
-        if indic and len(sims) > 1:  # e5's similarities crowd together: spread them
-            low, span = self.selection.e5_low, self.selection.e5_span
-            sims = low + span * (sims - sims.min()) / (np.ptp(sims) or 1.0)
-        terms = QueryTerms.of(words)
-        asks_figure = bool(_ASKS_FOR_FIGURE.search(words) or ASKS_FOR_FIGURE_HI.search(question))
-        intent = section_intent(words)
-        scored = []
-        for unit, sim in zip(units, sims, strict=True):
-            hit = hits[unit.hit_index]
-            context = passage_text(
-                hit.doc.title,
-                hit.chunk.section,
-                hit.chunk.table_header,
-                unit.rendered if unit.is_row else unit.quote,
-                with_acronym=True,
-            )
-            score = unit_score(
-                float(sim),
-                terms,
-                context,
-                unit.hit_index,
-                hit.chunk.section.lower(),
-                intent,
-                unit.is_row,
-                unit.fragment,
-                asks_figure,
-                self.weights,
-            )
-            scored.append((score, unit))
-        scored.sort(key=lambda pair: -pair[0])
-        return scored
+        views = _views(units, hits)
+        intent = section_intent(analysis.ask)
+        parts = []
+        for part in analysis.parts:
+            query = question if indic else analysis.part_query(part)
+            sims = vectors @ np.asarray(embedder.embed_query(query))
+            if indic and len(sims) > 1:  # e5's similarities crowd together: spread them
+                low, span = self.selection.e5_low, self.selection.e5_span
+                sims = low + span * (sims - sims.min()) / (np.ptp(sims) or 1.0)
+            ask = content_tokens(part.text if indic else query)
+            numbers = frozenset(numbers_in(part.text))
+            idf = self.idf(ask) if self.idf is not None else None
+            rows = [
+                (u, features(v, float(sim), ask, numbers, part.asks, intent, indic, idf))
+                for u, v, sim in zip(units, views, sims, strict=True)
+            ]
+            parts.append(PartReading(part, query, rows))
+        return Reading(analysis, parts)
+
+    def scored(self, reading: Reading) -> list[list[tuple[float, Unit]]]:
+        """Per part, (probability, unit) best first."""
+        out = []
+        for pr in reading.parts:
+            ranked = [(self.model.probability(x), u) for u, x in pr.rows]
+            ranked.sort(key=lambda pair: -pair[0])
+            out.append(ranked)
+        return out
+
+    def rank_units(self, question: str, hits: list[Hit]) -> list[tuple[float, Unit]]:
+        """Every unit with its best probability over the parts, best first."""
+        best: dict[Unit, float] = {}
+        for ranked in self.scored(self.read(question, hits)):
+            for p, u in ranked:
+                best[u] = max(p, best.get(u, 0.0))
+        return sorted(((p, u) for u, p in best.items()), key=lambda pair: -pair[0])
 
     def compose(self, question: str, hits: list[Hit]) -> Composed:
-        scored = self.rank_units(question, hits)
-        if not scored:
+        return self.compose_reading(self.read(question, hits), hits)
+
+    def compose_reading(self, reading: Reading, hits: list[Hit]) -> Composed:
+        """The answer from a reading (what `eval.fit` replays under other thresholds)."""
+        per_part = self.scored(reading)
+        if not per_part or max((r[0][0] for r in per_part if r), default=0.0) < (
+            self.model.answer_threshold
+        ):
             return Composed([], [])
-        best = scored[0][0]
+        sel, model = self.selection, self.model
+        many = len(per_part) > 1
+        # "Who is eligible?", "Which documents?": the answer is a list, so give more of it
+        limit = model.per_part if many else model.max_units
+        if not many and reading.analysis.asks in ("list", "documents", "procedure"):
+            limit += sel.list_extra
         chosen: list[Unit] = []
         seen_tokens: list[set[str]] = []
-        # "Who is eligible?", "Which documents?": the answer is a list, so give more of it
-        words = gloss(question) if is_indic(question) else question
-        sel = self.selection
-        limit = sel.max_units + (sel.list_extra if section_intent(words)[0] else 0)
-        for score, unit in scored:
-            if len(chosen) >= limit or score < max(sel.min_score, sel.relative * best):
-                break
-            tokens = set(tokenize(unit.quote))
-            if any(_jaccard(tokens, other) >= sel.duplicate for other in seen_tokens):
-                continue  # the same sentence again (e.g. from two editions)
-            chosen.append(unit)
-            seen_tokens.append(tokens)
-        chosen.sort(key=lambda u: (u.hit_index, u.start))
+        missing: list[str] = []
+        for pr, ranked in zip(reading.parts, per_part, strict=True):
+            if not ranked or ranked[0][0] < model.answer_threshold:
+                missing.append(pr.part.text)
+                continue
+            best, taken = ranked[0][0], 0
+            for p, unit in ranked:
+                if taken >= limit or p < max(model.quote_threshold, model.relative * best):
+                    break
+                tokens = set(tokenize(unit.quote))
+                if any(_jaccard(tokens, other) >= sel.duplicate for other in seen_tokens):
+                    taken += unit in chosen
+                    continue  # the same sentence again (e.g. from two editions)
+                chosen.append(unit)
+                seen_tokens.append(tokens)
+                taken += 1
+        every = [u for u, _ in reading.parts[0].rows]
+        extreme = _extreme_row(reading.analysis.ask, [u for r in per_part for _, u in r[:1]], every)
+        if extreme is not None and extreme not in chosen:
+            chosen.insert(0, extreme)
+        chosen = _with_lead_ins(chosen, hits)
+        # a guideline or circular before a booklet, record or article; then reading order
+        chosen.sort(key=lambda u: (not is_primary(hits[u.hit_index].doc), u.hit_index, u.start))
         named: set[int] = set()  # a record's name leads its first sentence only
         sentences: list[tuple[str, tuple[int, ...]]] = []
         for u in chosen:
             text = u.rendered if u.hit_index in named else _named(u, hits)
             sentences.append((text, (u.hit_index,)))
             named.add(u.hit_index)
-        return Composed(sentences, chosen)
+        return Composed(sentences, chosen, missing=tuple(missing) if chosen else ())
+
+
+_MOST = re.compile(r"\b(?:most|largest|highest|biggest|maximum number|greatest|top)\b", re.I)
+_LEAST = re.compile(r"\b(?:least|smallest|lowest|fewest|minimum number)\b", re.I)
+_CELL = re.compile(r"([^;:]+):\s*([^;]+)")
+_VALUE = re.compile(r"^\s*(?:rs\.?\s*)?(\d[\d,]*(?:\.\d+)?)\s*%?\s*\.?\s*$", re.I)
+
+
+def _extreme_row(ask: str, best: list[Unit], units: list[Unit]) -> Unit | None:
+    """ "Which sector has the most units?": among the rows of the table the best unit
+    comes from, the one with the largest (or smallest) value in the column the question
+    names (its words, else the first column of figures). Read from the rows as rendered;
+    None when the question asks no such thing or the rows do not line up."""
+    most, least = bool(_MOST.search(ask)), bool(_LEAST.search(ask))
+    row = next((u for u in best if u.is_row), None)
+    if row is None or most == least:
+        return None
+    rows = [u for u in units if u.is_row and u.hit_index == row.hit_index]
+    table = [(u, _cells(u.rendered)) for u in rows]
+    table = [(u, c) for u, c in table if c]
+    if len(table) < 2:
+        return None
+    names = [n for n, _ in table[0][1]]
+    numeric = [i for i, (_, v) in enumerate(table[0][1]) if _VALUE.match(v)]
+    if not numeric or any([n for n, _ in c] != names for _, c in table):
+        return None
+    wanted = set(tokenize(ask))
+    column = max(numeric, key=lambda i: (len(wanted & set(tokenize(names[i]))), -i))
+    values = []
+    for u, cells in table:
+        m = _VALUE.match(cells[column][1])
+        if m:
+            values.append((float(m.group(1).replace(",", "")), u))
+    if len(values) < 2:
+        return None
+    return (max if most else min)(values, key=lambda pair: pair[0])[1]
+
+
+def _cells(rendered: str) -> list[tuple[str, str]]:
+    return [(n.strip(), v.strip().rstrip(".")) for n, v in _CELL.findall(rendered)]
+
+
+def _views(units: list[Unit], hits: list[Hit]) -> list[UnitView]:
+    """Each unit as the reader's features see it: with its context, the unit before it and
+    the lead-in of the list it is in."""
+    views = []
+    previous: Unit | None = None
+    lead = ""
+    passages: dict[int, frozenset[str]] = {}
+    for u in units:
+        hit = hits[u.hit_index]
+        if u.hit_index not in passages:
+            c = hit.chunk
+            text = passage_text(hit.doc.title, c.section, c.table_header, c.text, True)
+            passages[u.hit_index] = frozenset(tokenize(text))
+        if previous is None or previous.hit_index != u.hit_index:
+            previous, lead = None, ""
+        context = passage_text(
+            hit.doc.title,
+            hit.chunk.section,
+            hit.chunk.table_header,
+            u.rendered if u.is_row else u.quote,
+            with_acronym=True,
+        )
+        views.append(
+            UnitView(
+                rendered=u.rendered,
+                context=context,
+                previous=previous.rendered if previous is not None else "",
+                lead=lead,
+                rank=u.hit_index,
+                passage_score=hit.score,
+                section=hit.chunk.section.lower(),
+                is_row=u.is_row,
+                fragment=u.fragment,
+                primary=is_primary(hit.doc),
+                passage=passages[u.hit_index],
+            )
+        )
+        if _is_lead_in(u):
+            lead = u.rendered
+        elif not (u.fragment or u.is_row or _LIST_ITEM.match(u.quote)):
+            lead = ""
+        previous = u
+    return views
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[•▪◦●*-]|\(?[ivx]{1,4}[.)]|\(?[a-z0-9]{1,2}[.)])\s+")
+
+
+def _is_lead_in(unit: Unit) -> bool:
+    return not unit.is_row and unit.rendered.rstrip().endswith(":")
+
+
+def _with_lead_ins(chosen: list[Unit], hits: list[Hit]) -> list[Unit]:
+    """A list item quoted with the lead-in that says what the list is ("The following
+    are not eligible:"), and a lead-in with the items that follow it."""
+    if not chosen:
+        return chosen
+    by_hit: dict[int, list[Unit]] = {}
+    out = list(chosen)
+    for u in chosen:
+        if u.hit_index not in by_hit:
+            by_hit[u.hit_index] = passage_units(u.hit_index, hits[u.hit_index])
+        units = by_hit[u.hit_index]
+        at = next((i for i, x in enumerate(units) if x.start == u.start), None)
+        if at is None:
+            continue
+        if _is_lead_in(u):  # the items after it, while they are items
+            for item in units[at + 1 : at + 1 + _LEAD_ITEMS]:
+                if _is_lead_in(item) or not (item.fragment or _LIST_ITEM.match(item.quote)):
+                    break
+                if item not in out:
+                    out.append(item)
+        elif _LIST_ITEM.match(u.quote) or u.fragment:
+            for before in reversed(units[max(0, at - _LEAD_ITEMS) : at]):
+                if _is_lead_in(before):
+                    if before not in out:
+                        out.append(before)
+                    break
+    return out
+
+
+_LEAD_ITEMS = 6
 
 
 def _named(unit: Unit, hits: list[Hit]) -> str:
@@ -224,11 +400,13 @@ def make_generator(
     embedder: TextEmbedder,
     settings: Settings,
     multilingual: Callable[[], TextEmbedder] | None = None,
+    idf: Callable[[Iterable[str]], dict[str, float]] | None = None,
 ) -> Generator:
     """extractive | llm (settings.llm_model) | llm:<model> | openai | ollama. `multilingual`
-    gives e5 to the extractive reader, for questions in an Indic script."""
+    gives e5 to the extractive reader, for questions in an Indic script; `idf` the store's
+    word rarity."""
     if name == "extractive":
-        return ExtractiveGenerator(embedder, multilingual=multilingual)
+        return ExtractiveGenerator(embedder, multilingual=multilingual, idf=idf)
     if name == "llm" or name.startswith("llm:"):
         from retrieval.answer.llm_generators import LocalLLMGenerator
 

@@ -182,28 +182,35 @@ class Searcher:
         filters: Filters | None = None,
         original: str | None = None,
         status_policy: bool = True,
+        topic: str | None = None,
     ) -> SearchResult:
         """Search with the status policy: current documents first; superseded ones when the
         question asks for them, or when nothing current is relevant enough.
 
         `original` is the question as the user wrote it when `query` is its translation: in
-        an Indic script, the multilingual index (if built) adds its own ranking."""
+        an Indic script, the multilingual index (if built) adds its own ranking. `topic`
+        is the question without its profile: relevance reads its words' coverage."""
         filters = filters or Filters()
         self.store.refresh()  # another process may have ingested since the last question
         space, extra = self._spaces(query, original)
         if status_policy and filters.status == "current" and _ASKS_FOR_OLD.search(space.text):
             filters = filters.with_status("any")
         hits = self._search(space.text, k, filters, space, extra)
+        terms = QueryTerms.of(topic) if topic and topic != query else None
         result = SearchResult(
-            hits, relevance(hits, space.name), filters, threshold=space.threshold, space=space.name
+            hits,
+            relevance(hits, space.name, terms),
+            filters,
+            threshold=space.threshold,
+            space=space.name,
         )
         if status_policy and filters.status == "current" and not result.answerable:
             wider = filters.with_status("any")
             more = self._search(space.text, k, wider, space, extra)
-            if relevance(more, space.name) > result.relevance:
+            if relevance(more, space.name, terms) > result.relevance:
                 result = SearchResult(
                     more,
-                    relevance(more, space.name),
+                    relevance(more, space.name, terms),
                     wider,
                     widened_to_superseded=True,
                     threshold=space.threshold,

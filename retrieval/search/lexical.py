@@ -8,10 +8,12 @@ officials and researchers ask about figures.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 import numpy as np
 import snowballstemmer
@@ -140,6 +142,7 @@ class _Index:
     chunks: list[Chunk]
     docs: list[SourceDoc]
     bm25: object | None
+    df: Counter[str] = field(default_factory=Counter)  # token -> chunks holding it
 
 
 class LexicalIndex:
@@ -179,7 +182,21 @@ class LexicalIndex:
         ]
         bm25 = bm25s.BM25()
         bm25.index(corpus, show_progress=False)
-        return _Index(generation, chunks, docs, bm25)
+        df: Counter[str] = Counter()
+        for tokens in corpus:
+            df.update(set(tokens))
+        return _Index(generation, chunks, docs, bm25, df)
+
+    def idf(self, tokens: Iterable[str]) -> dict[str, float]:
+        """Each token's inverse document frequency over the store's chunks (BM25's own
+        formula, log(1 + (N - df + 0.5) / (df + 0.5))): how rare, so how telling, a word
+        of the question is. A word no chunk holds gets the highest."""
+        index = self._fresh()
+        n = len(index.chunks)
+        return {
+            t: math.log(1 + (n - index.df.get(t, 0) + 0.5) / (index.df.get(t, 0) + 0.5))
+            for t in tokens
+        }
 
     def __len__(self) -> int:
         return len(self._fresh().chunks)

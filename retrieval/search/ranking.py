@@ -1,6 +1,7 @@
 """Ranking, in one place: fusion of the candidate lists, the features of a candidate, the
 re-scoring that orders passages, the diversity discount, the relevance abstention reads, and
-the scoring of quotable units (sentences, table rows) inside the chosen passages.
+and how many quotable units the extractive reader takes (its scoring of each unit is the
+fitted model of `retrieval.answer.reader`).
 
 No cross-encoder ships offline here, so re-scoring is ours: each candidate gets `Features`
 (cosine similarity to the question, BM25, how many of the question's content words and
@@ -18,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from retrieval.core.text import passage_text
 from retrieval.core.types import Features, Hit
 from retrieval.search.lexical import numbers_in, tokenize
 
@@ -151,19 +153,36 @@ def diversify(hits: Sequence[Hit], k: int, discount: float) -> list[Hit]:
     return order(adjusted)[:k]
 
 
-def relevance(hits: Sequence[Hit], space: str = "english") -> float:
+def relevance(
+    hits: Sequence[Hit], space: str = "english", topic: QueryTerms | None = None
+) -> float:
     """How well the best passage matches, what abstention decides on: the best of the top
     hits' similarity lifted by their coverage of the question's words. In e5's space (an
-    untranslated Indic question) word coverage means nothing: the best e5 similarity."""
+    untranslated Indic question) word coverage means nothing: the best e5 similarity.
+
+    `topic` is the question without the profile it carries (`retrieval.answer.analysis`):
+    coverage is then of its words, so "a 29-year-old woman from Nalbari district" does not
+    count against the passage that answers what she asks."""
     if not hits:
         return 0.0
     found = [h.features or Features() for h in hits]
     if space == "e5":
         return max(f.similarity for f in found)
+    coverages = [f.coverage for f in found[:RELEVANCE_TOP]]
+    if topic is not None:
+        coverages = [
+            max(c, overlap(topic.tokens, tokenize(_searchable(h))))
+            for c, h in zip(coverages, hits, strict=False)
+        ]
     return max(
-        f.similarity * RELEVANCE_SIMILARITY + f.coverage * RELEVANCE_COVERAGE
-        for f in found[:RELEVANCE_TOP]
+        f.similarity * RELEVANCE_SIMILARITY + c * RELEVANCE_COVERAGE
+        for f, c in zip(found, coverages, strict=False)
     )
+
+
+def _searchable(hit: Hit) -> str:
+    c = hit.chunk
+    return passage_text(hit.doc.title, c.section, c.table_header, c.text)
 
 
 def threshold(space: str) -> float:
@@ -172,67 +191,16 @@ def threshold(space: str) -> float:
 
 # -- quotable units inside the chosen passages ---------------------------------------------
 @dataclass(frozen=True)
-class UnitWeights:
-    """How the extractive reader scores a sentence or table row. All hand-set while reading
-    answers to the written questions; their effect is measured by `karigar eval`."""
-
-    similarity: float = 0.6  # cosine of the unit (with its context) to the question
-    coverage: float = 0.25
-    numbers: float = 0.1
-    prior: float = 0.05  # 1 / (1 + the passage's rank)
-    wanted_section: float = 1.15  # the section the question points at ("Eligibility")
-    unwanted_section: float = 0.8  # the section that answers the opposite ("Exclusions")
-    row_without_figure_asked: float = 0.85  # a table row when no figure is asked for
-    fragment: float = 0.8  # a heading, caption or a list's lead-in
-
-
-@dataclass(frozen=True)
 class Selection:
-    """Which scored units the extractive reader quotes. All hand-set while reading answers;
-    measured only through `karigar eval`."""
+    """What the extractive reader reads. Hand-set; how many units it quotes, and the
+    thresholds on its probabilities, are fit with its model (`retrieval.answer.reader`,
+    `python -m eval.fit`)."""
 
     passages: int = 4  # the top passages whose units are read
-    max_units: int = 3
+    per_search: int = 2  # passages each part's own search adds (`AnswerChain.gather`)
     list_extra: int = 2  # more for a question whose answer is a list (eligibility, documents)
-    min_score: float = 0.35  # no unit below this is quoted
-    relative: float = 0.8  # nor one below this share of the best unit's score
     duplicate: float = 0.7  # word Jaccard at which a unit repeats one already chosen
     # e5's cosines between a Hindi question and English sentences crowd into 0.75-0.9, so
     # they are spread linearly onto e5_low .. e5_low + e5_span before scoring
     e5_low: float = 0.3
     e5_span: float = 0.6
-
-
-def unit_score(
-    similarity: float,
-    query: QueryTerms,
-    context: str,
-    rank: int,
-    section: str,
-    intent: tuple[str, str],
-    is_row: bool,
-    fragment: bool,
-    asks_figure: bool,
-    w: UnitWeights | None = None,
-) -> float:
-    """One unit's score. `context` is what its words are read with (title, section, the
-    scheme's acronym, table header and the unit); `section` its passage's section, lower
-    case; `intent` the (wanted, unwanted) section words of the question."""
-    w = w or UnitWeights()
-    tokens = tokenize(context)
-    score = (
-        w.similarity * similarity
-        + w.coverage * overlap(query.tokens, tokens)
-        + w.numbers * overlap(query.numbers, numbers_in(context))
-        + w.prior * (1.0 / (1 + rank))
-    )
-    wanted, unwanted = intent
-    if wanted and wanted in section:
-        score *= w.wanted_section
-    elif unwanted and unwanted in section:
-        score *= w.unwanted_section
-    if is_row:
-        score *= 1.0 if asks_figure else w.row_without_figure_asked
-    elif fragment:
-        score *= w.fragment
-    return score
