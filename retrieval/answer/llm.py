@@ -23,6 +23,8 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -230,6 +232,29 @@ def model_file(name: str, cache_dir: Path) -> Path:
     raise ConfigError(f"unknown local LLM {name!r}: use one of {list(LLM_MODELS)}")
 
 
+@contextmanager
+def _without_weight_repacking() -> Iterator[None]:
+    """Load without llama.cpp's extra buffer types (weight repacking): on CPUs with Intel
+    AMX (Sapphire Rapids and later) the AMX repack makes the first generation segfault
+    (ggml-org/llama.cpp#20824; seen here with 0.3.36 on every chat completion, SmolLM2 and
+    Qwen alike). `Llama` takes no such argument, so its default model parameters are
+    wrapped while it loads; callers hold `_LOAD_LOCK`."""
+    import llama_cpp.llama as module
+
+    default = module.llama_cpp.llama_model_default_params
+
+    def no_repacking() -> Any:
+        params = default()
+        params.use_extra_bufts = False
+        return params
+
+    module.llama_cpp.llama_model_default_params = no_repacking
+    try:
+        yield
+    finally:
+        module.llama_cpp.llama_model_default_params = default
+
+
 def load_llm(name: str, cache_dir: Path, n_ctx: int = 4096, n_threads: int = 2) -> Llama:
     """A `llama_cpp.Llama` for `name`, loaded once per process (thread-safe), CPU only."""
     key = (name, str(Path(cache_dir).resolve()), n_ctx, n_threads)
@@ -245,15 +270,16 @@ def load_llm(name: str, cache_dir: Path, n_ctx: int = 4096, n_threads: int = 2) 
                 "(builds from source, about 7 minutes)"
             ) from exc
         start = time.perf_counter()
-        llm = Llama(
-            model_path=str(path),
-            n_ctx=n_ctx,
-            n_threads=n_threads,
-            n_threads_batch=n_threads,
-            n_gpu_layers=0,
-            seed=0,
-            verbose=False,
-        )
+        with _without_weight_repacking():
+            llm = Llama(
+                model_path=str(path),
+                n_ctx=n_ctx,
+                n_threads=n_threads,
+                n_threads_batch=n_threads,
+                n_gpu_layers=0,
+                seed=0,
+                verbose=False,
+            )
         LOAD_SECONDS[name] = time.perf_counter() - start
         log.info("loaded %s in %.1f s", name, LOAD_SECONDS[name])
         _MODELS[key] = llm
