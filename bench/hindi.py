@@ -16,7 +16,8 @@ eval/questions/hindi.jsonl (a Hindi version of a gold question), hit@5 at page l
 
 Then, for the `e5` route, the relevance of the best passage for the answerable questions and
 for eval/questions/hindi_unanswerable.jsonl, and how each threshold would split them: the
-figures `retrieval.search.ranking.E5_RELEVANCE_THRESHOLD` is set from.
+figures `retrieval.search.ranking.E5_RELEVANCE_THRESHOLD` was first set from; it is now fit on the
+tuning half by `python -m eval.fit`, which this bench does not split.
 """
 
 from __future__ import annotations

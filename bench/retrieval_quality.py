@@ -6,7 +6,8 @@ Prints hit@1/hit@5 (document and page) for dense only, BM25 only and the hybrid 
 `eval/questions/retrieval_gold.jsonl`; then the relevance of the best passage for
 answerable questions (the gold set and a sample of the real FAQ questions, scheme named)
 against off-topic ones (`eval/questions/unanswerable.jsonl`), and the threshold that
-separates them best. `retrieval.search.ranking.RELEVANCE_THRESHOLD` is set from this output.
+separates them best (on every question: `RELEVANCE_THRESHOLD` is now fit on the tuning half
+by `python -m eval.fit`).
 """
 
 from __future__ import annotations

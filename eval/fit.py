@@ -44,6 +44,8 @@ class Case:
     reading: Reading
     retrieval_refused: bool
     labels: list[list[int]]  # per part, per unit
+    relevance: float = 0.0  # the search's relevance, what retrieval abstains on
+    space: str = "english"  # english (MiniLM) or e5 (an untranslated Indic question)
 
 
 def _label(text: str, facts: tuple[str, ...]) -> int:
@@ -76,7 +78,9 @@ def collect(questions: list[Question], progress: bool = True) -> tuple[list[Case
         for i, pr in enumerate(reading.parts):
             facts = q.parts[i][1] if same_parts else q.key_facts
             labels.append([_label(u.rendered, facts) if facts else 0 for u, _ in pr.rows])
-        cases.append(Case(q, hits, reading, not result.answerable, labels))
+        cases.append(
+            Case(q, hits, reading, not result.answerable, labels, result.relevance, result.space)
+        )
         if progress and n % 20 == 0:
             print(f"  {n}/{len(questions)} read ({time.perf_counter() - started:.0f} s)")
     return cases, parts.embedder
@@ -164,6 +168,25 @@ def fit(cases: list[Case], embedder: Any) -> tuple[ReaderModel, dict[str, float]
 REFUSE_AT_MOST = 0.05  # the issue's target for answerable questions refused
 
 
+def fit_relevance(cases: list[Case], space: str) -> tuple[float, dict[str, float]]:
+    """The retrieval abstention threshold of one space on the tuning half: the highest that
+    refuses no more than REFUSE_AT_MOST of its answerable questions (so a right first
+    document is not refused for a hair's margin), and what it refuses of the others."""
+    mine = [c for c in cases if c.space == space]
+    answerable = sorted(c.relevance for c in mine if c.question.answerable)
+    others = [c.relevance for c in mine if not c.question.answerable]
+    if not answerable:
+        return 0.0, {}
+    allowed = int(REFUSE_AT_MOST * len(answerable))  # questions it may refuse
+    value = round(answerable[allowed] - 0.005, 3)  # just under the next one kept
+    return value, {
+        "answerable": float(len(answerable)),
+        "answerable_refused": sum(r < value for r in answerable) / len(answerable),
+        "unanswerable": float(len(others)),
+        "unanswerable_refused": (sum(r < value for r in others) / len(others)) if others else 0.0,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dry-run", action="store_true", help="print, write nothing")
@@ -192,6 +215,9 @@ def main() -> None:
         },
     )
     print(json.dumps(json.loads(model.to_json()), indent=1))
+    for space in ("english", "e5"):
+        value, at = fit_relevance(cases, space)
+        print(f"relevance threshold, {space} space, on the tuning half: {value} {at}")
     if not args.dry_run:
         MODEL_PATH.write_text(model.to_json() + "\n", encoding="utf-8")
         print(f"wrote {MODEL_PATH}")

@@ -236,10 +236,19 @@ def load_questions(
     return [replace(q, split=halves[q.id]) for q in out]
 
 
+CI_PER_SHAPE = 2  # of each answer shape's test half (Indic aside: CI builds no e5 index)
+
+
 def ci_subset(questions: list[Question]) -> list[Question]:
-    """The fixed slice CI evaluates: ids starting 'r' or 'u' (r01-r24, u01-u12) and the
-    listed e-questions."""
+    """The fixed slice CI evaluates: ids starting 'r' or 'u' (r01-r24, u01-u12), the
+    listed e-questions, and the first CI_PER_SHAPE ids of each shape of shapes.jsonl in
+    the test half."""
     singles = {s for s in CI_SUBSET if len(s) > 1}
+    shaped: dict[str, list[str]] = defaultdict(list)
+    for q in sorted(questions, key=lambda q: q.id):
+        if q.id.startswith("s") and q.split == "test" and q.language == "en":
+            shaped[q.shape].append(q.id)
+    singles |= {i for ids in shaped.values() for i in ids[:CI_PER_SHAPE]}
     return [
         q for q in questions if q.id in singles or (q.id[0] in ("r", "u") and q.id[1:].isdigit())
     ]

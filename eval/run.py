@@ -313,9 +313,8 @@ def report_markdown(results: dict[str, Any]) -> str:
         "Every weight and threshold is fit on the tuning half; the test half is what the "
         "figures mean. Gap: tuning half minus test half.",
         "",
-        f"| metric | {first} test | {first} tune | gap | "
-        + " | ".join(f"{s} test" for s in systems[1:])
-        + (" |" if systems[1:] else "|"),
+        f"| metric | {first} test | {first} tune | gap |"
+        + "".join(f" {s} test |" for s in systems[1:]),
         "|---|---|---|---|" + "---|" * len(systems[1:]),
     ]
     for name in METRICS:
@@ -331,9 +330,8 @@ def report_markdown(results: dict[str, Any]) -> str:
         cells = [results["systems"][s]["latency"].get(stage) for s in systems]
         shown = ["—" if c is None else f"{c['p50']:.2f} / {c['p95']:.2f}" for c in cells]
         lines.append(
-            f"| latency {stage} p50 / p95 (s), both halves | {shown[0]} | | | "
-            + " | ".join(shown[1:])
-            + (" |" if shown[1:] else "")
+            f"| latency {stage} p50 / p95 (s), both halves | {shown[0]} | | |"
+            + "".join(f" {c} |" for c in shown[1:])
         )
     lines += [
         "",

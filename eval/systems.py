@@ -73,11 +73,15 @@ class KarigarSystem:
         for s in answer.sentences:
             cited = [index[by_chunk[m].chunk_id] for m in s.markers if m in by_chunk]
             sentences.append((s.text, [passage_text(h) for h in cited]))
+        # the context the reader was given: the first passages, and those each part's own
+        # search added (they sit further down the ranking, and are cited where they answer)
+        cited_hits = [index[c.chunk_id] for c in answer.citations if c.chunk_id in index]
+        context = list({h.chunk.chunk_id: h for h in hits[:PASSAGES] + cited_hits}.values())
         return Run(
             ranked=[(h.doc.path, h.chunk.page) for h in hits],
             text=answer.text,
             sentences=sentences,
-            passages=[passage_text(h) for h in hits[:PASSAGES]],
+            passages=[passage_text(h) for h in context],
             abstained=answer.abstained,
             timings=dict(answer.timings),
             cited=[(c.path, c.page) for c in answer.citations],

@@ -233,3 +233,28 @@ def test_features_read_the_ask_not_the_profile_and_the_neighbours():
     )
     assert z["previous_coverage"] > 0.5
     assert len(features(_view("x"), 0.1, ask, frozenset(), "list", ("", ""), True)) == len(FEATURES)
+
+
+def test_the_shipped_reader_model_was_fit_on_the_tuning_half_only():
+    """`reader_model.json` comes from `python -m eval.fit`, which reads the tuning half: its
+    record says how many questions it read, and that must be the tuning half as it stands
+    (a question added to a set moves it: refit)."""
+    from retrieval.answer.reader import ReaderModel
+
+    model = ReaderModel.load()
+    tuning = [q for q in load_questions(faq_path=None) if q.split == "tune"]
+    assert model.fitted["by"] == "python -m eval.fit"
+    assert model.fitted["tuning_questions"] == len(tuning)
+    assert len(model.weights) == len(FEATURES)
+    assert 0 < model.quote_threshold <= model.answer_threshold < 1
+    assert model.max_units >= 1 and model.per_part >= 1
+
+
+def test_a_hindi_question_must_name_the_field():
+    from retrieval.search.glossary import names_the_field
+
+    assert names_the_field("पीएमईजीपी में मार्जिन मनी सब्सिडी कितनी है?")
+    assert names_the_field("SSI इकाइयाँ कितनी हैं?")  # a Latin word of the field
+    assert not names_the_field("ऑस्ट्रेलिया की राजधानी क्या है?")
+    assert not names_the_field("2011 का विश्व कप किसने जीता?")  # a number alone is not
+    assert names_the_field("What is the capital of Australia?")  # English: not its job

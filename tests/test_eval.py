@@ -92,9 +92,40 @@ def test_faq_pairs_name_their_scheme_record(corpus):
 
 def test_regressions_are_reported_beyond_the_tolerance():
     baseline = {"tolerance": 0.05, "ci": {"karigar": {"page_hit@5": 0.9, "faithfulness": 1.0}}}
-    now = {"systems": {"karigar": {"overall": {"page_hit@5": 0.84, "faithfulness": 0.97}}}}
+    test = {"page_hit@5": 0.84, "faithfulness": 0.97}
+    tune = {"page_hit@5": 0.2, "faithfulness": 0.2}  # the tuning half is never compared
+    now = {"systems": {"karigar": {"halves": {"test": test, "tune": tune}}}}
     found = regressions(now, baseline, "ci")
     assert len(found) == 1 and found[0].startswith("page_hit@5")
+
+
+def test_every_question_has_a_fixed_half_balanced_in_each_shape():
+    """The honest split: each stratum (shape, or set and category) alternates tune and
+    test over ids ordered by hash; the FAQ pairs are all test; shapes.jsonl is scored with
+    its parts; the split does not follow the file order or the other files."""
+    from collections import Counter
+
+    from eval.questions import split_of
+    from eval.run import shape_of
+
+    questions = load_questions(faq_path=FAQ_PATH, faq_limit=30)
+    again = {q.id: q.split for q in load_questions(faq_path=FAQ_PATH, faq_limit=30)}
+    assert {q.id: q.split for q in questions} == again  # fixed
+    assert all(q.split == "test" for q in questions if q.category == "faq")
+    counts = Counter((shape_of(q), q.split) for q in questions if q.category != "faq")
+    shapes = {s for s, _ in counts}
+    assert {"profile", "multi_part", "table", "unanswerable_in_domain", "short_article"} <= shapes
+    assert {"indic", "off_topic", "single"} <= shapes
+    for shape in shapes:  # an odd stratum gives the tuning half one more
+        tune, test = counts[(shape, "tune")], counts[(shape, "test")]
+        assert 0 <= tune - test <= max(1, 0.05 * (tune + test)), shape
+    multi = [q for q in questions if q.shape == "multi_part"]
+    assert multi and all(len(q.parts) >= 2 and all(f for _, f in q.parts) for q in multi)
+    # one stratum's split does not move when another changes
+    english = [q for q in questions if q.category != "faq" and q.shape != "profile"]
+    assert {q.id: s for q in english for s in [split_of(english)[q.id]]} == {
+        q.id: q.split for q in english
+    }
 
 
 @pytest.fixture

@@ -49,6 +49,7 @@ from retrieval.core.errors import ConfigError
 from retrieval.core.filters import Filters
 from retrieval.core.text import FIELD_NAMES, NOT_NAMES, acronym, clean_text
 from retrieval.core.types import Answer, AnswerSentence, Citation, Hit, SourceDoc
+from retrieval.search.glossary import names_the_field
 from retrieval.search.hybrid import Searcher, SearchResult
 from retrieval.search.multilingual import is_indic
 from retrieval.search.ranking import Selection
@@ -62,6 +63,10 @@ ENGLISH_SOURCES_NOTE = "The sources are in English."
 FLAGGED_NOTE = (
     "Text in it addresses an AI assistant (an instruction or a role tag), so ingest flagged it "
     "and no answer quotes it."
+)
+UNKNOWN_FIELD_NOTE = (
+    "The question names no scheme, body or term of this field that Karigar's Hindi glossary "
+    "knows: ask with the scheme's or the body's name."
 )
 MULTILINGUAL_MISSING_NOTE = (
     "Questions in Hindi, Assamese or Bengali are found far better with the multilingual index: "
@@ -173,7 +178,10 @@ class AnswerChain:
         absent = missing_names(standalone, hits, analysis)
         if absent:
             notes.append(f"The documents found do not mention {', '.join(absent)}.")
-        if not result.answerable or absent:
+        unknown = is_indic(question) and not names_the_field(question)
+        if unknown:
+            notes.append(UNKNOWN_FIELD_NOTE)
+        if not result.answerable or absent or unknown:
             timings["total"] = time.perf_counter() - started
             return self._refusal(question, standalone, hits, notes, result.relevance, timings)
         # a document that addresses an AI assistant is never quoted on its own authority
@@ -381,7 +389,10 @@ def missing_names(question: str, hits: list[Hit], analysis: Analysis | None = No
         f"{h.doc.title} {h.doc.state} {h.chunk.section} {h.chunk.text}" for h in hits
     ).lower()
     asked = analysis.ask if analysis is not None else question
-    national = analysis is not None and any(is_national(h.doc) for h in hits)
+    # only a question about a person or unit names where they are
+    national = (
+        analysis is not None and analysis.is_profile and any(is_national(h.doc) for h in hits)
+    )
     names = []
     for match in _NAME.finditer(asked):
         name = match.group(1)
@@ -395,6 +406,10 @@ def missing_names(question: str, hits: list[Hit], analysis: Analysis | None = No
 
 
 _PLACE_AFTER = re.compile(r"^\s*(?:district|village|town|city|block|tehsil|taluk|state)\b", re.I)
+# "in", "from", "of a village in", "in Nalbari district," just before the state's name
+_LOCATED_BEFORE = re.compile(
+    r"\b(?:in|from|at|near|of)\s+(?:(?:a|the)\s+)?(?:[\w-]+\s+){0,3}?(?:[\w-]+,\s*)?$", re.I
+)
 _SUBJECT_AFTER = re.compile(r"^(?:'s|’s|\s+(?:state\s+)?government|\s+govt)\b", re.I)
 
 
@@ -404,7 +419,8 @@ def _lives_there(text: str, match: re.Match[str]) -> bool:
     after = text[match.end() :]
     if _SUBJECT_AFTER.match(after):
         return False
-    return bool(_PLACE_AFTER.match(after) or STATE_PATTERN.fullmatch(match.group(1)))
+    located = _LOCATED_BEFORE.search(text[: match.start()])
+    return bool(_PLACE_AFTER.match(after) or (located and STATE_PATTERN.fullmatch(match.group(1))))
 
 
 def is_national(doc: SourceDoc) -> bool:
