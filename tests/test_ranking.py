@@ -300,7 +300,12 @@ def test_the_largest_or_smallest_row_is_read_from_the_table():
     rows = [
         Unit(0, i, i + 1, "q", f"Sector: {n}; No. of units: {v}; % Share: {p}.", is_row=True)
         for i, (n, v, p) in enumerate(
-            [("Food", "21,535", "16.40%"), ("Apparel", "26,038", "19.80%"), ("Yarn", "900", "0.7%")]
+            [
+                ("Food", "21,535", "16.40%"),
+                ("Apparel", "26,038", "19.80%"),
+                ("Yarn", "900", "0.7%"),
+                ("Total", "48,473", "100%"),  # a total row is no sector
+            ]
         )
     ]
     most = _extreme_row("Which sector has the largest number of units?", rows[:1], rows)

@@ -98,6 +98,8 @@ class PartReading:
 
 @dataclass(frozen=True)
 class Reading:
+    """A question's analysis and, per part, every unit read with its features."""
+
     analysis: Analysis
     parts: list[PartReading]
 
@@ -240,21 +242,23 @@ class ExtractiveGenerator:
 _MOST = re.compile(r"\b(?:most|largest|highest|biggest|maximum number|greatest|top)\b", re.I)
 _LEAST = re.compile(r"\b(?:least|smallest|lowest|fewest|minimum number)\b", re.I)
 _CELL = re.compile(r"([^;:]+):\s*([^;]+)")
+_TOTAL = re.compile(r"\b(?:total|all india|grand total|overall)\b", re.I)
 _VALUE = re.compile(r"^\s*(?:rs\.?\s*)?(\d[\d,]*(?:\.\d+)?)\s*%?\s*\.?\s*$", re.I)
 
 
 def _extreme_row(ask: str, best: list[Unit], units: list[Unit]) -> Unit | None:
-    """ "Which sector has the most units?": among the rows of the table the best unit
+    """For "which sector has the most units?": among the rows of the table the best unit
     comes from, the one with the largest (or smallest) value in the column the question
-    names (its words, else the first column of figures). Read from the rows as rendered;
-    None when the question asks no such thing or the rows do not line up."""
+    names (its words, else the first column of figures), total rows aside. Read from the
+    rows as rendered; None when the question asks no such thing or the rows do not line
+    up."""
     most, least = bool(_MOST.search(ask)), bool(_LEAST.search(ask))
     row = next((u for u in best if u.is_row), None)
     if row is None or most == least:
         return None
     rows = [u for u in units if u.is_row and u.hit_index == row.hit_index]
     table = [(u, _cells(u.rendered)) for u in rows]
-    table = [(u, c) for u, c in table if c]
+    table = [(u, c) for u, c in table if c and not any(_TOTAL.search(v) for _, v in c)]
     if len(table) < 2:
         return None
     names = [n for n, _ in table[0][1]]
