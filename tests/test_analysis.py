@@ -17,6 +17,7 @@ from eval.questions import load_questions
 from retrieval.answer.analysis import analyse, constraints_of, kind_of
 from retrieval.answer.reader import FEATURES, UnitView, carries, content_tokens, features
 from retrieval.core.settings import PROJECT_ROOT
+from retrieval.search.lexical import numbers_in, tokenize
 
 LABELS = PROJECT_ROOT / "eval" / "questions" / "analysis_labels.jsonl"
 
@@ -176,12 +177,15 @@ def test_carries_knows_each_kind_of_figure():
     assert not carries("name", "anything at all")
 
 
-def _view(rendered: str, **kw) -> UnitView:
-    base = dict(
+def _view(rendered: str, previous: str = "") -> UnitView:
+    context = f"PMEGP guidelines\n{rendered}"
+    return UnitView(
         rendered=rendered,
-        context=f"PMEGP guidelines\n{rendered}",
-        previous="",
-        lead="",
+        tokens=tuple(tokenize(rendered)),
+        context=tuple(tokenize(context)),
+        previous=tuple(tokenize(previous)),
+        lead=(),
+        numbers=frozenset(numbers_in(context)),
         rank=0,
         passage_score=0.5,
         section="",
@@ -189,47 +193,23 @@ def _view(rendered: str, **kw) -> UnitView:
         fragment=False,
         primary=True,
     )
-    return UnitView(**(base | kw))
+
+
+def _named_features(view: UnitView, ask: list[str], kind: str = "rate") -> dict[str, float]:
+    values = features(view, 0.5, ask, frozenset(), kind, ("", ""), False)
+    return dict(zip(FEATURES, values, strict=True))
 
 
 def test_features_read_the_ask_not_the_profile_and_the_neighbours():
     ask = content_tokens("Which subsidy rate applies to special category beneficiaries?")
     assert "which" not in ask and "rate" not in ask and "subsidi" in ask
-    x = dict(
-        zip(
-            FEATURES,
-            features(
-                _view("Special category: 35%."), 0.5, ask, frozenset(), "rate", ("", ""), False
-            ),
-            strict=True,
-        )
-    )
+    x = _named_features(_view("Special category: 35%."), ask)
     assert x["carries_kind"] == 1.0 and x["figure_missing"] == 0.0
-    y = dict(
-        zip(
-            FEATURES,
-            features(
-                _view("The scheme is run by KVIC."), 0.5, ask, frozenset(), "rate", ("", ""), False
-            ),
-            strict=True,
-        )
-    )
+    y = _named_features(_view("The scheme is run by KVIC."), ask)
     assert y["carries_kind"] == 0.0 and y["figure_missing"] == 1.0
     # the sentence after the one that echoes the question gets its neighbour's words
-    z = dict(
-        zip(
-            FEATURES,
-            features(
-                _view("For example, 35% in rural areas.", previous="Subsidy for special category"),
-                0.5,
-                ask,
-                frozenset(),
-                "rate",
-                ("", ""),
-                False,
-            ),
-            strict=True,
-        )
+    z = _named_features(
+        _view("For example, 35% in rural areas.", previous="Subsidy for special category"), ask
     )
     assert z["previous_coverage"] > 0.5
     assert len(features(_view("x"), 0.1, ask, frozenset(), "list", ("", ""), True)) == len(FEATURES)

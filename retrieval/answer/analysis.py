@@ -285,10 +285,6 @@ class Analysis:
     def is_profile(self) -> bool:
         return bool(self.profile) or _describes_person(self.question)
 
-    @property
-    def asks_figure(self) -> bool:
-        return any(p.asks in FIGURE_KINDS for p in self.parts)
-
     def searches(self) -> list[str]:
         """The searches beyond the question's own: for a question with a profile or with
         several parts, each part made to stand alone with the profile's constraint words
@@ -301,9 +297,9 @@ class Analysis:
         return [" ".join([self.part_query(p), *filter(None, words)]) for p in self.parts]
 
     def part_query(self, part: Part) -> str:
-        """A part made to stand alone for the reader: its words with the scheme and the
-        subject the question names, when the part leaves them out ("and what must she
-        contribute?" -> "... PMEGP")."""
+        """A part made to stand alone for the reader: its words with the schemes the
+        question names, when the part leaves them out ("and what must she contribute?" ->
+        "... PMEGP")."""
         missing = [s for s in self.constraints.scheme if s.lower() not in part.text.lower()]
         return " ".join([part.text, *missing]).strip()
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from retrieval.core.types import Citation, SourceDoc
 
 PRIMARY_TYPES = ("scheme_guideline", "circular")
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per\s?cent\b|percent\b)", re.I)
+PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per\s?cent\b|percent\b)", re.I)
 _RUPEES = re.compile(r"(?:rs\.?|₹|inr)\s*(\d[\d,]*(?:\.\d+)?)\s*(lakh|lakhs|crore|crores)?", re.I)
 
 
@@ -27,7 +27,7 @@ def figures(text: str) -> set[tuple[str, str]]:
     """The percentages and rupee amounts a text states, as (kind, value): ('%', '35'),
     ('Rs', '25 lakh'). Leading zeros and thousands separators do not count ('05%' is 5%)."""
     found = set()
-    for match in _PERCENT.finditer(text):
+    for match in PERCENT.finditer(text):
         found.add(("%", _number(match.group(1))))
     for match in _RUPEES.finditer(text):
         unit = (match.group(2) or "").lower().rstrip("s")

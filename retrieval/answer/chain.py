@@ -241,7 +241,8 @@ class AnswerChain:
             return result
         seen = {h.chunk.chunk_id for h in result.hits}
         extra: list[Hit] = []
-        lead, each = Selection().passages, Selection().per_search
+        selection = Selection()
+        lead, each = selection.passages, selection.per_search
         for text in searches:
             found = self.searcher.search(text, each, result.filters)
             for hit in found:

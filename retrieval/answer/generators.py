@@ -92,7 +92,6 @@ class PartReading:
     """One asked part and every unit of the passages, with its features for this part."""
 
     part: Part
-    query: str  # the part made to stand alone
     rows: list[tuple[Unit, list[float]]]
 
 
@@ -169,7 +168,7 @@ class ExtractiveGenerator:
                 (u, features(v, float(sim), ask, numbers, part.asks, intent, indic, idf))
                 for u, v, sim in zip(units, views, sims, strict=True)
             ]
-            parts.append(PartReading(part, query, rows))
+            parts.append(PartReading(part, rows))
         return Reading(analysis, parts)
 
     def scored(self, reading: Reading) -> list[list[tuple[float, Unit]]]:
@@ -227,7 +226,7 @@ class ExtractiveGenerator:
         extreme = _extreme_row(reading.analysis.ask, [u for r in per_part for _, u in r[:1]], every)
         if extreme is not None and extreme not in chosen:
             chosen.insert(0, extreme)
-        chosen = _with_lead_ins(chosen, hits)
+        chosen = _with_lead_ins(chosen, every)
         # a guideline or circular before a booklet, record or article; then reading order
         chosen.sort(key=lambda u: (not is_primary(hits[u.hit_index].doc), u.hit_index, u.start))
         named: set[int] = set()  # a record's name leads its first sentence only
@@ -285,8 +284,8 @@ def _views(units: list[Unit], hits: list[Hit]) -> list[UnitView]:
     """Each unit as the reader's features see it: with its context, the unit before it and
     the lead-in of the list it is in."""
     views = []
-    previous: Unit | None = None
-    lead = ""
+    previous: UnitView | None = None
+    lead: tuple[str, ...] = ()
     passages: dict[int, frozenset[str]] = {}
     for u in units:
         hit = hits[u.hit_index]
@@ -294,8 +293,8 @@ def _views(units: list[Unit], hits: list[Hit]) -> list[UnitView]:
             c = hit.chunk
             text = passage_text(hit.doc.title, c.section, c.table_header, c.text, True)
             passages[u.hit_index] = frozenset(tokenize(text))
-        if previous is None or previous.hit_index != u.hit_index:
-            previous, lead = None, ""
+        if previous is None or previous.rank != u.hit_index:
+            previous, lead = None, ()
         context = passage_text(
             hit.doc.title,
             hit.chunk.section,
@@ -303,26 +302,27 @@ def _views(units: list[Unit], hits: list[Hit]) -> list[UnitView]:
             u.rendered if u.is_row else u.quote,
             with_acronym=True,
         )
-        views.append(
-            UnitView(
-                rendered=u.rendered,
-                context=context,
-                previous=previous.rendered if previous is not None else "",
-                lead=lead,
-                rank=u.hit_index,
-                passage_score=hit.score,
-                section=hit.chunk.section.lower(),
-                is_row=u.is_row,
-                fragment=u.fragment,
-                primary=is_primary(hit.doc),
-                passage=passages[u.hit_index],
-            )
+        view = UnitView(
+            rendered=u.rendered,
+            tokens=tuple(tokenize(u.rendered)),
+            context=tuple(tokenize(context)),
+            previous=previous.tokens if previous is not None else (),
+            lead=lead,
+            numbers=frozenset(numbers_in(context)),
+            rank=u.hit_index,
+            passage_score=hit.score,
+            section=hit.chunk.section.lower(),
+            is_row=u.is_row,
+            fragment=u.fragment,
+            primary=is_primary(hit.doc),
+            passage=passages[u.hit_index],
         )
+        views.append(view)
         if _is_lead_in(u):
-            lead = u.rendered
+            lead = view.tokens
         elif not (u.fragment or u.is_row or _LIST_ITEM.match(u.quote)):
-            lead = ""
-        previous = u
+            lead = ()
+        previous = view
     return views
 
 
@@ -333,17 +333,16 @@ def _is_lead_in(unit: Unit) -> bool:
     return not unit.is_row and unit.rendered.rstrip().endswith(":")
 
 
-def _with_lead_ins(chosen: list[Unit], hits: list[Hit]) -> list[Unit]:
+def _with_lead_ins(chosen: list[Unit], every: list[Unit]) -> list[Unit]:
     """A list item quoted with the lead-in that says what the list is ("The following
-    are not eligible:"), and a lead-in with the items that follow it."""
-    if not chosen:
-        return chosen
+    are not eligible:"), and a lead-in with the items that follow it; `every` is every unit
+    read, in passage and reading order."""
     by_hit: dict[int, list[Unit]] = {}
+    for unit in every:
+        by_hit.setdefault(unit.hit_index, []).append(unit)
     out = list(chosen)
     for u in chosen:
-        if u.hit_index not in by_hit:
-            by_hit[u.hit_index] = passage_units(u.hit_index, hits[u.hit_index])
-        units = by_hit[u.hit_index]
+        units = by_hit.get(u.hit_index, [])
         at = next((i for i, x in enumerate(units) if x.start == u.start), None)
         if at is None:
             continue

@@ -28,12 +28,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from retrieval.answer.analysis import FIGURE_KINDS
-from retrieval.search.lexical import STOPWORDS, numbers_in, tokenize
+from retrieval.answer.authority import PERCENT
+from retrieval.search.lexical import STOPWORDS, tokenize
 from retrieval.search.ranking import longest_run, overlap
 
 MODEL_PATH = Path(__file__).with_name("reader_model.json")
 
-_PERCENT = re.compile(r"\d+(?:\.\d+)?\s*(?:%|per\s?cent\b|percent\b)", re.I)
 _RUPEES = re.compile(
     r"(?:rs\.?|₹|inr)\s*\d|\d[\d,.]*\s*(?:/-|lakhs?\b|crores?\b|thousand\b|million\b)", re.I
 )
@@ -53,9 +53,9 @@ _DATE = re.compile(
     re.I,
 )
 _CARRIES = {
-    "rate": _PERCENT,
+    "rate": PERCENT,
     # "how much subsidy?" is answered by a sum or by a share of the cost
-    "amount": re.compile(f"{_RUPEES.pattern}|{_PERCENT.pattern}", re.I),
+    "amount": re.compile(f"{_RUPEES.pattern}|{PERCENT.pattern}", re.I),
     "count": _NUMBER,
     "duration": _PERIOD,
     "date": _DATE,
@@ -138,12 +138,15 @@ FEATURES = (
 
 @dataclass(frozen=True)
 class UnitView:
-    """What the features read of one unit: its own text and its context's."""
+    """What the features read of one unit: its own text and its context's, tokenised once
+    (a question with several parts reads every unit once per part)."""
 
     rendered: str  # the unit as the answer says it
-    context: str  # title, section, acronym, header and the unit
-    previous: str  # the unit before it in the same passage ("" for the first)
-    lead: str  # the lead-in of the list it sits in ("" if none)
+    tokens: tuple[str, ...]  # the tokens of `rendered`
+    context: tuple[str, ...]  # the tokens of its title, section, acronym, header and text
+    previous: tuple[str, ...]  # those of the unit before it in its passage (() for the first)
+    lead: tuple[str, ...]  # those of the lead-in of the list it sits in (() if none)
+    numbers: frozenset[str]  # the numbers of its context
     rank: int  # its passage's rank, from 0
     passage_score: float
     section: str  # its passage's section, lower case
@@ -166,8 +169,8 @@ def features(
     """The feature vector of one unit for one asked part, in the order of FEATURES.
     `ask` is the part's content tokens (`content_tokens`), `kind` what it asks, `idf` how
     rare each of its tokens is in the store (`LexicalIndex.idf`; all alike without)."""
-    unit_tokens = tokenize(view.rendered)
-    context_tokens = set(tokenize(view.context))
+    unit_tokens = view.tokens
+    context_tokens = set(view.context)
     weight = {t: (idf or {}).get(t, 1.0) for t in ask}
     total = sum(weight.values()) or 1.0
     rarest = max(weight.values(), default=1.0) or 1.0
@@ -180,15 +183,15 @@ def features(
     words = len(view.rendered.split())
     return [
         similarity,
-        overlap(ask, tokenize(view.context)),
+        overlap(ask, context_tokens),
         overlap(ask, unit_tokens),
-        overlap(ask_numbers, numbers_in(view.context)),
-        longest_run(list(ask), unit_tokens) / len(ask) if ask else 0.0,
+        overlap(ask_numbers, view.numbers),
+        longest_run(ask, unit_tokens) / len(ask) if ask else 0.0,
         float(asks_figure),
         float(asks_figure and has_kind),
         float(asks_figure and not has_kind),
-        overlap(ask, tokenize(view.previous)) if view.previous else 0.0,
-        overlap(ask, tokenize(view.lead)) if view.lead else 0.0,
+        overlap(ask, view.previous),
+        overlap(ask, view.lead),
         float(view.is_row),
         float(view.fragment),
         1.0 / (1 + view.rank),

@@ -19,7 +19,6 @@ import numpy as np
 from retrieval.core.embeddings import TextEmbedder
 from retrieval.core.filters import Filters
 from retrieval.core.store import Store
-from retrieval.core.text import passage_text
 from retrieval.core.types import Hit
 from retrieval.search.glossary import gloss
 from retrieval.search.lexical import LexicalIndex
@@ -33,6 +32,7 @@ from retrieval.search.ranking import (
     order,
     relevance,
     rescore,
+    searchable_text,
     threshold,
 )
 
@@ -163,16 +163,14 @@ class Searcher:
         terms = QueryTerms.of(query)
         scored = []
         for cid, hit in found.items():
-            chunk, doc = hit.chunk, hit.doc
-            text = passage_text(doc.title, chunk.section, chunk.table_header, chunk.text)
             f = features(
                 terms,
-                text,
+                searchable_text(hit),
                 fused[cid] / top_fused,
                 sims.get(cid, 0.0),
                 bm25.get(cid, 0.0) / top_bm25,
             )
-            scored.append(Hit(chunk=chunk, doc=doc, score=rescore(f, w), features=f))
+            scored.append(Hit(chunk=hit.chunk, doc=hit.doc, score=rescore(f, w), features=f))
         return diversify(order(scored), k, w.per_doc_discount)
 
     def retrieve(

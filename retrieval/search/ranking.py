@@ -1,5 +1,5 @@
 """Ranking, in one place: fusion of the candidate lists, the features of a candidate, the
-re-scoring that orders passages, the diversity discount, the relevance abstention reads, and
+re-scoring that orders passages, the diversity discount, the relevance abstention reads,
 and how many quotable units the extractive reader takes (its scoring of each unit is the
 fitted model of `retrieval.answer.reader`).
 
@@ -172,7 +172,7 @@ def relevance(
     coverages = [f.coverage for f in found[:RELEVANCE_TOP]]
     if topic is not None:
         coverages = [
-            max(c, overlap(topic.tokens, tokenize(_searchable(h))))
+            max(c, overlap(topic.tokens, tokenize(searchable_text(h))))
             for c, h in zip(coverages, hits, strict=False)
         ]
     return max(
@@ -181,7 +181,8 @@ def relevance(
     )
 
 
-def _searchable(hit: Hit) -> str:
+def searchable_text(hit: Hit) -> str:
+    """What a passage's word features read: its title, section, table header and text."""
     c = hit.chunk
     return passage_text(hit.doc.title, c.section, c.table_header, c.text)
 
