@@ -407,3 +407,18 @@ def test_previous_alone_does_not_ask_for_superseded_guidelines(full_store, embed
     assert year.filters.status == "current" and not year.widened_to_superseded
     asked = searcher.retrieve("What did the previous PMEGP guidelines say about own contribution?")
     assert asked.filters.status == "any"
+
+
+def test_a_year_that_names_an_edition_reads_that_edition(full_store, embedder):
+    """ "Under the 2018 PMEGP guidelines" asks for the 2018 edition, which is superseded: it
+    is read, and cited, where a year alone ("units in 2018") widens nothing."""
+    from retrieval.search.hybrid import Searcher
+
+    searcher = Searcher(full_store[2], embedder)
+    edition = searcher.retrieve(
+        "Under the 2018 PMEGP guidelines, which institutions besides individuals were eligible?"
+    )
+    assert edition.filters.status == "any"
+    assert edition.hits[0].doc.path == "pdf/PMEGP_Guidelines_2018_superseded.pdf"
+    plain = searcher.retrieve("How many PMEGP units were set up in 2018?")
+    assert plain.filters.status == "current"

@@ -395,15 +395,49 @@ def missing_names(question: str, hits: list[Hit], analysis: Analysis | None = No
         analysis is not None and analysis.is_profile and any(is_national(h.doc) for h in hits)
     )
     names = []
+    title_case = _title_case(asked)
+    defined = _defined_acronyms(asked)
     for match in _NAME.finditer(asked):
         name = match.group(1)
-        words = [w for w in name.split() if w not in NOT_NAMES | FIELD_NAMES]
+        words = [w for w in name.split() if w not in NOT_NAMES | FIELD_NAMES | defined]
+        if title_case:  # capitals say nothing here: only acronyms and states are names
+            words = [w for w in words if _ACRONYM.fullmatch(w) or STATE_PATTERN.fullmatch(w)]
+            name = " ".join(words)
         if not words or any(w.lower() in haystack for w in words):
             continue
         if national and _lives_there(asked, match):
             continue
         names.append(name)
     return names
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&-]*[A-Z](?:s|'s)?")
+_PARENTHESIS = re.compile(r"\([^()]*\)")
+# an acronym spelled out beside it: "Mukhya Mantri Krishak Udyami Yojana (MMKUY)" or
+# "MMKUY (Mukhya Mantri ...)": its words are what a passage must name, not the letters
+_DEFINED = re.compile(r"(?:[A-Z][\w'-]*\s+){2,}\(([A-Z][A-Za-z]*[A-Z]s?)\)|\b([A-Z]{2,}s?)\s*\(")
+
+
+def _title_case(text: str) -> bool:
+    """A question written In Title Case ("Is This Scheme State Sponsored Or Centrally
+    Sponsored?"), as portal FAQs often are: most of its words, outside brackets, begin
+    with a capital, so a capital does not mark a name."""
+    words = [w for w in _WORD.findall(_PARENTHESIS.sub(" ", text)) if len(w) > 1]
+    if len(words) < 4 or not _FUNCTION_WORD.intersection(words[1:]):
+        return False  # a run of names ("Mukhya Mantri Krishak Udyami Yojana") is not it
+    return sum(w[0].isupper() for w in words) / len(words) >= 0.6
+
+
+# words that only Title Case capitalises
+_FUNCTION_WORD = frozenset(
+    {"The", "Of", "To", "And", "Or", "In", "For", "Be", "Is", "Are", "Can", "Will", "On"}
+    | {"At", "By", "With", "An", "Any", "This", "That", "From"}
+)
+
+
+def _defined_acronyms(text: str) -> frozenset[str]:
+    return frozenset(a for m in _DEFINED.finditer(text) for a in m.groups() if a)
 
 
 _PLACE_AFTER = re.compile(r"^\s*(?:district|village|town|city|block|tehsil|taluk|state)\b", re.I)

@@ -38,12 +38,22 @@ from retrieval.search.ranking import (
 
 # Words that ask for older documents: "superseded" or "repealed" on their own; "previous",
 # "earlier", "old"... only before what a rule lives in ("the previous guidelines", "the
-# earlier 2018 circular"), since "previous year" or "prior approval" ask for nothing old.
+# earlier 2018 circular"), since "previous year" or "prior approval" ask for nothing old;
+# and a year that names an edition ("the 2018 PMEGP guidelines", "the 2022-23 booklet",
+# "the guidelines of 2018"), which may be a superseded one: the ranking then prefers the
+# document whose title or date names that year.
+_RULE_TEXTS = (
+    r"(?:guidelines?|version|edition|circulars?|notifications?|schemes?|rules|o\.?m\.?|"
+    r"orders?|booklets?|policy|policies|rates?|norms)"
+)
+_EDITION_TEXTS = r"(?:guidelines?|edition|circulars?|notifications?|booklets?|o\.?m\.?)"
+_YEAR = r"(?:19|20)\d{2}(?:\s*-\s*\d{2,4})?"
 _ASKS_FOR_OLD = re.compile(
     r"\b(?:superseded|repealed|rescinded|withdrawn)\b"
     r"|\b(?:earlier|previous|old|older|former|original|prior)\s+(?:[\w()\-/.]+\s+){0,2}?"
-    r"(?:guidelines?|version|edition|circulars?|notifications?|schemes?|rules|o\.?m\.?|"
-    r"orders?|booklets?|policy|policies|rates?|norms)\b",
+    rf"{_RULE_TEXTS}\b"
+    rf"|\b{_YEAR}\s+(?:[\w()\-/.]+\s+){{0,2}}?{_EDITION_TEXTS}\b"
+    rf"|\b{_EDITION_TEXTS}\s+(?:of|from|dated|issued in)\s+(?:\w+\s+)?{_YEAR}\b",
     re.I,
 )
 
