@@ -86,12 +86,19 @@ def collect(questions: list[Question], progress: bool = True) -> tuple[list[Case
     return cases, parts.embedder
 
 
-def replay(cases: list[Case], model: ReaderModel, embedder: Any) -> dict[str, float]:
-    """The tuning figures under `model`: facts said (answerable), refused (unanswerable)."""
+def replay(
+    cases: list[Case], model: ReaderModel, embedder: Any, scored: list[Any] | None = None
+) -> dict[str, float]:
+    """The tuning figures under `model`: facts said (answerable), refused (unanswerable).
+    `scored`: each case's units already scored under the model's weights."""
     reader = ExtractiveGenerator(embedder, model=model)
     facts, refused_ok, refused_bad = [], [], []
-    for c in cases:
-        composed = reader.compose_reading(c.reading, c.hits) if not c.retrieval_refused else None
+    for n, c in enumerate(cases):
+        composed = (
+            reader.compose_reading(c.reading, c.hits, scored[n] if scored else None)
+            if not c.retrieval_refused
+            else None
+        )
         abstained = composed is None or not composed.sentences
         text = " ".join(t for t, _ in composed.sentences) if composed else ""
         if c.question.answerable and c.question.key_facts:
@@ -126,6 +133,8 @@ def fit(cases: list[Case], embedder: Any) -> tuple[ReaderModel, dict[str, float]
     base = ReaderModel(
         tuple(float(w) for w in lr.coef_[0]), float(lr.intercept_[0]), 0.5, 0.5, 0.8, {}
     )
+    reader = ExtractiveGenerator(embedder, model=base)
+    scored = [reader.scored(c.reading) for c in cases]
     # the thresholds: the most facts said, with no more than REFUSE_AT_MOST of the answerable
     # questions refused, then the most unanswerable ones refused
     trials = []
@@ -147,7 +156,7 @@ def fit(cases: list[Case], embedder: Any) -> tuple[ReaderModel, dict[str, float]
             max_units=units,
             per_part=per_part,
         )
-        trials.append((model, replay(cases, model, embedder)))
+        trials.append((model, replay(cases, model, embedder, scored)))
     allowed = [t for t in trials if t[1]["answerable_refused"] <= REFUSE_AT_MOST] or trials
     model, figures = max(
         allowed,

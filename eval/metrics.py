@@ -10,7 +10,8 @@ page level (the gold document's gold page):
 
 Correctness:
 * `key_fact_recall`: the share of the gold answer's key facts found in the answer after
-  normalising (case, spaces, thousands separators, "Rs."/"₹", "per cent" -> "%").
+  normalising (case, spaces, thousands separators, "Rs."/"₹", "per cent" -> "%", "five"
+  -> "5").
 * `token_f1`: SQuAD's token-level F1 between answer and gold answer (Rajpurkar et al. 2016:
   lower-case, punctuation and articles removed).
 * `judge_correct` (in `eval.run`): the judge's verdict that the answer supports the gold
@@ -65,15 +66,29 @@ def ndcg_at_k(ranked: Sequence[object], gold: set[object], k: int = 10) -> float
     return dcg / ideal if ideal else 0.0
 
 
-_RS = re.compile(r"(?:rs\.?|inr|₹)\s*", re.I)
+_RS = re.compile(r"(?:\brs\.?|\binr\b|₹)\s*", re.I)
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d)")
 _PERCENT = re.compile(r"\s*(?:per\s*cent|percent)\b", re.I)
 
 
+_NUMBER_WORDS = {
+    w: str(n)
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+} | {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "ninety": "90"}
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
+
+
 def normalise(text: str) -> str:
+    """Case, spaces, thousands separators, "Rs."/"₹", "per cent" -> "%", and a number
+    written as a word up to twenty (and the tens to ninety) as its digits: "five years" says
+    "5 years"."""
     text = _THOUSANDS.sub("", text)
     text = _RS.sub("", text)
     text = _PERCENT.sub("%", text)
+    text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
     return " ".join(text.lower().split())
 
 

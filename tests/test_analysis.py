@@ -15,7 +15,14 @@ import pytest
 
 from eval.questions import load_questions
 from retrieval.answer.analysis import analyse, constraints_of, kind_of
-from retrieval.answer.reader import FEATURES, UnitView, carries, content_tokens, features
+from retrieval.answer.reader import (
+    FEATURES,
+    UnitView,
+    carries,
+    content_tokens,
+    features,
+    relative,
+)
 from retrieval.core.settings import PROJECT_ROOT
 from retrieval.search.lexical import numbers_in, tokenize
 
@@ -196,7 +203,7 @@ def _view(rendered: str, previous: str = "") -> UnitView:
 
 
 def _named_features(view: UnitView, ask: list[str], kind: str = "rate") -> dict[str, float]:
-    values = features(view, 0.5, ask, frozenset(), kind, ("", ""), False)
+    values = relative([features(view, 0.5, ask, frozenset(), kind, ("", ""), False)])[0]
     return dict(zip(FEATURES, values, strict=True))
 
 
@@ -212,7 +219,25 @@ def test_features_read_the_ask_not_the_profile_and_the_neighbours():
         _view("For example, 35% in rural areas.", previous="Subsidy for special category"), ask
     )
     assert z["previous_coverage"] > 0.5
-    assert len(features(_view("x"), 0.1, ask, frozenset(), "list", ("", ""), True)) == len(FEATURES)
+    row = features(_view("x"), 0.1, ask, frozenset(), "list", ("", ""), True)
+    assert len(relative([row])[0]) == len(FEATURES)
+
+
+def test_relative_features_measure_each_unit_against_the_best_of_its_part():
+    ask = content_tokens("Which subsidy rate applies to special category beneficiaries?")
+    rows = relative(
+        [
+            features(_view(text), sim, ask, frozenset(), "rate", ("", ""), False)
+            for text, sim in (
+                ("The scheme is run by KVIC.", 0.7),
+                ("Special category beneficiaries get a subsidy of 35%.", 0.6),
+            )
+        ]
+    )
+    first, second = (dict(zip(FEATURES, r, strict=True)) for r in rows)
+    assert first["similarity_gap"] == 0.0 and first["similarity_rank"] == 1.0
+    assert second["similarity_gap"] == pytest.approx(-0.1) and second["similarity_rank"] == 0.5
+    assert second["coverage_gap"] == 0.0 and first["coverage_gap"] < 0
 
 
 def test_the_shipped_reader_model_was_fit_on_the_tuning_half_only():
@@ -238,3 +263,17 @@ def test_a_hindi_question_must_name_the_field():
     assert not names_the_field("ऑस्ट्रेलिया की राजधानी क्या है?")
     assert not names_the_field("2011 का विश्व कप किसने जीता?")  # a number alone is not
     assert names_the_field("What is the capital of Australia?")  # English: not its job
+
+
+def test_two_things_of_different_kinds_asked_with_one_verb_are_two_parts():
+    two = analyse("What is the maximum assistance and repayment period under the scheme?")
+    assert [p.text for p in two.parts] == [
+        "What is the maximum assistance under the scheme",
+        "What is the repayment period under the scheme",
+    ]
+    assert [p.asks for p in two.parts] == ["amount", "duration"]
+    # one kind asked twice, or two words sharing one noun: one part
+    limits = "What are the investment and turnover limits for a medium enterprise?"
+    assert len(analyse(limits).parts) == 1
+    shared = "What is the maximum and the effective guarantee cover for a fresh 1st loan?"
+    assert len(analyse(shared).parts) == 1

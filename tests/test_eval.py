@@ -29,6 +29,8 @@ def test_correctness_metrics_normalise_figures():
     assert m.key_fact_recall("Assam has 1,94,379 units.", ["194379"]) == 1.0
     assert m.key_fact_recall("The subsidy is 35 per cent.", ["35%", "25%"]) == 0.5
     assert m.key_fact_recall("Up to Rs. 25 lakh", ["₹25 lakh"]) == 1.0
+    assert m.key_fact_recall("repaid within five years", ["5 years"]) == 1.0
+    assert m.key_fact_recall("Someone may apply.", ["1 person"]) == 0.0  # no word made a digit
     assert m.token_f1("The subsidy is 35%", "subsidy is 35%") == pytest.approx(1.0)
     assert m.token_f1("nothing alike", "subsidy rate") == 0.0
 

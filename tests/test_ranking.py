@@ -256,6 +256,45 @@ def test_the_reader_quotes_the_best_units_in_reading_order():
     assert composed.sentences[0][1] == (0,)
 
 
+def _model_on(feature: str, weight: float = 8.0, bias: float = -4.0, units: int = 3):
+    from retrieval.answer.reader import FEATURES, ReaderModel
+
+    weights = tuple(weight if f == feature else 0.0 for f in FEATURES)
+    return ReaderModel(weights, bias, 0.5, 0.5, 0.5, {}, units, 2)
+
+
+def test_two_items_of_a_list_are_quoted_with_the_rest_of_it():
+    items = (
+        "- Beneficiary's contribution (of project cost) - 5%\n"
+        "- Rate of subsidy (of project cost) - 40%\n"
+        "- Bank credit - 55%\n"
+    )
+    hits = [_hit("c1", text="Coir Udyami Yojana shares the cost as follows.\n" + items)]
+    reader = ExtractiveGenerator(_FixedEmbedder(), model=_model_on("coverage_unit", 16, -3))
+    composed = reader.compose("What beneficiary contribution and subsidy rate apply?", hits)
+    # the third item names neither word: it comes with its list, in reading order
+    assert [s for s, _ in composed.sentences] == [
+        "Beneficiary's contribution (of project cost) - 5%",
+        "Rate of subsidy (of project cost) - 40%",
+        "Bank credit - 55%",
+    ]
+
+
+def test_the_direct_answer_leads_then_the_other_quotes():
+    hits = [
+        _hit("c1", text="Units pay a guarantee fee on the loan every year.\n"),
+        _hit("c2", _doc("d2"), text="The guarantee cover for micro units is 85% of the loan.\n"),
+    ]
+    reader = ExtractiveGenerator(_FixedEmbedder(), model=_model_on("coverage_unit", units=2))
+    composed = reader.compose("What guarantee cover do micro units get on the loan?", hits)
+    # the best unit is in the second passage: it opens the answer
+    assert [s for s, _ in composed.sentences] == [
+        "The guarantee cover for micro units is 85% of the loan.",
+        "Units pay a guarantee fee on the loan every year.",
+    ]
+    assert [i for _, i in composed.sentences] == [(1,), (0,)]
+
+
 def test_the_embedded_text_carries_title_section_and_header():
     chunk = _hit("c", text="1. JAMMU 73125", section="Units", header="No State Units").chunk
     assert (
@@ -293,26 +332,58 @@ def test_a_place_where_someone_lives_is_not_required_of_a_national_document():
     assert missing_names(abroad, national, analyse(abroad)) == ["Nepal"]
 
 
+def test_capitals_of_a_title_case_question_and_a_spelled_out_acronym_are_no_names():
+    from retrieval.answer.chain import missing_names
+
+    record = SourceDoc(
+        doc_id="d8",
+        path="d8.json",
+        title="Mukhya Mantri Krishak Udyami Yojana",
+        doc_type="scheme_record",
+        sha256="d8",
+    )
+    hits = [_hit("c1", record, text="The scheme gives farmers a grant of Rs 2 lakh.")]
+    # portal FAQs Capitalise Every Word: that marks no name, but an acronym still is one
+    title = "Is This Scheme State Sponsored Or Centrally Sponsored? (Mukhya Mantri Krishak)"
+    assert missing_names(title, hits) == []
+    assert missing_names("What Is The Role Of The PRCs In This Scheme?", hits) == ["PRCs"]
+    # "(MMKUY)" spells out nothing a passage must repeat: its words are in the title
+    defined = "What is Mukhya Mantri Krishak Udyami Yojana (MMKUY)?"
+    assert missing_names(defined, hits) == []
+    # a name in an ordinary question is still required
+    assert missing_names("What does the Grievance Committee of this scheme do?", hits) == [
+        "Grievance Committee"
+    ]
+
+
 def test_the_largest_or_smallest_row_is_read_from_the_table():
     from retrieval.answer.generators import _extreme_row
     from retrieval.answer.units import Unit
 
+    # the table runs over two passages of one page; a third passage, on another
+    # document, has a row with the same columns that is not in this table
+    hits = [_hit("c1"), _hit("c2"), _hit("c3", _doc("other"))]
     rows = [
-        Unit(0, i, i + 1, "q", f"Sector: {n}; No. of units: {v}; % Share: {p}.", is_row=True)
-        for i, (n, v, p) in enumerate(
+        Unit(at, i, i + 1, "q", f"Sector: {n}; No. of units: {v}; % Share: {p}.", is_row=True)
+        for i, (at, n, v, p) in enumerate(
             [
-                ("Food", "21,535", "16.40%"),
-                ("Apparel", "26,038", "19.80%"),
-                ("Yarn", "900", "0.7%"),
-                ("Total", "48,473", "100%"),  # a total row is no sector
+                (0, "Food", "21,535", "16.40%"),
+                (0, "Yarn", "900", "0.7%"),
+                (1, "Apparel", "26,038", "19.80%"),
+                (1, "Total", "48,473", "100%"),  # a total row is no sector
+                (2, "Elsewhere", "99,999", "0.1%"),
             ]
         )
     ]
-    most = _extreme_row("Which sector has the largest number of units?", rows[:1], rows)
-    assert most is rows[1]
-    least = _extreme_row("Which sector has the smallest share?", rows[:1], rows)
-    assert least is rows[2]
-    assert _extreme_row("How many units does Food have?", rows[:1], rows) is None
+    heading = Unit(0, 90, 99, "q", "Sector-wise units of the district.")
+    most = _extreme_row(
+        "Which sector has the largest number of units?", [heading, *rows], rows, hits
+    )
+    assert most is rows[2]
+    least = _extreme_row("Which sector has the smallest share?", rows[:1], rows, hits)
+    assert least is rows[1]
+    assert _extreme_row("How many units does Food have?", rows[:1], rows, hits) is None
+    assert _extreme_row("Which sector has the most units?", [heading], rows, hits) is None
 
 
 def test_a_part_no_passage_answers_is_said_missing():

@@ -316,6 +316,29 @@ def _describes_person(text: str) -> bool:
     return bool(_PERSON.search(text))
 
 
+# "what is the maximum assistance and repayment period?": two things of different kinds
+# asked with one verb (an amount and a duration), so two parts; "what are the investment
+# and turnover limits?" asks one kind twice, and stays one
+_NOUNS_AND = re.compile(
+    r"^(?P<head>(?:.*?\b)?(?:what|which)\s+(?:is|are|was|were|will be)\s+(?:the\s+)?)"
+    r"(?P<a>[^,;?]+?)\s+and\s+(?:the\s+|its\s+|their\s+)?(?P<b>[^,;?]+?)"
+    r"(?P<tail>\s+(?:for|under|of|in|to|from|by|at|on|with)\b[^?]*)?\??$",
+    re.I,
+)
+
+
+def _split_nouns(part: str) -> list[str]:
+    m = _NOUNS_AND.match(part)
+    if not m or len(m.group("a").split()) < 2:  # "the maximum and the effective cover"
+        return [part]  # shares its noun: one thing asked
+    head, tail = m.group("head"), m.group("tail") or ""
+    first, second = f"{head}{m.group('a')}{tail}", f"{head}{m.group('b')}{tail}"
+    kinds = kind_of(first), kind_of(second)
+    if kinds[0] == kinds[1] or not set(kinds) <= FIGURE_KINDS:
+        return [part]
+    return [first, second]
+
+
 def _split_parts(ask: str) -> list[str]:
     pieces: list[str] = []
     for sentence in _SENTENCE.split(ask):
@@ -327,7 +350,7 @@ def _split_parts(ask: str) -> list[str]:
         # belongs to the ask after it
         if len(bits) > 1 and not _ASKING.match(bits[0]):
             bits[:2] = [f"{bits[0]}, {bits[1]}"]
-        pieces.extend(bits)
+        pieces.extend(p for bit in bits for p in _split_nouns(bit))
     return pieces or [ask.strip()]
 
 

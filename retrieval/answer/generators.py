@@ -18,7 +18,13 @@ import numpy as np
 
 from retrieval.answer.analysis import Analysis, Part, analyse
 from retrieval.answer.authority import is_primary
-from retrieval.answer.reader import ReaderModel, UnitView, content_tokens, features
+from retrieval.answer.reader import (
+    ReaderModel,
+    UnitView,
+    content_tokens,
+    features,
+    relative,
+)
 from retrieval.answer.units import Unit, passage_units
 from retrieval.core.embeddings import TextEmbedder
 from retrieval.core.errors import ConfigError
@@ -164,10 +170,13 @@ class ExtractiveGenerator:
             ask = content_tokens(part.text if indic else query)
             numbers = frozenset(numbers_in(part.text))
             idf = self.idf(ask) if self.idf is not None else None
-            rows = [
-                (u, features(v, float(sim), ask, numbers, part.asks, intent, indic, idf))
-                for u, v, sim in zip(units, views, sims, strict=True)
-            ]
+            vectors_of_part = relative(
+                [
+                    features(v, float(sim), ask, numbers, part.asks, intent, indic, idf)
+                    for v, sim in zip(views, sims, strict=True)
+                ]
+            )
+            rows = list(zip(units, vectors_of_part, strict=True))
             parts.append(PartReading(part, rows))
         return Reading(analysis, parts)
 
@@ -175,8 +184,11 @@ class ExtractiveGenerator:
         """Per part, (probability, unit) best first."""
         out = []
         for pr in reading.parts:
-            ranked = [(self.model.probability(x), u) for u, x in pr.rows]
-            ranked.sort(key=lambda pair: -pair[0])
+            probabilities = self.model.probabilities([x for _, x in pr.rows]).tolist()
+            ranked = sorted(
+                zip(probabilities, (u for u, _ in pr.rows), strict=True),
+                key=lambda pair: -pair[0],
+            )
             out.append(ranked)
         return out
 
@@ -191,9 +203,15 @@ class ExtractiveGenerator:
     def compose(self, question: str, hits: list[Hit]) -> Composed:
         return self.compose_reading(self.read(question, hits), hits)
 
-    def compose_reading(self, reading: Reading, hits: list[Hit]) -> Composed:
-        """The answer from a reading (what `eval.fit` replays under other thresholds)."""
-        per_part = self.scored(reading)
+    def compose_reading(
+        self,
+        reading: Reading,
+        hits: list[Hit],
+        scored: list[list[tuple[float, Unit]]] | None = None,
+    ) -> Composed:
+        """The answer from a reading (what `eval.fit` replays under other thresholds, with
+        the units' probabilities `scored` once)."""
+        per_part = scored if scored is not None else self.scored(reading)
         if not per_part or max((r[0][0] for r in per_part if r), default=0.0) < (
             self.model.answer_threshold
         ):
@@ -207,28 +225,43 @@ class ExtractiveGenerator:
         chosen: list[Unit] = []
         seen_tokens: list[set[str]] = []
         missing: list[str] = []
+        leading: list[int] = []  # the passages of each part's best unit: the direct answer
         for pr, ranked in zip(reading.parts, per_part, strict=True):
             if not ranked or ranked[0][0] < model.answer_threshold:
                 missing.append(pr.part.text)
                 continue
+            leading.append(ranked[0][1].hit_index)
             best, taken = ranked[0][0], 0
             for p, unit in ranked:
                 if taken >= limit or p < max(model.quote_threshold, model.relative * best):
                     break
-                tokens = set(tokenize(unit.quote))
-                if any(_jaccard(tokens, other) >= sel.duplicate for other in seen_tokens):
+                tokens = set(tokenize(unit.rendered))
+                if any(_repeats(tokens, other, sel.duplicate) for other in seen_tokens):
                     taken += unit in chosen
                     continue  # the same sentence again (e.g. from two editions)
                 chosen.append(unit)
                 seen_tokens.append(tokens)
                 taken += 1
         every = [u for u, _ in reading.parts[0].rows]
-        extreme = _extreme_row(reading.analysis.ask, [u for r in per_part for _, u in r[:1]], every)
+        best_units = [u for r in per_part for _, u in r[: sel.table_rows]]
+        extreme = _extreme_row(reading.analysis.ask, best_units, every, hits)
         if extreme is not None and extreme not in chosen:
             chosen.insert(0, extreme)
+            leading.insert(0, extreme.hit_index)
         chosen = _with_lead_ins(chosen, every)
-        # a guideline or circular before a booklet, record or article; then reading order
-        chosen.sort(key=lambda u: (not is_primary(hits[u.hit_index].doc), u.hit_index, u.start))
+        # the direct answer first: the passages of the parts' best units (a guideline or
+        # circular among them before a booklet, record or article); then the others, the
+        # guidelines first; each passage's units in reading order (a lead-in before its items)
+        first = sorted(dict.fromkeys(leading), key=lambda i: not is_primary(hits[i].doc))
+        lead = {i: n for n, i in enumerate(first)}
+        chosen.sort(
+            key=lambda u: (
+                lead.get(u.hit_index, len(lead)),
+                not is_primary(hits[u.hit_index].doc),
+                u.hit_index,
+                u.start,
+            )
+        )
         named: set[int] = set()  # a record's name leads its first sentence only
         sentences: list[tuple[str, tuple[int, ...]]] = []
         for u in chosen:
@@ -245,24 +278,29 @@ _TOTAL = re.compile(r"\b(?:total|all india|grand total|overall)\b", re.I)
 _VALUE = re.compile(r"^\s*(?:rs\.?\s*)?(\d[\d,]*(?:\.\d+)?)\s*%?\s*\.?\s*$", re.I)
 
 
-def _extreme_row(ask: str, best: list[Unit], units: list[Unit]) -> Unit | None:
-    """For "which sector has the most units?": among the rows of the table the best unit
-    comes from, the one with the largest (or smallest) value in the column the question
-    names (its words, else the first column of figures), total rows aside. Read from the
-    rows as rendered; None when the question asks no such thing or the rows do not line
-    up."""
+def _extreme_row(ask: str, best: list[Unit], units: list[Unit], hits: list[Hit]) -> Unit | None:
+    """For "which sector has the most units?": among the rows of the table the best row
+    comes from (on its page, in any passage read, with the same columns), the one with the
+    largest (or smallest) value in the column the question names (its words, else the
+    first column of figures), total rows aside. Read from the rows as rendered; None when
+    the question asks no such thing or the rows do not line up."""
     most, least = bool(_MOST.search(ask)), bool(_LEAST.search(ask))
-    row = next((u for u in best if u.is_row), None)
+    row = next((u for u in best if u.is_row), None)  # the best row among the best units
     if row is None or most == least:
         return None
-    rows = [u for u in units if u.is_row and u.hit_index == row.hit_index]
-    table = [(u, _cells(u.rendered)) for u in rows]
-    table = [(u, c) for u, c in table if c and not any(_TOTAL.search(v) for _, v in c)]
+    names = [n for n, _ in _cells(row.rendered)]
+    page = _page(hits[row.hit_index])
+    table = [
+        (u, cells)
+        for u in units
+        if u.is_row and _page(hits[u.hit_index]) == page
+        for cells in [_cells(u.rendered)]
+        if cells and [n for n, _ in cells] == names and not any(_TOTAL.search(v) for _, v in cells)
+    ]
     if len(table) < 2:
         return None
-    names = [n for n, _ in table[0][1]]
     numeric = [i for i, (_, v) in enumerate(table[0][1]) if _VALUE.match(v)]
-    if not numeric or any([n for n, _ in c] != names for _, c in table):
+    if not numeric:
         return None
     wanted = set(tokenize(ask))
     column = max(numeric, key=lambda i: (len(wanted & set(tokenize(names[i]))), -i))
@@ -274,6 +312,10 @@ def _extreme_row(ask: str, best: list[Unit], units: list[Unit]) -> Unit | None:
     if len(values) < 2:
         return None
     return (max if most else min)(values, key=lambda pair: pair[0])[1]
+
+
+def _page(hit: Hit) -> tuple[str, int]:
+    return hit.doc.doc_id, hit.chunk.page
 
 
 def _cells(rendered: str) -> list[tuple[str, str]]:
@@ -335,12 +377,19 @@ def _is_lead_in(unit: Unit) -> bool:
 
 def _with_lead_ins(chosen: list[Unit], every: list[Unit]) -> list[Unit]:
     """A list item quoted with the lead-in that says what the list is ("The following
-    are not eligible:"), and a lead-in with the items that follow it; `every` is every unit
-    read, in passage and reading order."""
+    are not eligible:"), a lead-in with the items that follow it, and two items of one list
+    with the rest of it ("Beneficiary's contribution - 5%", "Rate of subsidy - 40%": and
+    "Bank credit - 55%"); `every` is every unit read, in passage and reading order."""
     by_hit: dict[int, list[Unit]] = {}
     for unit in every:
         by_hit.setdefault(unit.hit_index, []).append(unit)
     out = list(chosen)
+
+    def add(unit: Unit) -> None:
+        if unit not in out:
+            out.append(unit)
+
+    items: dict[int, list[int]] = {}  # passage -> where its chosen list items stand
     for u in chosen:
         units = by_hit.get(u.hit_index, [])
         at = next((i for i, x in enumerate(units) if x.start == u.start), None)
@@ -348,17 +397,38 @@ def _with_lead_ins(chosen: list[Unit], every: list[Unit]) -> list[Unit]:
             continue
         if _is_lead_in(u):  # the items after it, while they are items
             for item in units[at + 1 : at + 1 + _LEAD_ITEMS]:
-                if _is_lead_in(item) or not (item.fragment or _LIST_ITEM.match(item.quote)):
+                if not _is_item(item):
                     break
-                if item not in out:
-                    out.append(item)
-        elif _LIST_ITEM.match(u.quote) or u.fragment:
+                add(item)
+        elif _is_item(u):
+            items.setdefault(u.hit_index, []).append(at)
             for before in reversed(units[max(0, at - _LEAD_ITEMS) : at]):
                 if _is_lead_in(before):
-                    if before not in out:
-                        out.append(before)
+                    add(before)
                     break
+    for hit_index, where in items.items():
+        if len(where) < 2:
+            continue
+        units = by_hit[hit_index]
+        first, last = min(where), max(where)
+        if any(not _is_item(x) for x in units[first : last + 1]):
+            continue  # not one list
+        while last + 1 < len(units) and _is_item(units[last + 1]) and last - first < _LEAD_ITEMS:
+            last += 1
+        while first > 0 and _is_item(units[first - 1]) and last - first < _LEAD_ITEMS:
+            first -= 1
+        for item in units[first : last + 1]:
+            add(item)
     return out
+
+
+def _is_item(unit: Unit) -> bool:
+    """A list item: marked as one, or a line without a sentence end; not a lead-in or row."""
+    return (
+        not unit.is_row
+        and not _is_lead_in(unit)
+        and (unit.fragment or bool(_LIST_ITEM.match(unit.quote)))
+    )
 
 
 _LEAD_ITEMS = 6
@@ -378,8 +448,13 @@ def _context(hit: Hit) -> str:
     return " — ".join(part for part in (hit.doc.title, hit.chunk.section) if part)
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a | b else 1.0
+def _repeats(a: set[str], b: set[str], share: float) -> bool:
+    """Whether one unit says what another already says: `share` of the shorter one's words
+    are in the longer (the same sentence again, from two editions, or inside a longer run
+    of text that holds it)."""
+    if not a or not b:
+        return a == b
+    return len(a & b) / min(len(a), len(b)) >= share
 
 
 # -- the generators this installation offers ----------------------------------------------

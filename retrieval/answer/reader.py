@@ -20,12 +20,13 @@ The features read a unit with its context, as the issue of answers that answer a
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 from retrieval.answer.analysis import FIGURE_KINDS
 from retrieval.answer.authority import PERCENT
@@ -133,7 +134,16 @@ FEATURES = (
     "length",
     "rare_coverage",
     "rare_missing",
+    # the same unit against the best unit read for this part (`relative`): the reader
+    # picks among the units of one question, so how far a unit is behind the best one
+    # says more than its value alone (cross-validated on the tuning half: 0.56 -> 0.61
+    # of facts said)
+    "similarity_gap",
+    "coverage_gap",
+    "rare_gap",
+    "similarity_rank",
 )
+_RELATIVE_TO = ("similarity", "coverage_unit", "rare_coverage")
 
 
 @dataclass(frozen=True)
@@ -166,7 +176,8 @@ def features(
     indic: bool,
     idf: Mapping[str, float] | None = None,
 ) -> list[float]:
-    """The feature vector of one unit for one asked part, in the order of FEATURES.
+    """The feature vector of one unit for one asked part, in the order of FEATURES (but
+    the relative ones, which `relative` appends over all of a part's units).
     `ask` is the part's content tokens (`content_tokens`), `kind` what it asks, `idf` how
     rare each of its tokens is in the store (`LexicalIndex.idf`; all alike without)."""
     unit_tokens = view.tokens
@@ -207,6 +218,20 @@ def features(
     ]
 
 
+def relative(rows: Sequence[Sequence[float]]) -> list[list[float]]:
+    """Each unit's feature vector (from `features`) with the relative features appended:
+    its similarity, word coverage and rare-word coverage minus the best of the part's
+    units, and 1 / (1 + its similarity's rank among them)."""
+    if not rows:
+        return []
+    x = np.asarray(rows, dtype=float)
+    columns = [FEATURES.index(name) for name in _RELATIVE_TO]
+    gaps = x[:, columns] - x[:, columns].max(axis=0)
+    similarity = x[:, FEATURES.index("similarity")]
+    rank = (-similarity).argsort(kind="stable").argsort(kind="stable")
+    return np.hstack([x, gaps, (1.0 / (1 + rank))[:, None]]).tolist()
+
+
 @dataclass(frozen=True)
 class ReaderModel:
     """The fitted logistic model and the thresholds fit with it (see `eval.fit`)."""
@@ -221,8 +246,14 @@ class ReaderModel:
     per_part: int = 2  # and for each part of a multi-part one
 
     def probability(self, x: Sequence[float]) -> float:
-        z = self.bias + sum(w * v for w, v in zip(self.weights, x, strict=True))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return float(self.probabilities([x])[0])
+
+    def probabilities(self, rows: Sequence[Sequence[float]]) -> np.ndarray:
+        """The probability of each feature row at once (one matrix product)."""
+        if not len(rows):
+            return np.zeros(0)
+        z = np.asarray(rows, dtype=float) @ np.asarray(self.weights) + self.bias
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> ReaderModel:

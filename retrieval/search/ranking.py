@@ -201,7 +201,9 @@ class Selection:
     passages: int = 4  # the top passages whose units are read
     per_search: int = 2  # passages each part's own search adds (`AnswerChain.gather`)
     list_extra: int = 2  # more for a question whose answer is a list (eligibility, documents)
-    duplicate: float = 0.7  # word Jaccard at which a unit repeats one already chosen
+    # the share of the shorter unit's words in a unit already chosen at which it repeats it
+    duplicate: float = 0.8
+    table_rows: int = 5  # "which row has the most": its table is the best row's among these
     # e5's cosines between a Hindi question and English sentences crowd into 0.75-0.9, so
     # they are spread linearly onto e5_low .. e5_low + e5_span before scoring
     e5_low: float = 0.3
