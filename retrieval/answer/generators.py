@@ -146,9 +146,11 @@ class ExtractiveGenerator:
         """The features of every unit of the top passages for every part asked."""
         analysis = analyse(question)
         # the chain puts each part's own passages right after the first ones
-        extra = self.selection.per_search * len(analysis.searches())
-        top = hits[: self.selection.passages + extra]
-        units = [u for i, h in enumerate(top) for u in passage_units(i, h)]
+        n = self.selection.passages + self.selection.per_search * len(analysis.searches())
+        read = list(range(min(n, len(hits))))
+        # and the rest of the scheme record the question is about (`AnswerChain.gather`)
+        read += [i for i in range(n, len(hits)) if _same_record(hits[i], hits[0])]
+        units = [u for i in read for u in passage_units(i, hits[i])]
         if not units:
             return Reading(analysis, [])
         indic = is_indic(question)
@@ -232,6 +234,7 @@ class ExtractiveGenerator:
                 continue
             leading.append(ranked[0][1].hit_index)
             best, taken = ranked[0][0], 0
+            guideline = is_primary(hits[ranked[0][1].hit_index].doc)
             for p, unit in ranked:
                 if taken >= limit or p < max(model.quote_threshold, model.relative * best):
                     break
@@ -242,6 +245,11 @@ class ExtractiveGenerator:
                 chosen.append(unit)
                 seen_tokens.append(tokens)
                 taken += 1
+                if not guideline and is_primary(hits[unit.hit_index].doc):
+                    # a guideline or circular quoted for this part leads the booklet or
+                    # record that put it best: an official quotes the guideline
+                    leading.append(unit.hit_index)
+                    guideline = True
         every = [u for u, _ in reading.parts[0].rows]
         best_units = [u for r in per_part for _, u in r[: sel.table_rows]]
         extreme = _extreme_row(reading.analysis.ask, best_units, every, hits)
@@ -312,6 +320,10 @@ def _extreme_row(ask: str, best: list[Unit], units: list[Unit], hits: list[Hit])
     if len(values) < 2:
         return None
     return (max if most else min)(values, key=lambda pair: pair[0])[1]
+
+
+def _same_record(hit: Hit, top: Hit) -> bool:
+    return hit.doc.doc_type == "scheme_record" and hit.doc.doc_id == top.doc.doc_id
 
 
 def _page(hit: Hit) -> tuple[str, int]:
