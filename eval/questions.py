@@ -14,7 +14,11 @@
 * `shapes.jsonl` (s001-s142): questions in the shapes the answers work is measured on (long
   profile questions, multi-part, table cells and aggregates, in-domain unanswerable, short
   articles, Hindi/Assamese/Bengali), written from page text by someone who had not read
-  the ranking code; a test holds every key fact to its gold page.
+  the ranking code; a test holds every key fact to its gold page. s143-s272 (batch
+  "2026-12"): 70 officials' and facilitators' questions over the guidelines, circulars,
+  booklets and 12 scheme records, and 60 researchers' over the papers, articles, the
+  Anakapalli page, the AP survey, the Udyam bulletin, the Srikakulam DPR and NIC 2008,
+  written the same way by two other sessions (plain "single" questions among them).
 
 The honest split. Every question belongs to one fixed half, `tune` or `test` (`split_of`):
 within each stratum (a shape question's shape, else its set and category) the ids are
@@ -78,6 +82,7 @@ class Question:
     shape: str = ""
     parts: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (part question, its key facts)
     split: str = "test"  # tune or test: see `split_of`
+    batch: str = ""  # questions written later keep strata of their own (`split_of`)
 
     @property
     def answerable(self) -> bool:
@@ -107,7 +112,8 @@ def _gold(row: dict) -> tuple[tuple[str, int], ...]:
 
 def _stratum(q: Question) -> str:
     if q.shape:
-        return f"shape:{q.shape}:{q.language != 'en'}"
+        # a later batch is split on its own, so adding it moves no question already split
+        return f"shape:{q.shape}:{q.language != 'en'}" + (f":{q.batch}" if q.batch else "")
     return f"{q.id.rstrip('0123456789')}:{q.category}"
 
 
@@ -210,6 +216,7 @@ def load_questions(
                 _language(row["question"]),
                 row["shape"],
                 parts,
+                batch=row.get("batch", ""),
             )
         )
     if faq_path is not None and faq_path.exists():

@@ -127,6 +127,28 @@ def test_each_part_of_a_multi_part_question_is_answered(chain):
     }
 
 
+def test_the_scheme_record_a_question_names_is_read_whole(chain, searcher):
+    """A question naming a scheme reads its whole record: the age limit sits under
+    Eligibility, the loan under Benefits, in different passages."""
+    from retrieval.answer.analysis import analyse
+
+    question = (
+        "A 50-year-old woman from a backward class wants a loan under the Mahila Samriddhi "
+        "Yojana. Is she within its age limit, and which documents must she submit?"
+    )
+    result = chain.gather(question, question, analyse(question), 5, Filters())
+    record = result.hits[0].doc
+    assert record.title == "Mahila Samriddhi Yojana"
+    every = {c.chunk_id for c, _ in searcher.lexical.chunks_of(record.doc_id)}
+    assert len(every) > 2 and every <= {h.chunk.chunk_id for h in result.hits}
+    answer = chain.answer(Query(question))
+    assert "18 to 55 years" in answer.text and "SHG membership ID" in answer.text
+    # a question that names no record reads only what was found
+    plain = "Which schemes give women entrepreneurs micro-finance loans?"
+    found = chain.gather(plain, plain, analyse(plain), 5, Filters())
+    assert len(found.hits) <= 5 + 2 * len(analyse(plain).searches())
+
+
 def test_a_place_asked_about_is_still_required(chain):
     answer = chain.answer(Query("What is the PMEGP margin money subsidy for a project in Nepal?"))
     assert answer.abstained

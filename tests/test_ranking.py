@@ -356,6 +356,19 @@ def test_capitals_of_a_title_case_question_and_a_spelled_out_acronym_are_no_name
     ]
 
 
+def test_a_question_names_a_document_by_its_short_form_or_most_of_its_title():
+    from retrieval.answer.chain import names_document
+
+    needs = _doc(
+        "n1", "New Entrepreneur-cum-Enterprise Development Scheme (NEEDS)", "scheme_record"
+    )
+    assert names_document("Is a 38-year-old within the age limit of Tamil Nadu's NEEDS?", needs)
+    msy = _doc("m1", "Mahila Samriddhi Yojana", "scheme_record")
+    assert names_document("What loan does the Mahila Samriddhi scheme give?", msy)
+    assert not names_document("What schemes give women micro-finance?", msy)
+    assert names_document("What does PMEGP give?", _doc())  # the title's acronym
+
+
 def test_the_largest_or_smallest_row_is_read_from_the_table():
     from retrieval.answer.generators import _extreme_row
     from retrieval.answer.units import Unit

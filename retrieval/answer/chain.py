@@ -51,6 +51,7 @@ from retrieval.core.text import FIELD_NAMES, NOT_NAMES, acronym, clean_text
 from retrieval.core.types import Answer, AnswerSentence, Citation, Hit, SourceDoc
 from retrieval.search.glossary import names_the_field
 from retrieval.search.hybrid import Searcher, SearchResult
+from retrieval.search.lexical import tokenize
 from retrieval.search.multilingual import is_indic
 from retrieval.search.ranking import Selection
 
@@ -236,20 +237,31 @@ class AnswerChain:
         reads them. Relevance is the question's, read on its ask (the profile aside)."""
         topic = " ".join([analysis.ask, *analysis.constraints.scheme])
         result = self.searcher.retrieve(standalone, k, filters, original=question, topic=topic)
-        searches = analysis.searches()
-        if not searches or not result.hits:
+        if not result.hits:
             return result
         seen = {h.chunk.chunk_id for h in result.hits}
         extra: list[Hit] = []
         selection = Selection()
         lead, each = selection.passages, selection.per_search
-        for text in searches:
+        for text in analysis.searches():
             found = self.searcher.search(text, each, result.filters)
             for hit in found:
                 if hit.chunk.chunk_id not in seen:
                     seen.add(hit.chunk.chunk_id)
                     extra.append(hit)
-        return replace(result, hits=result.hits[:lead] + extra + result.hits[lead:])
+        hits = result.hits[:lead] + extra + result.hits[lead:]
+        top = hits[0]
+        if top.doc.doc_type == "scheme_record" and names_document(standalone, top.doc):
+            # the scheme the question names, as its record: read it whole (its
+            # eligibility, benefits and application sit in different passages); the
+            # passages not retrieved come last, scored as the lowest retrieved one
+            low = min(h.score for h in hits)
+            hits += [
+                Hit(chunk, doc, low)
+                for chunk, doc in self.searcher.lexical.chunks_of(top.doc.doc_id)
+                if chunk.chunk_id not in seen
+            ]
+        return replace(result, hits=hits)
 
     def _checked_against_guidelines(
         self, question: str, hits: list[Hit], composed: Composed, filters: Filters, k: int
@@ -456,6 +468,22 @@ def _lives_there(text: str, match: re.Match[str]) -> bool:
         return False
     located = _LOCATED_BEFORE.search(text[: match.start()])
     return bool(_PLACE_AFTER.match(after) or (located and STATE_PATTERN.fullmatch(match.group(1))))
+
+
+_GENERIC_TITLE = frozenset(
+    tokenize("scheme schemes yojana programme program the of for and in to under a an")
+)
+
+
+def names_document(question: str, doc: SourceDoc) -> bool:
+    """Whether the question names this document: its title's short form ("NEEDS", "PMEGP")
+    as a word of the question, or most of its title's own words (not "scheme", "yojana")."""
+    title = doc.title
+    shorts = {acronym(title), *re.findall(r"\(([A-Z][A-Za-z-]*[A-Z])\)", title)} - {""}
+    if any(re.search(rf"\b{re.escape(short)}\b", question) for short in shorts):
+        return True
+    words = set(tokenize(title)) - _GENERIC_TITLE
+    return bool(words) and len(words & set(tokenize(question))) / len(words) >= 0.6
 
 
 def is_national(doc: SourceDoc) -> bool:
