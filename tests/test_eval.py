@@ -107,20 +107,26 @@ def test_every_question_has_a_fixed_half_balanced_in_each_shape():
     its parts; the split does not follow the file order or the other files."""
     from collections import Counter
 
-    from eval.questions import split_of
+    from eval.questions import _stratum, split_of
     from eval.run import shape_of
 
     questions = load_questions(faq_path=FAQ_PATH, faq_limit=30)
     again = {q.id: q.split for q in load_questions(faq_path=FAQ_PATH, faq_limit=30)}
     assert {q.id: q.split for q in questions} == again  # fixed
     assert all(q.split == "test" for q in questions if q.category == "faq")
-    counts = Counter((shape_of(q), q.split) for q in questions if q.category != "faq")
-    shapes = {s for s, _ in counts}
+    scored = [q for q in questions if q.category != "faq"]
+    shapes = {shape_of(q) for q in scored}
     assert {"profile", "multi_part", "table", "unanswerable_in_domain", "short_article"} <= shapes
     assert {"indic", "off_topic", "single"} <= shapes
-    for shape in shapes:  # an odd stratum gives the tuning half one more
+    strata = Counter((_stratum(q), q.split) for q in scored)
+    for stratum in {s for s, _ in strata}:  # an odd stratum gives the tuning half one more
+        assert 0 <= strata[(stratum, "tune")] - strata[(stratum, "test")] <= 1, stratum
+    # so a shape is balanced within one question per batch it holds
+    counts = Counter((shape_of(q), q.split) for q in scored)
+    for shape in shapes:
+        batches = len({q.batch for q in scored if shape_of(q) == shape})
         tune, test = counts[(shape, "tune")], counts[(shape, "test")]
-        assert 0 <= tune - test <= max(1, 0.05 * (tune + test)), shape
+        assert 0 <= tune - test <= max(batches, 0.05 * (tune + test)), shape
     multi = [q for q in questions if q.shape == "multi_part"]
     assert multi and all(len(q.parts) >= 2 and all(f for _, f in q.parts) for q in multi)
     # one stratum's split does not move when another changes

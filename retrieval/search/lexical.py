@@ -122,6 +122,18 @@ def normalise_number(token: str) -> str:
 
 _STEMMER = snowballstemmer.stemmer("english")
 _STEM_LOCK = threading.Lock()  # the Snowball stemmer keeps state between calls
+_STEMS: dict[str, str] = {}  # word -> stem: a corpus repeats its words, stemming is slow
+_STEMS_MAX = 500_000  # bounded, so hostile text of unique words cannot grow it for ever
+
+
+def _stem(word: str) -> str:
+    stem = _STEMS.get(word)
+    if stem is None:
+        stem = _STEMMER.stemWord(word)
+        if len(_STEMS) >= _STEMS_MAX:
+            _STEMS.clear()
+        _STEMS[word] = stem
+    return stem
 
 
 def tokenize(text: str) -> list[str]:
@@ -129,7 +141,7 @@ def tokenize(text: str) -> list[str]:
     tokens = [normalise_number(t.lower()) for t in _TOKEN.findall(clean_text(text))]
     kept = [t for t in tokens if t not in STOPWORDS and (len(t) > 1 or t.isdigit())]
     with _STEM_LOCK:
-        return [t if t[0].isdigit() else _STEMMER.stemWord(t) for t in kept]
+        return [t if t[0].isdigit() else _stem(t) for t in kept]
 
 
 def numbers_in(text: str) -> set[str]:
