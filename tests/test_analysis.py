@@ -277,3 +277,15 @@ def test_two_things_of_different_kinds_asked_with_one_verb_are_two_parts():
     assert len(analyse(limits).parts) == 1
     shared = "What is the maximum and the effective guarantee cover for a fresh 1st loan?"
     assert len(analyse(shared).parts) == 1
+
+
+def test_papers_to_carry_are_documents_and_research_papers_are_not():
+    from retrieval.answer.reader import carries
+
+    assert analyse("What papers should he carry to the bank?").asks == "documents"
+    assert analyse("What proof must be attached with the form?").asks == "documents"
+    assert analyse("Which papers study handicraft clusters in Assam?").asks != "documents"
+    # a unit naming papers carries what a documents question asks; a figure does not
+    assert carries("documents", "- Yarn passbook") and carries("documents", "Aadhaar Card")
+    assert not carries("documents", "The subsidy is 25% of the project cost.")
+    assert not carries("name", "- Yarn passbook")

@@ -272,11 +272,31 @@ def test_two_items_of_a_list_are_quoted_with_the_rest_of_it():
     hits = [_hit("c1", text="Coir Udyami Yojana shares the cost as follows.\n" + items)]
     reader = ExtractiveGenerator(_FixedEmbedder(), model=_model_on("coverage_unit", 16, -3))
     composed = reader.compose("What beneficiary contribution and subsidy rate apply?", hits)
-    # the third item names neither word: it comes with its list, in reading order
+    # the third item names neither word: it comes with its list, in reading order, and
+    # the items of one list read as one sentence with one marker
     assert [s for s, _ in composed.sentences] == [
-        "Beneficiary's contribution (of project cost) - 5%",
-        "Rate of subsidy (of project cost) - 40%",
-        "Bank credit - 55%",
+        "Beneficiary's contribution (of project cost) - 5%; Rate of subsidy (of project cost)"
+        " - 40%; Bank credit - 55%"
+    ]
+    assert len(composed.units) == 3  # each item still quoted on its own
+
+
+def test_a_list_asked_for_is_quoted_whole_with_its_short_items():
+    text = (
+        "## Documents Required\n- Address Proof\n- Identity Proof\n"
+        "- Caste certificate issued by the competent authority\n- Aadhaar Card\n"
+    )
+    hits = [_hit("c1", text=text)]
+    reader = ExtractiveGenerator(_FixedEmbedder(), model=_model_on("coverage_unit", 16, -3))
+    composed = reader.compose("Which documents are required with a caste certificate?", hits)
+    assert [s for s, _ in composed.sentences] == [
+        "Address Proof; Identity Proof; Caste certificate issued by the competent authority;"
+        " Aadhaar Card"
+    ]
+    # a question that asks no list quotes the item alone
+    single = reader.compose("Who issues the caste certificate?", hits)
+    assert [s for s, _ in single.sentences] == [
+        "Caste certificate issued by the competent authority"
     ]
 
 

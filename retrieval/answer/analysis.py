@@ -56,7 +56,9 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("comparison", r"\b(?:compare[ds]?|comparison|differ(?:s|ence|ent)?|versus|vs\.?)\b"),
         (
             "documents",
-            r"\b(?:which|what)\b[^?]*\bdocuments?\b|\bdocuments?\b[^?]*\b(?:need|requir|submit)",
+            r"\b(?:which|what)\b[^?]*\bdocuments?\b|\bdocuments?\b[^?]*\b(?:need|requir|submit)|"
+            # "what papers should he carry?" (not "which papers study clusters?")
+            r"\b(?:papers|proofs?)\b[^?]*\b(?:carry|bring|submit|need|requir|attach|produce)",
         ),
         # "which sector has the most units?" asks for the sector
         ("name", r"\bwhich\b[^?]*\b(?:most|largest|smallest|highest|lowest|biggest|least)\b"),

@@ -251,7 +251,11 @@ class AnswerChain:
                     extra.append(hit)
         hits = result.hits[:lead] + extra + result.hits[lead:]
         top = hits[0]
-        if top.doc.doc_type == "scheme_record" and names_document(standalone, top.doc):
+        if (
+            top.doc.doc_type == "scheme_record"
+            and analysis.asks != "list"  # "which schemes give women loans?" names none
+            and names_document(standalone, top.doc)
+        ):
             # the scheme the question names, as its record: read it whole (its
             # eligibility, benefits and application sit in different passages); the
             # passages not retrieved come last, scored as the lowest retrieved one

@@ -79,7 +79,11 @@ _INTENTS = (  # question pattern, section it points at, section that answers the
     ),
     (re.compile(r"\b(not eligible|excluded|exclusion|cannot apply)\b", re.I), "exclusion", ""),
     (re.compile(r"\bbenefit|\bwhat (do|will) (i|they|beneficiaries) get\b", re.I), "benefit", ""),
-    (re.compile(r"\bdocuments?\b", re.I), "document", ""),
+    (
+        re.compile(r"\bdocuments?\b|\b(?:papers|proofs?)\b[^?]*\b(?:carry|bring|submit)", re.I),
+        "document",
+        "",
+    ),
     (re.compile(r"\bhow (to|do i|can i) apply\b|\bapplication process\b", re.I), "application", ""),
 )
 
@@ -107,6 +111,7 @@ class Reading:
 
     analysis: Analysis
     parts: list[PartReading]
+    brief: tuple[Unit, ...] = ()  # short list items, quoted only with their list
 
 
 class ExtractiveGenerator:
@@ -150,7 +155,9 @@ class ExtractiveGenerator:
         read = list(range(min(n, len(hits))))
         # and the rest of the scheme record the question is about (`AnswerChain.gather`)
         read += [i for i in range(n, len(hits)) if _same_record(hits[i], hits[0])]
-        units = [u for i in read for u in passage_units(i, hits[i])]
+        every = [u for i in read for u in passage_units(i, hits[i])]
+        units = [u for u in every if not u.brief]
+        brief = tuple(u for u in every if u.brief)
         if not units:
             return Reading(analysis, [])
         indic = is_indic(question)
@@ -169,18 +176,22 @@ class ExtractiveGenerator:
             if indic and len(sims) > 1:  # e5's similarities crowd together: spread them
                 low, span = self.selection.e5_low, self.selection.e5_span
                 sims = low + span * (sims - sims.min()) / (np.ptp(sims) or 1.0)
+            # the section each part is about ("Is she within the age limit, and which
+            # documents must she submit?": Eligibility, then Documents Required)
+            own = ("document", "") if part.asks == "documents" else section_intent(part.text)
+            intent_of_part = own if own != ("", "") else intent
             ask = content_tokens(part.text if indic else query)
             numbers = frozenset(numbers_in(part.text))
             idf = self.idf(ask) if self.idf is not None else None
             vectors_of_part = relative(
                 [
-                    features(v, float(sim), ask, numbers, part.asks, intent, indic, idf)
+                    features(v, float(sim), ask, numbers, part.asks, intent_of_part, indic, idf)
                     for v, sim in zip(views, sims, strict=True)
                 ]
             )
             rows = list(zip(units, vectors_of_part, strict=True))
             parts.append(PartReading(part, rows))
-        return Reading(analysis, parts)
+        return Reading(analysis, parts, brief)
 
     def scored(self, reading: Reading) -> list[list[tuple[float, Unit]]]:
         """Per part, (probability, unit) best first."""
@@ -228,6 +239,7 @@ class ExtractiveGenerator:
         seen_tokens: list[set[str]] = []
         missing: list[str] = []
         leading: list[int] = []  # the passages of each part's best unit: the direct answer
+        whole: set[int] = set()  # passages whose list is quoted whole
         for pr, ranked in zip(reading.parts, per_part, strict=True):
             if not ranked or ranked[0][0] < model.answer_threshold:
                 missing.append(pr.part.text)
@@ -245,18 +257,21 @@ class ExtractiveGenerator:
                 chosen.append(unit)
                 seen_tokens.append(tokens)
                 taken += 1
+                if pr.part.asks in ("list", "documents") and _is_item(unit):
+                    whole.add(unit.hit_index)  # a list asked for: the list it is in
                 if not guideline and is_primary(hits[unit.hit_index].doc):
                     # a guideline or circular quoted for this part leads the booklet or
                     # record that put it best: an official quotes the guideline
                     leading.append(unit.hit_index)
                     guideline = True
         every = [u for u, _ in reading.parts[0].rows]
+        listed = sorted([*every, *reading.brief], key=lambda u: (u.hit_index, u.start))
         best_units = [u for r in per_part for _, u in r[: sel.table_rows]]
         extreme = _extreme_row(reading.analysis.ask, best_units, every, hits)
         if extreme is not None and extreme not in chosen:
             chosen.insert(0, extreme)
             leading.insert(0, extreme.hit_index)
-        chosen = _with_lead_ins(chosen, every)
+        chosen = _with_lead_ins(chosen, listed, whole)
         # the direct answer first: the passages of the parts' best units (a guideline or
         # circular among them before a booklet, record or article); then the others, the
         # guidelines first; each passage's units in reading order (a lead-in before its items)
@@ -272,10 +287,21 @@ class ExtractiveGenerator:
         )
         named: set[int] = set()  # a record's name leads its first sentence only
         sentences: list[tuple[str, tuple[int, ...]]] = []
+        previous: Unit | None = None
         for u in chosen:
             text = u.rendered if u.hit_index in named else _named(u, hits)
-            sentences.append((text, (u.hit_index,)))
+            if (
+                previous is not None
+                and previous.hit_index == u.hit_index
+                and _is_item(previous)
+                and _is_item(u)
+                and sentences[-1][0][-1:] not in ".;:?!"
+            ):  # the items of one list read as one sentence with one marker
+                sentences[-1] = (f"{sentences[-1][0]}; {text}", sentences[-1][1])
+            else:
+                sentences.append((text, (u.hit_index,)))
             named.add(u.hit_index)
+            previous = u
         return Composed(sentences, chosen, missing=tuple(missing) if chosen else ())
 
 
@@ -387,11 +413,15 @@ def _is_lead_in(unit: Unit) -> bool:
     return not unit.is_row and unit.rendered.rstrip().endswith(":")
 
 
-def _with_lead_ins(chosen: list[Unit], every: list[Unit]) -> list[Unit]:
+def _with_lead_ins(
+    chosen: list[Unit], every: list[Unit], whole: set[int] = frozenset()
+) -> list[Unit]:
     """A list item quoted with the lead-in that says what the list is ("The following
     are not eligible:"), a lead-in with the items that follow it, and two items of one list
     with the rest of it ("Beneficiary's contribution - 5%", "Rate of subsidy - 40%": and
-    "Bank credit - 55%"); `every` is every unit read, in passage and reading order."""
+    "Bank credit - 55%"); in the passages of `whole` (a list was asked for: "which
+    documents?") one chosen item brings its whole list. `every` is every unit read, in
+    passage and reading order."""
     by_hit: dict[int, list[Unit]] = {}
     for unit in every:
         by_hit.setdefault(unit.hit_index, []).append(unit)
@@ -419,16 +449,17 @@ def _with_lead_ins(chosen: list[Unit], every: list[Unit]) -> list[Unit]:
                     add(before)
                     break
     for hit_index, where in items.items():
-        if len(where) < 2:
+        if len(where) < 2 and hit_index not in whole:
             continue
         units = by_hit[hit_index]
         first, last = min(where), max(where)
         if any(not _is_item(x) for x in units[first : last + 1]):
             continue  # not one list
-        while last + 1 < len(units) and _is_item(units[last + 1]) and last - first < _LEAD_ITEMS:
-            last += 1
-        while first > 0 and _is_item(units[first - 1]) and last - first < _LEAD_ITEMS:
+        most = _WHOLE_LIST if hit_index in whole else _LEAD_ITEMS
+        while first > 0 and _is_item(units[first - 1]) and last - first < most:
             first -= 1
+        while last + 1 < len(units) and _is_item(units[last + 1]) and last - first < most:
+            last += 1
         for item in units[first : last + 1]:
             add(item)
     return out
@@ -444,6 +475,7 @@ def _is_item(unit: Unit) -> bool:
 
 
 _LEAD_ITEMS = 6
+_WHOLE_LIST = 12  # items of a list asked for
 
 
 def _named(unit: Unit, hits: list[Hit]) -> str:

@@ -63,6 +63,13 @@ _CARRIES = {
     "figure": _NUMBER,  # a figure of a kind the question leaves open (an Indic question)
 }
 assert set(_CARRIES) == FIGURE_KINDS
+# "which documents?" is answered by the names of papers
+_PAPERS = re.compile(
+    r"\b(?:certificates?|card|proofs?|passbook|photo(?:graph)?s?|copy|copies|affidavit|"
+    r"undertaking|declaration|statement|aadhaar|pan|passport|licen[cs]e|bills?|receipts?|"
+    r"documents?|project report|registration|quotation|deed|account details)\b",
+    re.I,
+)
 # words of a question that say what kind of thing it asks, not what it is about
 ASK_WORDS = frozenset(
     [
@@ -97,9 +104,10 @@ ASK_WORDS = frozenset(
 
 
 def carries(kind: str, text: str) -> bool:
-    """Whether `text` states a figure of the asked kind (always False for kinds that are
-    not figures: a name or a list is judged by the other features)."""
-    pattern = _CARRIES.get(kind)
+    """Whether `text` states a figure of the asked kind, or names papers when documents
+    are asked (always False for other kinds: a name or a list is judged by the other
+    features)."""
+    pattern = _CARRIES.get(kind) or (_PAPERS if kind == "documents" else None)
     return bool(pattern and pattern.search(text))
 
 
@@ -199,7 +207,7 @@ def features(
         overlap(ask_numbers, view.numbers),
         longest_run(ask, unit_tokens) / len(ask) if ask else 0.0,
         float(asks_figure),
-        float(asks_figure and has_kind),
+        float(has_kind),  # a figure of the asked kind, or papers asked for
         float(asks_figure and not has_kind),
         overlap(ask, view.previous),
         overlap(ask, view.lead),

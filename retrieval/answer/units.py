@@ -28,6 +28,8 @@ class Unit:
     rendered: str  # how the answer says it (a row is read with its header)
     is_row: bool = False
     fragment: bool = False  # no sentence end: a heading, a caption or a list's lead-in
+    brief: bool = False  # a marked list item of under four words ("- Aadhaar Card"): not
+    # scored on its own, quoted only with the list it is in
 
 
 def _cells(line: str) -> list[str]:
@@ -63,7 +65,8 @@ def passage_units(hit_index: int, hit: Hit) -> list[Unit]:
             quote = text[s:e]
             flat = _LIST_MARK.sub("", " ".join(quote.split()))
             words = len(flat.split())
-            if words >= 4 and not quote.startswith("#"):
+            brief = 0 < words < 4 and bool(_LIST_MARK.match(quote.strip()))
+            if (words >= 4 or brief) and not quote.startswith("#"):
                 fragment = flat[-1] not in ".;:?!\"'”" and (words < 12 or "\n" in quote.strip())
                 units.append(
                     Unit(
@@ -72,7 +75,8 @@ def passage_units(hit_index: int, hit: Hit) -> list[Unit]:
                         chunk.char_start + e,
                         quote,
                         flat,
-                        fragment=fragment,
+                        fragment=fragment or brief,
+                        brief=brief,
                     )
                 )
         block_start = None
