@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -414,7 +415,7 @@ def _is_lead_in(unit: Unit) -> bool:
 
 
 def _with_lead_ins(
-    chosen: list[Unit], every: list[Unit], whole: set[int] = frozenset()
+    chosen: list[Unit], every: list[Unit], whole: AbstractSet[int] = frozenset()
 ) -> list[Unit]:
     """A list item quoted with the lead-in that says what the list is ("The following
     are not eligible:"), a lead-in with the items that follow it, and two items of one list
