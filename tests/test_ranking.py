@@ -390,7 +390,7 @@ def test_a_question_names_a_document_by_its_short_form_or_most_of_its_title():
 
 
 def test_the_largest_or_smallest_row_is_read_from_the_table():
-    from retrieval.answer.generators import _extreme_row
+    from retrieval.answer.tables import extreme as _extreme_row
     from retrieval.answer.units import Unit
 
     # the table runs over two passages of one page; a third passage, on another

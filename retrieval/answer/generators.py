@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
+from retrieval.answer import tables
 from retrieval.answer.analysis import Analysis, Part, analyse
 from retrieval.answer.authority import is_primary
 from retrieval.answer.reader import (
@@ -268,10 +269,14 @@ class ExtractiveGenerator:
         every = [u for u, _ in reading.parts[0].rows]
         listed = sorted([*every, *reading.brief], key=lambda u: (u.hit_index, u.start))
         best_units = [u for r in per_part for _, u in r[: sel.table_rows]]
-        extreme = _extreme_row(reading.analysis.ask, best_units, every, hits)
+        # a table asked as a table: its largest or smallest row, the total row closing it
+        extreme = tables.extreme(reading.analysis.ask, best_units, every, hits)
         if extreme is not None and extreme not in chosen:
             chosen.insert(0, extreme)
             leading.insert(0, extreme.hit_index)
+        for total in tables.totals(reading.analysis.ask, chosen, every, hits):
+            chosen.append(total)
+            leading.append(total.hit_index)
         chosen = _with_lead_ins(chosen, listed, whole)
         # the direct answer first: the passages of the parts' best units (a guideline or
         # circular among them before a booklet, record or article); then the others, the
@@ -306,59 +311,8 @@ class ExtractiveGenerator:
         return Composed(sentences, chosen, missing=tuple(missing) if chosen else ())
 
 
-_MOST = re.compile(r"\b(?:most|largest|highest|biggest|maximum number|greatest|top)\b", re.I)
-_LEAST = re.compile(r"\b(?:least|smallest|lowest|fewest|minimum number)\b", re.I)
-_CELL = re.compile(r"([^;:]+):\s*([^;]+)")
-_TOTAL = re.compile(r"\b(?:total|all india|grand total|overall)\b", re.I)
-_VALUE = re.compile(r"^\s*(?:rs\.?\s*)?(\d[\d,]*(?:\.\d+)?)\s*%?\s*\.?\s*$", re.I)
-
-
-def _extreme_row(ask: str, best: list[Unit], units: list[Unit], hits: list[Hit]) -> Unit | None:
-    """For "which sector has the most units?": among the rows of the table the best row
-    comes from (on its page, in any passage read, with the same columns), the one with the
-    largest (or smallest) value in the column the question names (its words, else the
-    first column of figures), total rows aside. Read from the rows as rendered; None when
-    the question asks no such thing or the rows do not line up."""
-    most, least = bool(_MOST.search(ask)), bool(_LEAST.search(ask))
-    row = next((u for u in best if u.is_row), None)  # the best row among the best units
-    if row is None or most == least:
-        return None
-    names = [n for n, _ in _cells(row.rendered)]
-    page = _page(hits[row.hit_index])
-    table = [
-        (u, cells)
-        for u in units
-        if u.is_row and _page(hits[u.hit_index]) == page
-        for cells in [_cells(u.rendered)]
-        if cells and [n for n, _ in cells] == names and not any(_TOTAL.search(v) for _, v in cells)
-    ]
-    if len(table) < 2:
-        return None
-    numeric = [i for i, (_, v) in enumerate(table[0][1]) if _VALUE.match(v)]
-    if not numeric:
-        return None
-    wanted = set(tokenize(ask))
-    column = max(numeric, key=lambda i: (len(wanted & set(tokenize(names[i]))), -i))
-    values = []
-    for u, cells in table:
-        m = _VALUE.match(cells[column][1])
-        if m:
-            values.append((float(m.group(1).replace(",", "")), u))
-    if len(values) < 2:
-        return None
-    return (max if most else min)(values, key=lambda pair: pair[0])[1]
-
-
 def _same_record(hit: Hit, top: Hit) -> bool:
     return hit.doc.doc_type == "scheme_record" and hit.doc.doc_id == top.doc.doc_id
-
-
-def _page(hit: Hit) -> tuple[str, int]:
-    return hit.doc.doc_id, hit.chunk.page
-
-
-def _cells(rendered: str) -> list[tuple[str, str]]:
-    return [(n.strip(), v.strip().rstrip(".")) for n, v in _CELL.findall(rendered)]
 
 
 def _views(units: list[Unit], hits: list[Hit]) -> list[UnitView]:

@@ -1,0 +1,354 @@
+"""Tables read as tables: the largest or smallest row of the table a chosen row sits in, and
+the total row that closes it.
+
+A PDF's table often reaches the reader as runs of text, several rows to a line ("Hotels,
+Restaurants, and Catering 1,18,724 32.00% Salons, repair shops ... 1,08,658 29.30%"),
+serial numbers between them ("... PMEGP 7500.00 2 Local Advertisement 7500.00"). So a
+table-like unit (a row, or a fragment that holds figures) is read as *records*: a label
+and the figures after it, each an exact span of the page text, so a record is quoted as
+the documents print it. A row rendered with its header cell by cell ("Sector: Food; No.
+of units: 21,535") is one record whose figures carry their column names.
+
+The table a unit belongs to is the unbroken run of table-like units around it on its page
+(over the passages read, which may cut one table in two); a sentence ends it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from retrieval.answer.units import Unit
+from retrieval.core.types import Hit
+from retrieval.search.lexical import tokenize
+
+MOST = re.compile(r"\b(?:most|largest|highest|biggest|maximum number|greatest)\b", re.I)
+LEAST = re.compile(r"\b(?:least|smallest|lowest|fewest|minimum number)\b", re.I)
+TOP = re.compile(r"\btop\b", re.I)  # "the top service activities" names a list, weakly
+ASKS_TOTAL = re.compile(r"\b(?:total|overall|grand total|all[- ]india)\b", re.I)
+_TOTAL_LABEL = re.compile(r"^\W*(?:grand\s+|sub-?\s*)?total\b|^\W*all[- ]india\b", re.I)
+
+_CELL = re.compile(r"([^;:]+):\s*([^;]+)")
+# a figure as a table prints it: "1,18,724", "32.00%", "(7.50)", "₹5.00", "-12"
+_FIGURE = re.compile(
+    r"^(?:\((?:rs\.?|₹|inr)?-?\d[\d,]*(?:\.\d+)?%?\)|(?:rs\.?|₹|inr)?-?\d[\d,]*(?:\.\d+)?%?)"
+    r"[.,;]?$",
+    re.I,
+)
+# a label that runs into its figure as prose does ("10 days and 75 units"): no row
+_PROSE_BEFORE = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "to",
+        "for",
+        "by",
+        "with",
+        "than",
+        "from",
+        "upto",
+        "up",
+        "about",
+        "at",
+        "in",
+        "on",
+        "or",
+        "per",
+        "each",
+        "nearly",
+        "over",
+        "under",
+        "around",
+        "only",
+    ]
+)
+# words that belong to the figure beside them: "218 Cr.", "7.97 L", "Rs. 12", "25 %"
+_UNIT_WORD = re.compile(r"^(?:cr|crores?|lakhs?|l|lac|%|nos|mt|rs|inr|₹)\.?$", re.I)
+_YEAR_SPAN = re.compile(r"^(?:19|20)\d{2}-\d{2}(?:\d{2})?$")  # "2008-09": a row's label
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+_WORD = re.compile(r"\S+")
+_SERIAL_DIGITS = 3
+
+
+@dataclass(frozen=True)
+class Record:
+    """A table row as read: its label and its figures, at `start:end` of `unit.quote`."""
+
+    unit: Unit
+    start: int
+    end: int
+    label: str
+    values: tuple[str, ...]
+    names: tuple[str, ...] = ()  # the figures' column names, when the row was read so
+
+    @property
+    def is_total(self) -> bool:
+        return bool(_TOTAL_LABEL.search(self.label))
+
+    def signature(self) -> tuple[object, ...]:
+        """Rows of one table have as many figures and the same columns: named alike when
+        read with their header, else printed alike (as many decimals, a percentage or not;
+        "(In Rupees) 1" before "Printing ... 7500.00" is a serial number, not a row)."""
+        if self.names:
+            return (len(self.values), self.names)
+        return (len(self.values), tuple(_style(v) for v in self.values))
+
+    def as_unit(self) -> Unit:
+        """The record as a quotable unit: the unit itself when it is the whole of it."""
+        u = self.unit
+        if self.start == 0 and self.end >= len(u.quote.rstrip()):
+            return u
+        quote = u.quote[self.start : self.end]
+        return Unit(
+            u.hit_index,
+            u.start + self.start,
+            u.start + self.end,
+            quote,
+            " ".join(quote.split()),
+            is_row=True,
+        )
+
+
+def _style(figure: str) -> tuple[int, bool]:
+    m = _NUMBER.search(figure)
+    decimals = m.group().partition(".")[2] if m else ""
+    return len(decimals), "%" in figure
+
+
+def value_of(figure: str) -> float | None:
+    m = _NUMBER.search(figure)
+    return float(m.group().replace(",", "")) if m else None
+
+
+def records(unit: Unit) -> list[Record]:
+    """The rows a unit holds: one for a row read with its named cells, else every label
+    with the figures after it."""
+    named = _named_record(unit)
+    if named is not None:
+        return [named]
+    tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(unit.quote)]
+    kinds = [_kind(tokens, i) for i in range(len(tokens))]
+    # a small whole number between one row's figures and the next row's label, counting
+    # up ("... 7500.00 2 Local Advertisement 7500.00 3 Conveyance"), is a serial number
+    candidates = {
+        i: int(t[2])
+        for i, t in enumerate(tokens)
+        if kinds[i] == "figure"
+        and t[2].isdigit()
+        and len(t[2]) <= _SERIAL_DIGITS
+        and i + 1 < len(tokens)
+        and kinds[i + 1] == "word"
+    }
+    numbers = set(candidates.values())
+    for i, n in candidates.items():
+        if n + 1 in numbers or n - 1 in numbers:
+            kinds[i] = "serial"
+    out: list[Record] = []
+    label: list[int] = []
+    values: list[int] = []
+
+    def close() -> None:
+        if label and values:
+            first, last = tokens[label[0]], tokens[values[-1]]
+            out.append(
+                Record(
+                    unit,
+                    first[0],
+                    last[1],
+                    " ".join(tokens[i][2] for i in label),
+                    tuple(tokens[i][2] for i in values),
+                )
+            )
+
+    for i, kind in enumerate(kinds):
+        if kind == "serial":
+            close()
+            label, values = [], []
+        elif kind == "figure":
+            if label:
+                values.append(i)
+        elif kind == "unit" and values:
+            values.append(i)  # "218 Cr.": part of the figure
+        else:
+            if values:
+                close()
+                label, values = [], []
+            label.append(i)
+    close()
+    # a unit word joined to its figure ("218", "Cr.") reads as one figure
+    return [_merge_units(r) for r in out]
+
+
+def _kind(tokens: list[tuple[int, int, str]], i: int) -> str:
+    word = tokens[i][2]
+    if _YEAR_SPAN.match(word.rstrip(".,;:")):
+        return "word"
+    if _FIGURE.match(word):
+        return "figure"
+    if _UNIT_WORD.match(word):
+        return "unit"
+    return "word"
+
+
+def _merge_units(record: Record) -> Record:
+    merged: list[str] = []
+    for v in record.values:
+        if merged and _UNIT_WORD.match(v):
+            merged[-1] = f"{merged[-1]} {v}"
+        elif not _UNIT_WORD.match(v):
+            merged.append(v)
+    return Record(record.unit, record.start, record.end, record.label, tuple(merged))
+
+
+def _named_record(unit: Unit) -> Record | None:
+    """A row rendered with its header ("Sector: Food; No. of units: 21,535; % Share: 16.4%")."""
+    if not unit.is_row:
+        return None
+    cells = [(n.strip(), v.strip().rstrip(".")) for n, v in _CELL.findall(unit.rendered)]
+    if len(cells) < 2:
+        return None
+    figures = [(n, v) for n, v in cells if _FIGURE.match(v.replace(" ", ""))]
+    labels = [v for _, v in cells if not _FIGURE.match(v.replace(" ", ""))]
+    if not figures or not labels:
+        return None
+    return Record(
+        unit,
+        0,
+        len(unit.quote),
+        " ".join(labels),
+        tuple(v for _, v in figures),
+        tuple(n for n, _ in figures),
+    )
+
+
+def is_tabular(unit: Unit) -> bool:
+    """A row, or a fragment that holds a figure after a label."""
+    return unit.is_row or (unit.fragment and bool(records(unit)))
+
+
+def table_of(anchor: Unit, units: list[Unit], hits: list[Hit]) -> list[Unit]:
+    """The table-like units of the run `anchor` stands in: on its page, in page order,
+    unbroken by a sentence (a unit read from two passages is read once)."""
+    page = _page(hits[anchor.hit_index])
+    same = {}
+    for u in units:
+        if _page(hits[u.hit_index]) == page:
+            same.setdefault((u.start, u.end), u)
+    ordered = sorted(same.values(), key=lambda u: (u.start, u.end))
+    # units inside a longer one (two chunks overlapping) add nothing
+    ordered = [
+        u
+        for u in ordered
+        if not any(o is not u and o.start <= u.start and u.end <= o.end for o in ordered)
+        or u is anchor
+    ]
+    at = next(
+        (i for i, u in enumerate(ordered) if u.start <= anchor.start < max(u.end, u.start + 1)),
+        None,
+    )
+    if at is None or not is_tabular(ordered[at]):
+        return []
+    first = last = at
+    while first > 0 and is_tabular(ordered[first - 1]):
+        first -= 1
+    while last + 1 < len(ordered) and is_tabular(ordered[last + 1]):
+        last += 1
+    return ordered[first : last + 1]
+
+
+def _segment(anchor: Unit, units: list[Unit], hits: list[Hit]) -> tuple[list[Record], int]:
+    """The rows of the table `anchor` stands in, in page order, and where the anchor's own
+    first row stands among them: a total row closes a table, so the rows run from the
+    total before the anchor's first row to the total after it (which is included)."""
+    flat = [r for u in table_of(anchor, units, hits) for r in records(u)]
+    page = _page(hits[anchor.hit_index])
+    inside = [
+        i
+        for i, r in enumerate(flat)
+        if r.unit.start + r.start >= anchor.start
+        and r.unit.start + r.end <= max(anchor.end, anchor.start + 1)
+        and _page(hits[r.unit.hit_index]) == page
+    ]
+    # the anchor's first row; a total row alone is read with the rows it closes
+    own = [i for i in inside if not flat[i].is_total] or inside
+    if not own:
+        return [], 0
+    at = own[0]
+    first = at
+    while first > 0 and not flat[first - 1].is_total:
+        first -= 1
+    last = at
+    while last + 1 < len(flat) and not flat[last].is_total:
+        last += 1
+    return flat[first : last + 1], at - first
+
+
+def _is_label(record: Record) -> bool:
+    last = record.label.split()[-1].lower().strip(".,;:(") if record.label.split() else ""
+    return last not in _PROSE_BEFORE and not record.label[:1].islower()
+
+
+def extreme(ask: str, best: list[Unit], units: list[Unit], hits: list[Hit]) -> Unit | None:
+    """For "which sector has the most units?": the row with the largest (or smallest)
+    figure in the column the question names (by its name, when the rows were read with
+    their header; else the first column of figures), among the rows like most of those of
+    the table the best table-like unit sits in; total rows and figures in running text
+    aside. None when the question asks no such thing or no two rows line up."""
+    least = bool(LEAST.search(ask))
+    most = bool(MOST.search(ask)) or (bool(TOP.search(ask)) and not least)
+    anchor = next((u for u in best if is_tabular(u)), None)
+    if anchor is None or most == least:
+        return None
+    segment, at = _segment(anchor, units, hits)
+    rows = [r for r in segment if not r.is_total and _is_label(r)]
+    if len(rows) < 2:
+        return None
+    own = {r.signature() for r in records(anchor) if not r.is_total and _is_label(r)}
+    counts = Counter(r.signature() for r in rows)
+    shape = max(counts, key=lambda s: (counts[s] >= 2 and s in own, counts[s], s[0]))
+    table = [r for r in rows if r.signature() == shape]
+    if len(table) < 2 or not shape[0]:
+        return None
+    names = table[0].names
+    wanted = set(tokenize(ask))
+    column = (
+        max(range(len(names)), key=lambda i: (len(wanted & set(tokenize(names[i]))), -i))
+        if names
+        else 0
+    )
+    scored = [(value_of(r.values[column]), r) for r in table]
+    values = [(v, r) for v, r in scored if v is not None]
+    if len(values) < 2:
+        return None
+    return (max if most else min)(values, key=lambda pair: pair[0])[1].as_unit()
+
+
+def totals(ask: str, chosen: list[Unit], units: list[Unit], hits: list[Hit]) -> list[Unit]:
+    """For "what is the total budget ...?": the total row that closes the table each chosen
+    table-like unit stands in, where no chosen unit already holds it."""
+    if not ASKS_TOTAL.search(ask):
+        return []
+    out: list[Unit] = []
+    for unit in chosen:
+        if not is_tabular(unit):
+            continue
+        segment, _ = _segment(unit, units, hits)
+        if not segment or not segment[-1].is_total:
+            continue
+        found = segment[-1].as_unit()
+        page = _page(hits[found.hit_index])
+        held = any(
+            _page(hits[c.hit_index]) == page and c.start <= found.start and found.end <= c.end
+            for c in [*chosen, *out]
+        )
+        if not held:
+            out.append(found)
+    return out
+
+
+def _page(hit: Hit) -> tuple[str, int]:
+    return hit.doc.doc_id, hit.chunk.page

@@ -1,0 +1,120 @@
+"""Tables read as tables (`retrieval.answer.tables`): rows as a PDF prints them (several to a
+line, serial numbers between them), the largest or smallest row, and the total row that
+closes the table a chosen row sits in. Tiny fixtures, no model and no store."""
+
+from __future__ import annotations
+
+from retrieval.answer.tables import extreme, records, totals
+from retrieval.answer.units import Unit, passage_units
+from tests.test_ranking import _doc, _hit
+
+
+def _unit(text: str, start: int = 0, hit_index: int = 0) -> Unit:
+    return Unit(hit_index, start, start + len(text), text, " ".join(text.split()), fragment=True)
+
+
+def test_a_line_of_several_rows_is_read_as_rows_each_an_exact_span():
+    text = (
+        "Service No. of units % of Share Hotels, Restaurants, and Catering 1,18,724 32.00% "
+        "Salons, repair shops, and tailoring shops 1,08,658 29.30%"
+    )
+    rows = records(_unit(text))
+    assert [r.values for r in rows] == [("1,18,724", "32.00%"), ("1,08,658", "29.30%")]
+    assert rows[1].label == "Salons, repair shops, and tailoring shops"
+    assert text[rows[1].start : rows[1].end] == (
+        "Salons, repair shops, and tailoring shops 1,08,658 29.30%"
+    )
+    # quoted as the page prints it, at its place on the page
+    quoted = rows[1].as_unit()
+    assert quoted.quote == text[rows[1].start : rows[1].end]
+    assert quoted.start == rows[1].start and quoted.is_row
+
+
+def test_serial_numbers_and_units_of_a_figure_are_not_rows_or_figures_of_their_own():
+    rows = records(
+        _unit("1 Printing of publicity materials 7500.00 2 Local Advertisement 7500.00 3 Tea 450")
+    )
+    assert [(r.label, r.values) for r in rows] == [
+        ("Printing of publicity materials", ("7500.00",)),
+        ("Local Advertisement", ("7500.00",)),
+        ("Tea", ("450",)),
+    ]
+    # "218 Cr." is one figure; a year span labels its row
+    assert records(_unit("Medium 7 218 Cr. 241"))[0].values == ("7", "218 Cr.", "241")
+    year = records(_unit("2011-12 1418833 1702.60"))[0]
+    assert (year.label, year.values) == ("2011-12", ("1418833", "1702.60"))
+    assert records(_unit("A sentence with no figure at all.")) == []
+
+
+# a page whose tables run over two passages, as the PMEGP guideline prints its budgets
+_FIRST = (
+    "Financial Pattern (Exhibitions) A) State Level Exhibition\n"
+    "Sr. No Head of Expenditure Amount (In Rupees) 1 Hiring of Halls 12,00,000 "
+    "2 Advertisement 3,00,000\n"
+    "3 Misc. Expenditure 2,00,000 4 Logistics 3,00,000\n"
+)
+_SECOND = (
+    "TOTAL (inclusive of taxes) 20,00,000\n"
+    "B) Zonal Level Exhibition (10 days and 75 units) 1 Hiring of Halls 24,00,000 "
+    "2 Advertisement 6,00,000\n"
+    "3 Misc. Expenditure 4,00,000 4 Logistics 6,00,000 TOTAL (inclusive of taxes) 40,00,000\n"
+    "The exhibitions are held every year at the State and Zonal levels.\n"
+)
+
+
+def _page_units() -> tuple[list, list[Unit]]:
+    doc = _doc()
+    hits = [
+        _hit("c2", doc, text=_SECOND, start=len(_FIRST)),
+        _hit("c1", doc, text=_FIRST, start=0),
+        _hit("c3", _doc("other"), text="Hiring of Halls 99,00,000 TOTAL 99,00,000\n"),
+    ]
+    units = [u for i, h in enumerate(hits) for u in passage_units(i, h)]
+    return hits, units
+
+
+def test_the_total_row_closing_the_chosen_rows_table_is_added_from_the_next_passage():
+    hits, units = _page_units()
+    state = next(u for u in units if "12,00,000" in u.quote)
+    added = totals("What is the total budget of a State Level Exhibition?", [state], units, hits)
+    assert [u.rendered for u in added] == ["TOTAL (inclusive of taxes) 20,00,000"]
+    zonal = next(u for u in units if "24,00,000" in u.quote)
+    added = totals("And the total for a Zonal one?", [zonal], units, hits)
+    assert [u.rendered for u in added] == ["TOTAL (inclusive of taxes) 40,00,000"]
+    # not asked for, or already quoted: nothing added
+    assert totals("How much is for hiring halls?", [zonal], units, hits) == []
+    closing = next(u for u in units if "40,00,000" in u.quote)
+    assert totals("What is the total?", [closing], units, hits) == []
+
+
+def test_the_smallest_or_largest_row_of_a_printed_table_leaves_out_totals_and_stray_figures():
+    hits, units = _page_units()
+    zonal = next(u for u in units if "24,00,000" in u.quote)
+    least = extreme("Which head gets the smallest amount?", [zonal], units, hits)
+    # the State table's Misc. Expenditure (2,00,000) runs on into this one on the page,
+    # but a total row closes a table; "(10 days and 75 units)" and the totals are no rows
+    assert least is not None and least.rendered == "Misc. Expenditure 4,00,000"
+    state = next(u for u in units if "12,00,000" in u.quote)
+    least = extreme("Which head gets the smallest amount?", [state], units, hits)
+    assert least is not None and least.rendered == "Misc. Expenditure 2,00,000"
+    most = extreme("Which is the biggest head of the top ones?", [zonal], units, hits)
+    assert most is not None and most.rendered == "Hiring of Halls 24,00,000"
+    # "top" with "smallest" asks the smallest
+    least = extreme("The smallest of the top heads?", [zonal], units, hits)
+    assert least is not None and "4,00,000" in least.rendered
+    # no table unit among the best: nothing
+    sentence = next(u for u in units if u.quote.startswith("The exhibitions"))
+    assert extreme("Which head gets the smallest amount?", [sentence], units, hits) is None
+
+
+def test_a_total_row_chosen_alone_stands_for_the_rows_it_closes():
+    text = (
+        "Year Employment (in Nos) Margin Money (Rs. crore)\n"
+        "2008-09 616667 740.00\n2009-10 740000 888.00\n2011-12 1418833 1702.60\n"
+        "Total 3737500 4485.00\n"
+    )
+    hits = [_hit("c1", text=text)]
+    units = passage_units(0, hits[0])
+    total = next(u for u in units if "Total" in u.quote)
+    most = extreme("Which year had the highest employment target?", [total], units, hits)
+    assert most is not None and "1418833" in most.quote
