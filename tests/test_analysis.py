@@ -159,6 +159,7 @@ def test_parts_split_on_asks_not_on_lists_or_relative_clauses():
         ("Which documents are needed to apply?", "documents"),
         ("What does MSME stand for?", "definition"),
         ("How does the 2018 rate differ from the 2022 rate?", "comparison"),
+        ("What is the most that testing or certification support can be?", "amount"),
     ],
 )
 def test_kinds_of_ask(question, kind):

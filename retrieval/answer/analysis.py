@@ -63,6 +63,8 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # "which sector has the most units?" asks for the sector
         ("name", r"\bwhich\b[^?]*\b(?:most|largest|smallest|highest|lowest|biggest|least)\b"),
         ("amount", r"\bhow (?:much|large|big)\b"),
+        # "what is the most that testing support can be?" asks for a ceiling
+        ("amount", r"\b(?:the most|the least|at most|at least)\b[^?]*\bcan\b"),
         # "which schemes support ...", "what awards are available": several of them
         (
             "list",
