@@ -376,6 +376,22 @@ def test_capitals_of_a_title_case_question_and_a_spelled_out_acronym_are_no_name
     ]
 
 
+def test_a_name_that_says_which_document_is_meant_is_found_in_that_document():
+    from retrieval.answer.chain import missing_names
+
+    paper = _doc("p1", "Empowering Rural Artisans through Cluster Development", "paper")
+    hits = [_hit("c1", paper, text="A paired t-test on production gave t = -39.791.")]
+    whole = {"p1": "The study is conducted in the Dimoria Handloom Cluster of Assam."}
+    asked = "What t-statistic does the Dimoria paper report for production?"
+    assert missing_names(asked, hits) == ["Dimoria"]  # the passage alone does not say it
+    assert missing_names(asked, hits, document_text=whole.get) == []
+    # a name that is not a document's stays required of the passages
+    other = "What t-statistic does the study report for Dimoria weavers?"
+    assert missing_names(other, hits, document_text=whole.get) == ["Dimoria"]
+    # and a document that does not name it leaves it missing
+    assert missing_names(asked, hits, document_text={"p1": "Elsewhere."}.get) == ["Dimoria"]
+
+
 def test_a_question_names_a_document_by_its_short_form_or_most_of_its_title():
     from retrieval.answer.chain import names_document
 

@@ -176,7 +176,7 @@ class AnswerChain:
         if notes and not self.searcher.multilingual_ready:
             notes.append(MULTILINGUAL_MISSING_NOTE)
         hits = result.hits
-        absent = missing_names(standalone, hits, analysis)
+        absent = missing_names(standalone, hits, analysis, self._document_text)
         if absent:
             notes.append(f"The documents found do not mention {', '.join(absent)}.")
         unknown = is_indic(question) and not names_the_field(question)
@@ -342,6 +342,10 @@ class AnswerChain:
             idf=self.searcher.lexical.idf,
         )
 
+    def _document_text(self, doc_id: str) -> str:
+        """A document's whole text, from the lexical index in memory."""
+        return "\n".join(c.text for c, _ in self.searcher.lexical.chunks_of(doc_id))
+
     def _standalone(self, question: str, history: list[tuple[str, str]]) -> str:
         """Rules make follow-ups standalone; a generator with a model does it itself. A
         question in Hindi (or Bengali, Assamese) goes to the multilingual index as it is when
@@ -390,7 +394,12 @@ class AnswerChain:
 _NAME = re.compile(r"(?<![.?!]\s)(?<!^)\b([A-Z][a-zA-Z]{2,}(?:\s+[A-Z][a-zA-Z]{2,})*)\b")
 
 
-def missing_names(question: str, hits: list[Hit], analysis: Analysis | None = None) -> list[str]:
+def missing_names(
+    question: str,
+    hits: list[Hit],
+    analysis: Analysis | None = None,
+    document_text: Callable[[str], str] | None = None,
+) -> list[str]:
     """Names in the question (places, schemes, people: capitalised words past the first)
     that none of the retrieved passages mentions: 'PMEGP subsidy in Nepal' finds PMEGP
     passages, but they don't answer for Nepal.
@@ -399,7 +408,12 @@ def missing_names(question: str, hits: list[Hit], analysis: Analysis | None = No
     and a place where the person lives or works (a state, a district) is not required of a
     national document's passage, whose rules hold in every state: "a weaver in Nalbari
     district, Assam" asks what PMEGP gives her. A place the question asks about ("the
-    Uttar Pradesh government's subsidy") is still required."""
+    Uttar Pradesh government's subsidy") is still required.
+
+    A name that says which document is meant ("the Dimoria paper", "the Smart Governance
+    article") is found when the document of a passage names it anywhere: the passage on
+    its paired t-test need not repeat the cluster's name. `document_text` gives a
+    document's whole text by its id."""
     if not hits:
         return []
     haystack = " ".join(
@@ -423,8 +437,20 @@ def missing_names(question: str, hits: list[Hit], analysis: Analysis | None = No
             continue
         if national and _lives_there(asked, match):
             continue
+        if document_text is not None and _DOCUMENT_AFTER.match(asked[match.end() :]):
+            documents = dict.fromkeys(h.doc.doc_id for h in hits)
+            if any(all(w.lower() in document_text(d).lower() for w in words) for d in documents):
+                continue
         names.append(name)
     return names
+
+
+# "the Dimoria paper", "the Smart Governance article", "the Anakapalli DIC page"
+_DOCUMENT_AFTER = re.compile(
+    r"^(?:'s)?\s+(?:paper|study|article|report|survey|booklet|guidelines?|circular|bulletin|"
+    r"page|profile|document|notification|brochure|book|compendium|case study)\b",
+    re.I,
+)
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
