@@ -118,3 +118,24 @@ def test_a_total_row_chosen_alone_stands_for_the_rows_it_closes():
     total = next(u for u in units if "Total" in u.quote)
     most = extreme("Which year had the highest employment target?", [total], units, hits)
     assert most is not None and "1418833" in most.quote
+
+
+def test_a_caption_or_header_row_chosen_brings_the_first_row_of_figures_after_it():
+    from retrieval.answer.tables import content_of
+
+    first = (
+        "Table 3: Paired t-test results for production in units.\n"
+        "Paired Differences\tMean\tStd. Deviation\t95% Confidence Interval\n"
+    )
+    second = "Production before & after\t- 20.078\t7.686\t- 39.791\t231\n"
+    header = first.splitlines()[1]  # the next passage carries the header it continues
+    hits = [_hit("c1", text=first), _hit("c2", text=second, start=len(first), header=header)]
+    units = [u for i, h in enumerate(hits) for u in passage_units(i, h)]
+    caption = units[0]
+    row = content_of(caption, units, hits)
+    assert row is not None and "39.791" in row.quote and row.hit_index == 1
+    # a row of figures brings nothing; nor does a heading of prose
+    assert content_of(row, units, hits) is None
+    prose = [_hit("c3", text="Table 4: Views of artisans\nMost artisans sold more after it.\n")]
+    units = passage_units(0, prose[0])
+    assert content_of(units[0], units, prose) is None

@@ -277,6 +277,10 @@ class ExtractiveGenerator:
         for total in tables.totals(reading.analysis.ask, chosen, every, hits):
             chosen.append(total)
             leading.append(total.hit_index)
+        for heading in list(chosen):  # a caption or header row quoted with its first row
+            row = tables.content_of(heading, every, hits)
+            if row is not None and row not in chosen:
+                chosen.insert(chosen.index(heading) + 1, row)
         chosen = _with_lead_ins(chosen, listed, whole)
         # the direct answer first: the passages of the parts' best units (a guideline or
         # circular among them before a booklet, record or article); then the others, the

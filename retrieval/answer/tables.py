@@ -350,5 +350,39 @@ def totals(ask: str, chosen: list[Unit], units: list[Unit], hits: list[Hit]) -> 
     return out
 
 
+def content_of(heading: Unit, units: list[Unit], hits: list[Hit]) -> Unit | None:
+    """For a chosen caption ("Table 3: Paired t-test results for ...") or a heading or
+    header row with at most one figure ("Paired Differences: Mean; T: Std. Deviation; ...
+    95% Confidence Interval"): the first row of figures that follows it on the page
+    (within a few units, over the passages read), what it is the heading of. None for a
+    row of figures itself, or a heading no such row follows."""
+    caption = bool(_CAPTION.match(heading.rendered))
+    if not caption and (_figures(heading) >= 2 or not (heading.fragment or heading.is_row)):
+        return None
+    page = _page(hits[heading.hit_index])
+    after = sorted(
+        {
+            (u.start, u.end): u
+            for u in units
+            if _page(hits[u.hit_index]) == page and u.start >= heading.end
+        }.values(),
+        key=lambda u: (u.start, u.end),
+    )
+    for u in after[:_HEADING_REACH]:
+        if not is_tabular(u) and not u.fragment:
+            return None  # a sentence: the heading heads prose
+        if _figures(u) >= 2:
+            return u
+    return None
+
+
+def _figures(unit: Unit) -> int:
+    return sum(len(r.values) for r in records(unit))
+
+
+_CAPTION = re.compile(r"^\s*(?:table|figure|fig\.|chart|exhibit|annexure)\s*[\dIVX.-]+\b", re.I)
+_HEADING_REACH = 3
+
+
 def _page(hit: Hit) -> tuple[str, int]:
     return hit.doc.doc_id, hit.chunk.page
