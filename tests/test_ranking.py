@@ -210,6 +210,10 @@ def test_render_row_names_cells_when_they_line_up():
     assert render_row("1 | Assam | 35%", "No | State | Rate") == "No: 1; State: Assam; Rate: 35%."
     assert render_row("1 Assam 35%", "") == "1 Assam 35%."
     assert render_row("1\tAssam", "caption line\nNo\tState") == "No: 1; State: Assam."
+    # the line above a PDF row may be a row itself, not a header (years are headers)
+    above = "Lodges and guest houses 5,405 1.50%"
+    assert render_row("Toll collection 3,917 1.00%", above) == "Toll collection 3,917 1.00%."
+    assert render_row("105 217", "2008-09 2009-10") == "2008-09 2009-10: 105 217."
 
 
 # -- the reader ----------------------------------------------------------------------------
@@ -388,6 +392,17 @@ def test_a_name_that_says_which_document_is_meant_is_found_in_that_document():
     # a name that is not a document's stays required of the passages
     other = "What t-statistic does the study report for Dimoria weavers?"
     assert missing_names(other, hits, document_text=whole.get) == ["Dimoria"]
+    # its publisher names it too
+    article = SourceDoc(
+        doc_id="a1",
+        path="a1.txt",
+        title="Why North East India Needs a Market Ecosystem",
+        doc_type="article",
+        sha256="a1",
+        publisher="Smart Governance",
+    )
+    sold = [_hit("c2", article, text="Products lack barcoding and digital cataloguing.")]
+    assert missing_names("What does the Smart Governance article say is missing?", sold) == []
     # and a document that does not name it leaves it missing
     assert missing_names(asked, hits, document_text={"p1": "Elsewhere."}.get) == ["Dimoria"]
 

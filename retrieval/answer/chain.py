@@ -410,14 +410,16 @@ def missing_names(
     district, Assam" asks what PMEGP gives her. A place the question asks about ("the
     Uttar Pradesh government's subsidy") is still required.
 
-    A name that says which document is meant ("the Dimoria paper", "the Smart Governance
+    The publisher counts as named by each of its passages ("the Smart Governance
+    article"). A name that says which document is meant ("the Dimoria paper", "the Smart Governance
     article") is found when the document of a passage names it anywhere: the passage on
     its paired t-test need not repeat the cluster's name. `document_text` gives a
     document's whole text by its id."""
     if not hits:
         return []
     haystack = " ".join(
-        f"{h.doc.title} {h.doc.state} {h.chunk.section} {h.chunk.text}" for h in hits
+        f"{h.doc.title} {h.doc.publisher} {h.doc.state} {h.chunk.section} {h.chunk.text}"
+        for h in hits
     ).lower()
     asked = analysis.ask if analysis is not None else question
     # only a question about a person or unit names where they are

@@ -270,25 +270,31 @@ class ExtractiveGenerator:
         listed = sorted([*every, *reading.brief], key=lambda u: (u.hit_index, u.start))
         best_units = [u for r in per_part for _, u in r[: sel.table_rows]]
         # a table asked as a table: its largest or smallest row, the total row closing it
+        direct: list[Unit] = []  # the row that answers a table question: said first
         extreme = tables.extreme(reading.analysis.ask, best_units, every, hits)
-        if extreme is not None and extreme not in chosen:
-            chosen.insert(0, extreme)
-            leading.insert(0, extreme.hit_index)
+        if extreme is not None:
+            direct.append(extreme)
+            if extreme not in chosen:
+                chosen.insert(0, extreme)
+                leading.insert(0, extreme.hit_index)
         for total in tables.totals(reading.analysis.ask, chosen, every, hits):
             chosen.append(total)
             leading.append(total.hit_index)
+            direct.append(total)
         for heading in list(chosen):  # a caption or header row quoted with its first row
             row = tables.content_of(heading, every, hits)
             if row is not None and row not in chosen:
                 chosen.insert(chosen.index(heading) + 1, row)
         chosen = _with_lead_ins(chosen, listed, whole)
-        # the direct answer first: the passages of the parts' best units (a guideline or
+        # the direct answer first: a table's largest, smallest or total row asked for;
+        # then the passages of the parts' best units (a guideline or
         # circular among them before a booklet, record or article); then the others, the
         # guidelines first; each passage's units in reading order (a lead-in before its items)
         first = sorted(dict.fromkeys(leading), key=lambda i: not is_primary(hits[i].doc))
         lead = {i: n for n, i in enumerate(first)}
         chosen.sort(
             key=lambda u: (
+                u not in direct,
                 lead.get(u.hit_index, len(lead)),
                 not is_primary(hits[u.hit_index].doc),
                 u.hit_index,

@@ -14,6 +14,7 @@ from retrieval.core.types import Hit
 _ROW_SPLIT = re.compile(r"\t+|\s*\|\s*")
 _DELIMITED = re.compile(r"\t|^\s*\|")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+_FIGURES = re.compile(r"(?<![\w.-])\d[\d,]*(?:\.\d+)?%?(?![\w.-])")  # not a year span
 _LIST_MARK = re.compile(r"^(?:[•▪◦●*-]|\(?[ivx]{1,4}[.)]|\([a-z]\)|[a-z]\.)\s+")
 
 
@@ -41,6 +42,8 @@ def render_row(row: str, header: str) -> str:
     'S.L. No 8.; Name of State/UT: ASSAM; ...' when the cells line up, else 'header: row'."""
     header_line = header.strip().split("\n")[-1] if header else ""
     cells, names = _cells(row), _cells(header_line)
+    if len(_FIGURES.findall(header_line)) >= 2:
+        names = []  # the line above is a row of the table itself, not its header
     if names and len(cells) == len(names):
         return "; ".join(f"{n}: {c}" for n, c in zip(names, cells, strict=True)) + "."
     return " ".join(cells) + ("." if cells and not cells[-1].endswith(".") else "")
