@@ -407,6 +407,34 @@ def test_a_name_that_says_which_document_is_meant_is_found_in_that_document():
     assert missing_names(asked, hits, document_text={"p1": "Elsewhere."}.get) == ["Dimoria"]
 
 
+def test_a_year_asked_about_that_no_passage_mentions_is_said_missing():
+    from retrieval.answer.chain import missing_periods
+
+    hits = [
+        _hit("c1", text="Targets for 2008-09 to 2011-12: 616667 jobs in 2008-09."),
+        _hit("c2", text="Outlay approved for 2021–22 to 2025-26."),
+    ]
+    assert missing_periods("What was the margin money target for 2012-13?", hits) == ["2012-13"]
+    assert missing_periods("What was the target for 2008-2009?", hits) == []  # a form of it
+    assert missing_periods("What was the target for 2011-12?", hits) == []
+    assert missing_periods("What outlay covers 2021-22?", hits) == []  # an en dash there
+    assert missing_periods("Which loans were disbursed during 2025?", hits) == []  # 2025-26
+    assert missing_periods("Which loans were disbursed during 2024?", hits) == ["2024"]
+    # a year that dates the unit asked about is not asked of the documents
+    assert missing_periods("Can a unit set up in 2019 get the subsidy?", hits) == []
+
+
+def test_an_ordinal_asked_about_that_no_passage_uses_is_said_missing():
+    from retrieval.answer.chain import missing_ordinals
+
+    hits = [_hit("c1", text="Cover for the 1st loan is 50%, the second loan 40%, the 3rd 30%.")]
+    assert missing_ordinals("What cover does the fourth loan get?", hits) == ["fourth"]
+    assert missing_ordinals("What cover does the 4th loan get?", hits) == ["4th"]
+    assert missing_ordinals("What cover does the third loan get?", hits) == []  # "3rd"
+    assert missing_ordinals("And the 2nd loan?", hits) == []  # "second"
+    assert missing_ordinals("What does the first loan get?", hits) == []
+
+
 def test_a_question_names_a_document_by_its_short_form_or_most_of_its_title():
     from retrieval.answer.chain import names_document
 

@@ -177,6 +177,7 @@ class AnswerChain:
             notes.append(MULTILINGUAL_MISSING_NOTE)
         hits = result.hits
         absent = missing_names(standalone, hits, analysis, self._document_text)
+        absent += missing_periods(analysis.ask, hits) + missing_ordinals(analysis.ask, hits)
         if absent:
             notes.append(f"The documents found do not mention {', '.join(absent)}.")
         unknown = is_indic(question) and not names_the_field(question)
@@ -485,7 +486,69 @@ def _defined_acronyms(text: str) -> frozenset[str]:
 
 
 _PLACE_AFTER = re.compile(r"^\s*(?:district|village|town|city|block|tehsil|taluk|state)\b", re.I)
+
+
 # "in", "from", "of a village in", "in Nalbari district," just before the state's name
+def missing_periods(ask: str, hits: list[Hit]) -> list[str]:
+    """The years and financial years the question asks about ("the target for 2012-13",
+    "loans disbursed during 2025") that no retrieved passage mentions, in its text, title,
+    section or date: the passages found answer for other years. A year that dates the
+    person or unit asked about ("a unit set up in 2019") is not asked of the documents."""
+    if not hits:
+        return []
+    haystack = " ".join(
+        f"{h.doc.title} {h.doc.date} {h.chunk.section} {h.chunk.text}" for h in hits
+    ).replace("–", "-")
+    haystack = re.sub(r"\s*-\s*", "-", haystack)
+    missing = []
+    for m in _PERIOD.finditer(ask):
+        if _DATES_THE_ASKER.search(ask[: m.start()]):
+            continue
+        year, tail = m.group(1), m.group(2)
+        forms = {year} if not tail else {f"{year}-{tail}", f"{year}-{tail[-2:]}"}
+        if not any(f in haystack for f in forms):
+            missing.append(m.group(0))
+    return list(dict.fromkeys(missing))
+
+
+def missing_ordinals(ask: str, hits: list[Hit]) -> list[str]:
+    """An ordinal the question asks about ("the fourth loan", "5th instalment") that no
+    retrieved passage uses, in words or figures: the passages answer for the first three
+    loans, not for the fourth. ("first" is too common to tell anything.)"""
+    if not hits:
+        return []
+    haystack = " ".join(f"{h.doc.title} {h.chunk.section} {h.chunk.text}" for h in hits)
+    missing = []
+    for m in _ORDINAL.finditer(ask):
+        word = m.group(0).lower()
+        figure = _ORDINALS.get(word, word)
+        spelled = next((w for w, f in _ORDINALS.items() if f == figure), word)
+        if not re.search(rf"\b(?:{spelled}|{figure})\b", haystack, re.I):
+            missing.append(m.group(0))
+    return list(dict.fromkeys(missing))
+
+
+_ORDINALS = {
+    "second": "2nd",
+    "third": "3rd",
+    "fourth": "4th",
+    "fifth": "5th",
+    "sixth": "6th",
+    "seventh": "7th",
+    "eighth": "8th",
+    "ninth": "9th",
+    "tenth": "10th",
+}
+_ORDINAL = re.compile(r"\b(?:" + "|".join([*_ORDINALS, *_ORDINALS.values()]) + r")\b", re.I)
+_PERIOD = re.compile(r"\b((?:19|20)\d{2})(?:\s*[-–]\s*(\d{2}(?:\d{2})?))?\b")
+# "founded in 2019", "set up during 2021", "registered on 5 May 2020"
+_DATES_THE_ASKER = re.compile(
+    r"\b(?:founded|set up|started|established|registered|incorporated|born|began|begun|"
+    r"commenced|launched (?:his|her|their|its)|opened|since)\b[^,;?]{0,20}$",
+    re.I,
+)
+
+
 _LOCATED_BEFORE = re.compile(
     r"\b(?:in|from|at|near|of)\s+(?:(?:a|the)\s+)?(?:[\w-]+\s+){0,3}?(?:[\w-]+,\s*)?$", re.I
 )
