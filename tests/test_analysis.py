@@ -142,6 +142,15 @@ def test_parts_split_on_asks_not_on_lists_or_relative_clauses():
     assert len(one.parts) == 1 and one.asks == "amount"
     relative = analyse("In the CFC table, what IRR results where both price and capacity fall?")
     assert len(relative.parts) == 1
+    # parts numbered by the asker, each its own; a lead-in stays with the first
+    numbered = analyse(
+        "Under the PM SVANidhi scheme: (1) if a claim is recalled, what penal interest is "
+        "owed, and (2) for how long must lenders file annual returns?"
+    )
+    assert [p.asks for p in numbered.parts] == ["rate", "duration"]
+    assert numbered.parts[0].text.startswith("Under the PM SVANidhi scheme, if a claim")
+    assert numbered.parts[1].text == "for how long must lenders file annual returns?"
+    assert len(analyse("Which of (1) PMEGP or SFURTI funds clusters?").parts) == 1
 
 
 @pytest.mark.parametrize(
@@ -160,6 +169,7 @@ def test_parts_split_on_asks_not_on_lists_or_relative_clauses():
         ("What does MSME stand for?", "definition"),
         ("How does the 2018 rate differ from the 2022 rate?", "comparison"),
         ("What is the most that testing or certification support can be?", "amount"),
+        ("What shares were service and manufacturing enterprises?", "rate"),
     ],
 )
 def test_kinds_of_ask(question, kind):

@@ -68,7 +68,10 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # "which schemes support ...", "what awards are available": several of them
         (
             "list",
-            r"\b(?:which|what) (?:[\w&-]+ ){0,3}[a-z]+[^s\W]s (?:are|were|have|do|does|qualify|"
+            # (not "what shares were ...", "which rates apply": figures)
+            r"\b(?:which|what) (?!(?:shares|rates|percentages|amounts|limits|numbers|figures|"
+            r"targets|costs|fees|charges|values|totals)\b)"
+            r"(?:[\w&-]+ ){0,3}[a-z]+[^s\W]s (?:are|were|have|do|does|qualify|"
             r"count|support|help|account|get|receive|apply|benefit|can|cover|exist)\b",
         ),
         (
@@ -78,7 +81,7 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "rate",
-            r"\b(?:rate|percentage|per ?cent|share|shared|sharing|proportion|interest|ratio|"
+            r"\b(?:rates?|percentages?|per ?cent|shares?|shared|sharing|proportion|interest|ratio|"
             r"cover|coverage|extent|return)\b|%",
         ),
         ("count", r"\bhow many\b|\bnumber of\b|\bcount\b|\bscore\b"),
@@ -343,13 +346,21 @@ def _split_nouns(part: str) -> list[str]:
     return [first, second]
 
 
+# "(1) what ..., and (2) for how long ...": parts numbered by the asker
+_NUMBERED = re.compile(r"[,;:]?\s*(?:and\s+)?(?=\(\d\)\s)")
+
+
 def _split_parts(ask: str) -> list[str]:
     pieces: list[str] = []
     for sentence in _SENTENCE.split(ask):
         sentence = sentence.strip()
         if not sentence:
             continue
-        bits = [b.strip(" ,;") for b in _PART_BREAK.split(sentence) if b and b.strip(" ,;")]
+        if len(re.findall(r"\(\d\)\s", sentence)) >= 2:
+            bits = [b.strip(" ,;:") for b in _NUMBERED.split(sentence) if b.strip(" ,;:")]
+            bits = [re.sub(r"^\(\d\)\s*", "", b) for b in bits]
+        else:
+            bits = [b.strip(" ,;") for b in _PART_BREAK.split(sentence) if b and b.strip(" ,;")]
         # a lead-in that asks nothing ("According to the booklet", "In the PMEGP table")
         # belongs to the ask after it
         if len(bits) > 1 and not _ASKING.match(bits[0]):
