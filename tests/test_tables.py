@@ -1,6 +1,7 @@
 """Tables read as tables (`retrieval.answer.tables`): rows as a PDF prints them (several to a
 line, serial numbers between them), the largest or smallest row, and the total row that
-closes the table a chosen row sits in. Tiny fixtures, no model and no store."""
+closes the table a chosen row sits in; and, beside them, the other edition's sentence a
+comparison asks for. Tiny fixtures, no model and no store."""
 
 from __future__ import annotations
 
@@ -139,3 +140,25 @@ def test_a_caption_or_header_row_chosen_brings_the_first_row_of_figures_after_it
     prose = [_hit("c3", text="Table 4: Views of artisans\nMost artisans sold more after it.\n")]
     units = passage_units(0, prose[0])
     assert content_of(units[0], units, prose) is None
+
+
+def test_a_comparison_quotes_the_same_sentence_of_the_other_edition_with_its_own_figures():
+    from retrieval.answer.generators import _other_editions
+
+    old, new = _doc("old", "Schemes for MSMEs 2022-23"), _doc("new", "Schemes for MSMEs")
+    hits = [
+        _hit("c1", new, text="Promoters are given credit equal to 50% of their stake."),
+        _hit("c2", old, text="Promoters are given credit equal to 15% of their stake."),
+        _hit("c3", old, text="Promoters are given credit equal to 50% of their stake."),
+        _hit("c4", old, text="The guarantee fee is 1.5% a year on the amount."),
+    ]
+    units = [u for i, h in enumerate(hits) for u in passage_units(i, h)]
+    chosen = [units[0]]
+    found = _other_editions(chosen, units, hits, 0.8)
+    # the other edition's sentence with other figures: not the same one again, nor another
+    assert [u.rendered for u in found] == [
+        "Promoters are given credit equal to 15% of their stake."
+    ]
+    # a chosen sentence without a figure has no counterpart to find
+    words = _unit("Promoters may infuse the amount as equity in the unit.")
+    assert _other_editions([words], units, hits, 0.8) == []

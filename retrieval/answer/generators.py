@@ -285,6 +285,10 @@ class ExtractiveGenerator:
             row = tables.content_of(heading, every, hits)
             if row is not None and row not in chosen:
                 chosen.insert(chosen.index(heading) + 1, row)
+        if any(pr.part.asks == "comparison" for pr in reading.parts):
+            for other in _other_editions(chosen, every, hits, sel.duplicate):
+                chosen.append(other)
+                leading.append(other.hit_index)
         chosen = _with_lead_ins(chosen, listed, whole)
         # the direct answer first: a table's largest, smallest or total row asked for;
         # then the passages of the parts' best units (a guideline or
@@ -455,6 +459,42 @@ def _named(unit: Unit, hits: list[Hit]) -> str:
 
 def _context(hit: Hit) -> str:
     return " — ".join(part for part in (hit.doc.title, hit.chunk.section) if part)
+
+
+def _other_editions(
+    chosen: list[Unit], every: list[Unit], hits: list[Hit], share: float
+) -> list[Unit]:
+    """For "how does it differ between the 2022-23 booklet and its later edition?": the
+    same sentence in another document with other figures ("credit equal to 15% of their
+    stake" beside "50% of their stake"), for each chosen sentence with a figure, the most
+    alike first. What the answer otherwise leaves out as a repeat is here the answer."""
+    out: list[Unit] = []
+    for unit in chosen:
+        figures = numbers_in(unit.rendered)
+        if not figures:
+            continue
+        tokens = set(tokenize(unit.rendered))
+        doc = hits[unit.hit_index].doc.doc_id
+        alike = [
+            (_share(tokens, set(tokenize(v.rendered))), v)
+            for v in every
+            if hits[v.hit_index].doc.doc_id != doc
+            and v not in chosen
+            and v not in out
+            and numbers_in(v.rendered)
+            and numbers_in(v.rendered) != figures
+        ]
+        best = max(alike, key=lambda pair: pair[0], default=None)
+        if best is not None and best[0] >= share:
+            out.append(best[1])
+    return out[:_EDITIONS]
+
+
+_EDITIONS = 3
+
+
+def _share(a: set[str], b: set[str]) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
 def _repeats(a: set[str], b: set[str], share: float) -> bool:
