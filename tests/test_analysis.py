@@ -170,6 +170,10 @@ def test_parts_split_on_asks_not_on_lists_or_relative_clauses():
         ("How does the 2018 rate differ from the 2022 rate?", "comparison"),
         ("What is the most that testing or certification support can be?", "amount"),
         ("What shares were service and manufacturing enterprises?", "rate"),
+        ("How is the guarantee on the subordinate debt split?", "rate"),
+        ("How soon does the Trust pay an eligible claim?", "duration"),
+        ("From when is the centre expected to operate?", "date"),
+        ("What happens to the claim when the unit closes?", "other"),
     ],
 )
 def test_kinds_of_ask(question, kind):

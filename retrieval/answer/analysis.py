@@ -63,6 +63,8 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # "which sector has the most units?" asks for the sector
         ("name", r"\bwhich\b[^?]*\b(?:most|largest|smallest|highest|lowest|biggest|least)\b"),
         ("amount", r"\bhow (?:much|large|big)\b"),
+        # "how is the guarantee split?": shares
+        ("rate", r"\bhow (?:is|are|was|were)\b[^?]*\b(?:split|shared|divided|apportioned)\b"),
         # "what is the most that testing support can be?" asks for a ceiling
         ("amount", r"\b(?:the most|the least|at most|at least)\b[^?]*\bcan\b"),
         # "which schemes support ...", "what awards are available": several of them
@@ -76,7 +78,7 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "duration",
-            r"\bhow long\b|\bhow many (?:years?|months?|days?|weeks?|hours?)\b|\bage\b|"
+            r"\bhow (?:long|soon)\b|\bhow many (?:years?|months?|days?|weeks?|hours?)\b|\bage\b|"
             r"\b(?:period|duration|tenure|tenor|moratorium)\b|\bwithin (?:what|how much) time\b",
         ),
         (
@@ -94,7 +96,10 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "date",
-            r"\bwhen\b|\b(?:which|what) (?:year|date|month)\b|\bin (?:which|what) year\b|"
+            # "when was it launched?", not "how should a lender group them when claiming?"
+            r"^\W*when\b|\b(?:from|since|by|till|until) when\b|"
+            r"\bwhen (?:is|was|were|did|does|do|will|would|can|could|should|shall|must)\b|"
+            r"\b(?:which|what) (?:year|date|month)\b|\bin (?:which|what) year\b|"
             r"\bdate\b|\bsince when\b",
         ),
         (
