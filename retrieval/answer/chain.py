@@ -412,10 +412,10 @@ def missing_names(
     Uttar Pradesh government's subsidy") is still required.
 
     The publisher counts as named by each of its passages ("the Smart Governance
-    article"). A name that says which document is meant ("the Dimoria paper", "the Smart Governance
-    article") is found when the document of a passage names it anywhere: the passage on
-    its paired t-test need not repeat the cluster's name. `document_text` gives a
-    document's whole text by its id."""
+    article"). A name that says which document is meant ("the Dimoria paper") is found
+    when the document of a passage names it anywhere: the passage on its paired t-test
+    need not repeat the cluster's name. `document_text` gives a document's whole text by
+    its id."""
     if not hits:
         return []
     haystack = " ".join(
@@ -488,7 +488,6 @@ def _defined_acronyms(text: str) -> frozenset[str]:
 _PLACE_AFTER = re.compile(r"^\s*(?:district|village|town|city|block|tehsil|taluk|state)\b", re.I)
 
 
-# "in", "from", "of a village in", "in Nalbari district," just before the state's name
 def missing_periods(ask: str, hits: list[Hit]) -> list[str]:
     """The years and financial years the question asks about ("the target for 2012-13",
     "loans disbursed during 2025") that no retrieved passage mentions, in its text, title,
@@ -549,6 +548,7 @@ _DATES_THE_ASKER = re.compile(
 )
 
 
+# "in", "from", "of a village in", "in Nalbari district," just before the state's name
 _LOCATED_BEFORE = re.compile(
     r"\b(?:in|from|at|near|of)\s+(?:(?:a|the)\s+)?(?:[\w-]+\s+){0,3}?(?:[\w-]+,\s*)?$", re.I
 )

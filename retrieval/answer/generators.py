@@ -290,10 +290,10 @@ class ExtractiveGenerator:
                 chosen.append(other)
                 leading.append(other.hit_index)
         chosen = _with_lead_ins(chosen, listed, whole)
-        # the direct answer first: a table's largest, smallest or total row asked for;
-        # then the passages of the parts' best units (a guideline or
-        # circular among them before a booklet, record or article); then the others, the
-        # guidelines first; each passage's units in reading order (a lead-in before its items)
+        # the direct answer first: a table's largest, smallest or total row asked for; then
+        # the passages of the parts' best units (a guideline or circular among them before
+        # a booklet, record or article); then the others, the guidelines first; each
+        # passage's units in reading order (a lead-in before its items)
         first = sorted(dict.fromkeys(leading), key=lambda i: not is_primary(hits[i].doc))
         lead = {i: n for n, i in enumerate(first)}
         chosen.sort(
@@ -466,8 +466,9 @@ def _other_editions(
 ) -> list[Unit]:
     """For "how does it differ between the 2022-23 booklet and its later edition?": the
     same sentence in another document with other figures ("credit equal to 15% of their
-    stake" beside "50% of their stake"), for each chosen sentence with a figure, the most
-    alike first. What the answer otherwise leaves out as a repeat is here the answer."""
+    stake" beside "50% of their stake"): for each chosen sentence with a figure, the most
+    alike such sentence, if alike enough. What the answer otherwise leaves out as a repeat
+    is here the answer."""
     out: list[Unit] = []
     for unit in chosen:
         figures = numbers_in(unit.rendered)

@@ -1,5 +1,5 @@
-"""Tables read as tables: the largest or smallest row of the table a chosen row sits in, and
-the total row that closes it.
+"""Tables read as tables: the largest or smallest row of the table a chosen row sits in, the
+total row that closes it, and the first row of figures under a chosen caption or header.
 
 A PDF's table often reaches the reader as runs of text, several rows to a line ("Hotels,
 Restaurants, and Catering 1,18,724 32.00% Salons, repair shops ... 1,08,658 29.30%"),
@@ -303,7 +303,7 @@ def extreme(ask: str, best: list[Unit], units: list[Unit], hits: list[Hit]) -> U
     anchor = next((u for u in best if is_tabular(u)), None)
     if anchor is None or most == least:
         return None
-    segment, at = _segment(anchor, units, hits)
+    segment, _ = _segment(anchor, units, hits)
     rows = [r for r in segment if not r.is_total and _is_label(r)]
     if len(rows) < 2:
         return None
