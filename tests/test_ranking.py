@@ -431,8 +431,19 @@ def test_an_ordinal_asked_about_that_no_passage_uses_is_said_missing():
     assert missing_ordinals("What cover does the fourth loan get?", hits) == ["fourth"]
     assert missing_ordinals("What cover does the 4th loan get?", hits) == ["4th"]
     assert missing_ordinals("What cover does the third loan get?", hits) == []  # "3rd"
-    assert missing_ordinals("And the 2nd loan?", hits) == []  # "second"
     assert missing_ordinals("What does the first loan get?", hits) == []
+    # "a second registration" is another one, which no passage need number
+    assert missing_ordinals("Can the firm file a second registration?", hits) == []
+    assert missing_ordinals("Can the firm file a 2nd registration?", [_hit("c9")]) == []
+
+
+def test_a_plural_acronym_is_named_by_its_singular():
+    from retrieval.answer.chain import missing_names
+
+    hits = [_hit("c1", text="Units with a separate GSTIN under one PAN register once.")]
+    asked = "How are units with different GSTINs under the same PAN treated?"
+    assert missing_names(asked, hits) == []
+    assert missing_names("How are units with different TANs treated?", hits) == ["TANs"]
 
 
 def test_a_question_names_a_document_by_its_short_form_or_most_of_its_title():

@@ -436,7 +436,8 @@ def missing_names(
         if title_case:  # capitals say nothing here: only acronyms and states are names
             words = [w for w in words if _ACRONYM.fullmatch(w) or STATE_PATTERN.fullmatch(w)]
             name = " ".join(words)
-        if not words or any(w.lower() in haystack for w in words):
+        # "GSTINs" is named by a passage on each GSTIN
+        if not words or any(_singular(w).lower() in haystack for w in words):
             continue
         if national and _lives_there(asked, match):
             continue
@@ -446,6 +447,12 @@ def missing_names(
                 continue
         names.append(name)
     return names
+
+
+def _singular(word: str) -> str:
+    """An acronym's plural as its singular ("GSTINs", "NGO's" -> "GSTIN", "NGO")."""
+    m = re.fullmatch(r"([A-Z][A-Z0-9&-]*[A-Z])(?:s|'s|’s)", word)
+    return m.group(1) if m else word
 
 
 # "the Dimoria paper", "the Smart Governance article", "the Anakapalli DIC page"
@@ -513,7 +520,7 @@ def missing_periods(ask: str, hits: list[Hit]) -> list[str]:
 def missing_ordinals(ask: str, hits: list[Hit]) -> list[str]:
     """An ordinal the question asks about ("the fourth loan", "5th instalment") that no
     retrieved passage uses, in words or figures: the passages answer for the first three
-    loans, not for the fourth. ("first" is too common to tell anything.)"""
+    loans, not for the fourth."""
     if not hits:
         return []
     haystack = " ".join(f"{h.doc.title} {h.chunk.section} {h.chunk.text}" for h in hits)
@@ -527,8 +534,7 @@ def missing_ordinals(ask: str, hits: list[Hit]) -> list[str]:
     return list(dict.fromkeys(missing))
 
 
-_ORDINALS = {
-    "second": "2nd",
+_ORDINALS = {  # not "first" nor "second", which also mean "another" ("a second unit")
     "third": "3rd",
     "fourth": "4th",
     "fifth": "5th",
