@@ -237,3 +237,25 @@ def test_the_shape_questions_hold_their_facts_on_their_gold_pages(full_store):
         assert facts, row["id"]
         for fact in facts:
             assert any(_norm(fact) in page for page in pages), (row["id"], fact)
+
+
+def test_a_lost_fact_is_placed_in_retrieval_or_in_the_answer():
+    from eval.lost import table, where
+
+    facts = ("Rs 5 lakh", "35%")
+    passages = ["Special category: 35%.", "x", "x", "x", "The ceiling is Rs. 5 lakh."]
+    # both facts only from the fifth passage on: retrieval@4 misses, @8 holds them
+    row = where(facts, passages, ["Special category: 35%.", "ceiling is ₹5 lakh"], None)
+    assert row == {
+        "passages@4": False,
+        "passages@8": True,
+        "passages@14": True,
+        "units": True,
+        "answer": False,
+        "refused": True,
+    }
+    said = where(facts, passages, [], "It is Rs 5 lakh [1], or 35 per cent [2].")
+    assert said["answer"] and not said["refused"] and not said["units"]
+    text = table([("table", row), ("table", said), ("profile", said)])
+    assert "| table | 2 | 0.00 | 1.00 | 1.00 | 0.50 | 0.50 | 0.50 |" in text
+    assert text.splitlines()[-1].startswith("| all | 3 |")
