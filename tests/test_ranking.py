@@ -214,6 +214,7 @@ def test_render_row_names_cells_when_they_line_up():
     above = "Lodges and guest houses 5,405 1.50%"
     assert render_row("Toll collection 3,917 1.00%", above) == "Toll collection 3,917 1.00%."
     assert render_row("105 217", "2008-09 2009-10") == "2008-09 2009-10: 105 217."
+    assert render_row("A\t105\t217", "Item\t2019\t2020") == "Item: A; 2019: 105; 2020: 217."
 
 
 # -- the reader ----------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from retrieval.core.types import Hit
 _ROW_SPLIT = re.compile(r"\t+|\s*\|\s*")
 _DELIMITED = re.compile(r"\t|^\s*\|")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
-_FIGURES = re.compile(r"(?<![\w.-])\d[\d,]*(?:\.\d+)?%?(?![\w.-])")  # not a year span
+# a figure of a row, not a year (a header of years is a header) nor a year span
+_FIGURES = re.compile(r"(?<![\w.-])(?!(?:19|20)\d\d(?![\d,.]))\d[\d,]*(?:\.\d+)?%?(?![\w.-])")
 _LIST_MARK = re.compile(r"^(?:[•▪◦●*-]|\(?[ivx]{1,4}[.)]|\([a-z]\)|[a-z]\.)\s+")
 
 
