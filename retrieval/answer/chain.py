@@ -428,6 +428,13 @@ def missing_names(
         analysis is not None and analysis.is_profile and any(is_national(h.doc) for h in hits)
     )
     names = []
+    texts: dict[str, str] = {}  # each document's whole text, read once when needed
+
+    def named_in(doc_id: str, words: list[str]) -> bool:
+        if doc_id not in texts:
+            texts[doc_id] = document_text(doc_id).lower() if document_text else ""
+        return all(w.lower() in texts[doc_id] for w in words)
+
     title_case = _title_case(asked)
     defined = _defined_acronyms(asked)
     for match in _NAME.finditer(asked):
@@ -441,10 +448,12 @@ def missing_names(
             continue
         if national and _lives_there(asked, match):
             continue
-        if document_text is not None and _DOCUMENT_AFTER.match(asked[match.end() :]):
-            documents = dict.fromkeys(h.doc.doc_id for h in hits)
-            if any(all(w.lower() in document_text(d).lower() for w in words) for d in documents):
-                continue
+        if (
+            document_text is not None
+            and _DOCUMENT_AFTER.match(asked[match.end() :])
+            and any(named_in(d, words) for d in dict.fromkeys(h.doc.doc_id for h in hits))
+        ):
+            continue
         names.append(name)
     return names
 

@@ -495,6 +495,7 @@ _EDITIONS = 3
 
 
 def _share(a: set[str], b: set[str]) -> float:
+    """The share of the shorter set's words that the longer one holds (0 if one is empty)."""
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
@@ -504,7 +505,7 @@ def _repeats(a: set[str], b: set[str], share: float) -> bool:
     of text that holds it)."""
     if not a or not b:
         return a == b
-    return len(a & b) / min(len(a), len(b)) >= share
+    return _share(a, b) >= share
 
 
 # -- the generators this installation offers ----------------------------------------------

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from retrieval.answer.units import Unit
 from retrieval.core.types import Hit
@@ -127,9 +128,16 @@ def value_of(figure: str) -> float | None:
 def records(unit: Unit) -> list[Record]:
     """The rows a unit holds: one for a row read with its named cells, else every label
     with the figures after it."""
+    return list(_records(unit))
+
+
+@lru_cache(maxsize=4096)
+def _records(unit: Unit) -> tuple[Record, ...]:
+    """`records`, parsed once per unit: finding a table reads every unit of its page, and
+    each question asks of several tables."""
     named = _named_record(unit)
     if named is not None:
-        return [named]
+        return (named,)
     tokens = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(unit.quote)]
     kinds = [_kind(tokens, i) for i in range(len(tokens))]
     # a small whole number between one row's figures and the next row's label, counting
@@ -180,7 +188,7 @@ def records(unit: Unit) -> list[Record]:
             label.append(i)
     close()
     # a unit word joined to its figure ("218", "Cr.") reads as one figure
-    return [_merge_units(r) for r in out]
+    return tuple(_merge_units(r) for r in out)
 
 
 def _kind(tokens: list[tuple[int, int, str]], i: int) -> str:
@@ -233,12 +241,7 @@ def is_tabular(unit: Unit) -> bool:
 def table_of(anchor: Unit, units: list[Unit], hits: list[Hit]) -> list[Unit]:
     """The table-like units of the run `anchor` stands in: on its page, in page order,
     unbroken by a sentence (a unit read from two passages is read once)."""
-    page = _page(hits[anchor.hit_index])
-    same = {}
-    for u in units:
-        if _page(hits[u.hit_index]) == page:
-            same.setdefault((u.start, u.end), u)
-    ordered = sorted(same.values(), key=lambda u: (u.start, u.end))
+    ordered = _page_units(anchor, units, hits)
     # units inside a longer one (two chunks overlapping) add nothing
     ordered = [
         u
@@ -260,18 +263,27 @@ def table_of(anchor: Unit, units: list[Unit], hits: list[Hit]) -> list[Unit]:
     return ordered[first : last + 1]
 
 
+def _page_units(unit: Unit, units: list[Unit], hits: list[Hit]) -> list[Unit]:
+    """The units on `unit`'s page, in page order, each span once (two passages of one
+    page may both hold it; the first read stands)."""
+    page = _page(hits[unit.hit_index])
+    same: dict[tuple[int, int], Unit] = {}
+    for u in units:
+        if _page(hits[u.hit_index]) == page:
+            same.setdefault((u.start, u.end), u)
+    return sorted(same.values(), key=lambda u: (u.start, u.end))
+
+
 def _segment(anchor: Unit, units: list[Unit], hits: list[Hit]) -> tuple[list[Record], int]:
     """The rows of the table `anchor` stands in, in page order, and where the anchor's own
     first row stands among them: a total row closes a table, so the rows run from the
     total before the anchor's first row to the total after it (which is included)."""
-    flat = [r for u in table_of(anchor, units, hits) for r in records(u)]
-    page = _page(hits[anchor.hit_index])
+    flat = [r for u in table_of(anchor, units, hits) for r in records(u)]  # one page's
     inside = [
         i
         for i, r in enumerate(flat)
         if r.unit.start + r.start >= anchor.start
         and r.unit.start + r.end <= max(anchor.end, anchor.start + 1)
-        and _page(hits[r.unit.hit_index]) == page
     ]
     # the anchor's first row; a total row alone is read with the rows it closes
     own = [i for i in inside if not flat[i].is_total] or inside
@@ -359,15 +371,7 @@ def content_of(heading: Unit, units: list[Unit], hits: list[Hit]) -> Unit | None
     caption = bool(_CAPTION.match(heading.rendered))
     if not caption and (_figures(heading) >= 2 or not (heading.fragment or heading.is_row)):
         return None
-    page = _page(hits[heading.hit_index])
-    after = sorted(
-        {
-            (u.start, u.end): u
-            for u in units
-            if _page(hits[u.hit_index]) == page and u.start >= heading.end
-        }.values(),
-        key=lambda u: (u.start, u.end),
-    )
+    after = [u for u in _page_units(heading, units, hits) if u.start >= heading.end]
     for u in after[:_HEADING_REACH]:
         if not is_tabular(u) and not u.fragment:
             return None  # a sentence: the heading heads prose
