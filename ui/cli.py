@@ -20,6 +20,7 @@ from retrieval.core.filters import Filters
 from retrieval.core.settings import load_settings
 from retrieval.core.text import clean_text
 from retrieval.parts import Parts, open_parts
+from ui.eligible import eligible_command
 
 app = typer.Typer(
     name="karigar",
@@ -32,6 +33,7 @@ out = Console()
 err = Console(stderr=True)
 app.command("ingest")(ingest_command)
 app.command("eval")(eval_command)
+app.command("eligible")(eligible_command)
 
 
 def _parts() -> Parts:

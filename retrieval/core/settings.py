@@ -24,6 +24,11 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "data",
         description="Where the embedded Chroma store, OCR cache and ingest reports live.",
     )
+    rules_dir: Path = Field(
+        default=PROJECT_ROOT / "corpus" / "rules",
+        description="Scheme rules as dated parameters, each value with its document, page and "
+        "clause (OpenFisca's parameter format, in parameters/), and places.yaml.",
+    )
     chroma_host: str = Field(
         default="",
         description="Chroma server host; empty means the embedded store in data_dir/chroma.",
@@ -90,7 +95,9 @@ class Settings(BaseSettings):
     )
     progress: bool = Field(default=True, description="Show progress bars on the terminal.")
 
-    @field_validator("corpus_dir", "data_dir", "model_cache_dir", "eval_results_dir", mode="after")
+    @field_validator(
+        "corpus_dir", "data_dir", "rules_dir", "model_cache_dir", "eval_results_dir", mode="after"
+    )
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()

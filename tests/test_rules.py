@@ -1,0 +1,153 @@
+"""The rules in corpus/rules: every cited clause stands on its page with its figure, and the
+value of the rule is the figure the clause prints."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from ingest.loaders import load
+from retrieval.answer.eligibility.rules import activities, references
+from retrieval.answer.eligibility.system import rules_system
+from retrieval.core.settings import Settings
+
+RULES = Settings().rules_dir
+
+_SMALL = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+        ]
+    )
+}
+_TENS = {
+    w: 10 * i
+    for i, w in enumerate(
+        ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+    )
+    if w != "_"
+}
+_SCALE = {"lakh": 1e5, "lakhs": 1e5, "iakh": 1e5, "iakhs": 1e5, "crore": 1e7, "crores": 1e7}
+_ROMAN = {"VIII": 8, "X": 10, "XII": 12}
+
+
+def figure_value(figure: str) -> float:
+    """What a printed figure says: 'Rs. 50 lakhs' 5e6, '05%' 0.05, 'VIII' 8, '18 years' 18,
+    'two crore and fifty lakh' 2.5e7 ('Iakh' is how OCR reads 'lakh')."""
+    text = figure.strip()
+    if text in _ROMAN:
+        return _ROMAN[text]
+    if text.endswith("%"):
+        return float(text[:-1]) / 100
+    words = re.sub(r"^rs\.?\s*", "", text.lower()).replace(",", "").split()
+    total, part = 0.0, 0.0
+    for word in words:
+        if re.fullmatch(r"\d+(?:\.\d+)?", word):
+            part += float(word)
+        elif word.startswith("rs.") and re.fullmatch(r"rs\.\d+(?:\.\d+)?", word):
+            part += float(word[3:])
+        elif word in _SMALL:
+            part += _SMALL[word]
+        elif word in _TENS:
+            part += _TENS[word]
+        elif word == "hundred":
+            part *= 100
+        elif word in _SCALE:
+            total += part * _SCALE[word]
+            part = 0.0
+        elif word in ("and", "years", "year"):
+            continue
+        else:
+            raise ValueError(f"cannot read {word!r} in {figure!r}")
+    return total + part
+
+
+def squash(text: str) -> str:
+    """Compare text as printed, ignoring how lines were broken and spaced."""
+    return re.sub(r"\s+", "", text).lower()
+
+
+@cache
+def _pages(corpus: Path, document: str) -> dict[int, str]:
+    path = corpus / document
+    data = path.read_bytes()
+    loaded = load(path, data, hashlib.sha256(data).hexdigest(), Settings(corpus_dir=corpus))
+    return {page.number: page.text for page in loaded.pages}
+
+
+def test_figures_are_read_as_printed():
+    assert figure_value("Rs. 50 lakhs") == 5_000_000
+    assert figure_value("Rs.1.00 Crore") == 10_000_000
+    assert figure_value("Rs. 25 Iakh") == 2_500_000
+    assert figure_value("05%") == 0.05
+    assert figure_value("two crore and fifty lakh") == 25_000_000
+    assert figure_value("one hundred twenty five crore") == 1_250_000_000
+    assert figure_value("two hundred and fifty crore") == 2_500_000_000
+    assert figure_value("VIII") == 8
+    with pytest.raises(ValueError):
+        figure_value("fifty rupees or so")
+
+
+def test_every_rule_cites_a_clause_that_stands_on_its_page_with_its_figure(corpus):
+    system = rules_system(RULES)
+    checked = 0
+    for name, since, value, ref in references(system.parameters):
+        where = f"{name} from {since}"
+        assert {"document", "page", "clause", "figure"} <= set(ref), f"{where}: reference {ref}"
+        pages = _pages(corpus, ref["document"])
+        assert ref["page"] in pages, f"{where}: {ref['document']} has no page {ref['page']}"
+        clause = " ".join(str(ref["clause"]).split())
+        assert squash(clause) in squash(pages[ref["page"]]), (
+            f"{where}: the clause is not on {ref['document']} page {ref['page']}: {clause!r}"
+        )
+        figure = str(ref["figure"])
+        assert squash(figure) in squash(clause), f"{where}: {figure!r} is not in the clause"
+        if isinstance(value, bool):
+            assert value is True
+        else:
+            assert figure_value(figure) == pytest.approx(value), f"{where}: {figure} != {value}"
+        checked += 1
+    assert checked >= 55  # 57 dated values: PMEGP new unit and second loan, MSME limits
+
+
+def test_negative_list_clauses_stand_on_their_page(corpus):
+    listed = activities(RULES)["negative_list"]
+    page = _pages(corpus, listed["document"])[listed["page"]]
+    for entry in listed["entries"]:
+        assert squash(entry["clause"]) in squash(page), entry["clause"]
+
+
+def test_a_changed_rule_is_one_parameter_with_two_dated_values():
+    system = rules_system(RULES)
+    cap = system.parameters.pmegp.new_unit.max_project_cost
+    assert cap.manufacturing("2019-01-01") == 2_500_000
+    assert cap.manufacturing("2022-04-01") == 5_000_000
+    assert cap.service("2022-03-31") == 1_000_000
+    assert cap.service("2026-12-03") == 2_000_000
+    limits = system.parameters.msme_classification.micro
+    assert limits.investment_limit("2025-03-31") == 10_000_000
+    assert limits.investment_limit("2025-04-01") == 25_000_000
