@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from openfisca_core.simulations import SimulationBuilder
@@ -16,6 +17,7 @@ from retrieval.answer.eligibility.rules import (
     Criterion,
     Rule,
     activities,
+    editions_of_one,
     first_day,
     rule_at,
 )
@@ -37,6 +39,9 @@ class Case:
         state = canonical_state(profile.state) if profile.state else None
         self.ner = in_region(state, "north_eastern_region")
         self.hill_state = in_region(state, "hill_states")
+        self.retail = profile.retail_trade
+        if self.retail is None and self.sector in ("manufacturing", "service"):
+            self.retail = False  # a manufacturing or service unit is not in retail trade
         inputs = {
             "age": profile.age,
             "education_class": profile.education_class,
@@ -48,6 +53,23 @@ class Case:
             "investment": profile.investment,
             "turnover": profile.turnover,
             "exports": profile.exports or 0.0,
+            "loan_amount": profile.loan_amount,
+            "loan_number": profile.loan_number,
+            "earlier_loan_amount": profile.earlier_loan_amount,
+            "portfolio_amount": profile.portfolio_amount,
+            "portfolio_default": profile.portfolio_default,
+            "woman_owned": None if profile.gender is None else profile.gender == "female",
+            "north_eastern_region": bool(self.ner),
+            "retail_trade": self.retail,
+            "infrastructure_project": (
+                None
+                if profile.cluster_project is None
+                else profile.cluster_project == "infrastructure"
+            ),
+            "land_cost": profile.land_cost,
+            "artisans": profile.artisans,
+            "hard_intervention_cost": profile.hard_intervention_cost,
+            "soft_intervention_cost": profile.soft_intervention_cost,
         }
         given = {k: {self.day: v} for k, v in inputs.items() if v is not None}
         self.simulation = SimulationBuilder().build_from_entities(
@@ -129,6 +151,8 @@ def _special_category(profile: Profile) -> tuple[bool | None, list[str]]:
         reasons.append("an aspirational district")
     if reasons:
         return True, reasons
+    if profile.social_category == "general" and profile.gender is None:
+        return False, []  # "a general-category applicant": PMEGP's General Category row
     if profile.social_category is None or profile.gender is None:
         return None, []
     return False, []
@@ -152,6 +176,24 @@ def verdict_of(criteria: list[Criterion]) -> str:
     if any(c.status == UNKNOWN for c in criteria):
         return NEEDS_INFORMATION
     return ELIGIBLE
+
+
+def sources_differ(case: Case, rules: Iterable[Rule]) -> list[str]:
+    """A note for each rule applied whose value differs from the one an earlier edition of the
+    same publication gave (the scheme booklets): both values, their documents and dates."""
+    notes = []
+    for rule in dict.fromkeys(rules):
+        if not rule.earlier:
+            continue
+        before = case.rule_on(rule.parameter, rule.earlier.split(" from ")[1])
+        if not editions_of_one(before.document, rule.document, case.rules_dir):
+            continue
+        notes.append(
+            f"The sources differ on {rule.parameter}: {before.value} in {before.document} "
+            f"(p{before.page}, from {before.since}), {rule.value} in {rule.document} "
+            f"(p{rule.page}, from {rule.since}); the value in force on {case.day} is applied."
+        )
+    return notes
 
 
 def places_read(case: Case) -> list[str]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import time
 
 from retrieval.answer.eligibility.case import Case, places_read, verdict_of
+from retrieval.answer.eligibility.clusters import mse_cdp, sfurti
+from retrieval.answer.eligibility.credit import cgtmse, pm_svanidhi_guarantee
 from retrieval.answer.eligibility.profile import Profile, canonical_state
 from retrieval.answer.eligibility.rules import (
     ASSUMED,
@@ -56,6 +58,14 @@ def _relevant(profile: Profile) -> tuple[str, ...]:
     found.insert(0, "pmegp")
     if profile.investment is not None or profile.turnover is not None:
         found.append("msme_classification")
+    if profile.street_vendor or profile.loan_number is not None:
+        found.append("pm_svanidhi_guarantee")
+    elif profile.loan_amount is not None:
+        found.append("cgtmse")
+    if profile.cluster_project is not None:
+        found.append("mse_cdp")
+    if profile.artisans is not None or profile.hard_intervention_cost is not None:
+        found.append("sfurti")
     return tuple(found)
 
 
@@ -334,9 +344,15 @@ def _pmegp_benefits(case: Case, missing: list[str], notes: list[str]) -> list[Be
         )
     )
     if p.project_cost > cap:
-        notes.append(
-            f"The project cost is above the {rupees(cap)} admissible for margin money: "
-            "the bank may lend the rest without subsidy."
+        above = "pmegp.new_unit.above_cap_without_subsidy"
+        benefits.append(
+            Benefit(
+                "Above the cap",
+                p.project_cost - cap,
+                f"{rupees(p.project_cost - cap)} of the cost is above the {rupees(cap)} "
+                "admissible for margin money and gets no subsidy.",
+                (case.rule(above),) if case.in_force(above) else cap_rules,
+            )
         )
     for rule in cap_rules:
         if rule.earlier:
@@ -352,4 +368,8 @@ _BUILDERS = {
     "pmegp": pmegp_new_unit,
     "pmegp_upgradation": pmegp_upgradation,
     "msme_classification": msme_classification,
+    "pm_svanidhi_guarantee": pm_svanidhi_guarantee,
+    "cgtmse": cgtmse,
+    "mse_cdp": mse_cdp,
+    "sfurti": sfurti,
 }

@@ -20,6 +20,30 @@ SOCIAL_CATEGORIES = ("general", "sc", "st", "obc", "minority")
 GENDERS = ("female", "male", "transgender")
 AREAS = ("rural", "urban")
 SECTORS = ("manufacturing", "service", "trading")
+LENDERS = (
+    "scheduled_commercial_bank",
+    "regional_rural_bank",
+    "small_finance_bank",
+    "cooperative_bank",
+    "nbfc",
+    "mfi",
+    "shg_bank",
+    "other",
+)
+CLUSTER_PROJECTS = ("common_facility_centre", "infrastructure")
+_AMOUNTS = (
+    "project_cost",
+    "investment",
+    "turnover",
+    "exports",
+    "loan_amount",
+    "earlier_loan_amount",
+    "portfolio_amount",
+    "portfolio_default",
+    "land_cost",
+    "hard_intervention_cost",
+    "soft_intervention_cost",
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +70,27 @@ class Profile:
     first_loan_repaid: bool | None = None
     margin_money_adjusted: bool | None = None  # after the lock-in period
     profit_making: bool | None = None
+    # Credit guarantees (PM SVANidhi, CGTMSE)
+    loan_amount: float | None = None  # the credit facility sanctioned or asked for, rupees
+    lender: str | None = None  # one of LENDERS
+    collateral_free: bool | None = None  # without collateral or third-party guarantee
+    retail_trade: bool | None = None  # the enterprise is in retail trade
+    street_vendor: bool | None = (
+        None  # a street vendor with a CoV/ID, survey entry or LoR of the ULB
+    )
+    loan_number: int | None = None  # which PM SVANidhi loan: 1, 2 or 3
+    earlier_loan_amount: float | None = None  # the previous PM SVANidhi loan, rupees
+    earlier_loan_repaid: bool | None = None  # the previous loan repaid on time or early
+    portfolio_amount: float | None = None  # a lender's portfolio of the financial year, rupees
+    portfolio_default: float | None = None  # the amount in default (NPA) in that portfolio
+    # Clusters (MSE-CDP, SFURTI)
+    cluster_project: str | None = None  # MSE-CDP: common_facility_centre or infrastructure
+    land_cost: float | None = None  # land with its development, inside project_cost, rupees
+    spv: bool | None = None  # applying as a special purpose vehicle
+    artisans: int | None = None  # SFURTI: artisans in the cluster
+    traditional_industry: bool | None = None  # artisans of a traditional industry (khadi, coir ...)
+    hard_intervention_cost: float | None = None  # SFURTI: CFCs, raw material bank, machinery
+    soft_intervention_cost: float | None = None  # SFURTI: skills, exposure visits, marketing ...
     date: str = ""  # the day the case is judged on, ISO; "" is today
 
     def __post_init__(self) -> None:
@@ -54,6 +99,8 @@ class Profile:
             ("social_category", SOCIAL_CATEGORIES),
             ("area", AREAS),
             ("sector", SECTORS),
+            ("lender", LENDERS),
+            ("cluster_project", CLUSTER_PROJECTS),
         ):
             value = getattr(self, name)
             if value is not None and value not in allowed:
@@ -62,10 +109,24 @@ class Profile:
             value = getattr(self, name)
             if value is not None and not 0 <= value <= 130:
                 raise ConfigError(f"{name}={value} is out of range: give a number from 0 to 130.")
-        for name in ("project_cost", "investment", "turnover", "exports"):
+        for name in _AMOUNTS:
             value = getattr(self, name)
             if value is not None and value < 0:
                 raise ConfigError(f"{name}={value} is negative: give an amount in rupees.")
+        if self.loan_number is not None and self.loan_number not in (1, 2, 3):
+            raise ConfigError(f"loan_number={self.loan_number} is not 1, 2 or 3.")
+        if self.artisans is not None and self.artisans < 0:
+            raise ConfigError(f"artisans={self.artisans} is negative: give a number of artisans.")
+        default, portfolio = self.portfolio_default, self.portfolio_amount
+        if (
+            default is not None
+            and portfolio is not None
+            and not (portfolio > 0 and 0 <= default <= portfolio)
+        ):
+            raise ConfigError(
+                f"portfolio_default={default} must be at most the portfolio "
+                f"(portfolio_amount={portfolio}, more than 0)."
+            )
         if self.date:
             try:
                 dt.date.fromisoformat(self.date)

@@ -188,3 +188,11 @@ def document_of(rule: Rule, rules_dir: Path) -> dict[str, str]:
         "date": row.get("date", ""),
         "status": row.get("status", ""),
     }
+
+
+def editions_of_one(first: str, second: str, rules_dir: Path) -> bool:
+    """Whether two documents are editions of one publication: `corpus/catalogue.tsv` gives
+    them the same official address (the two scheme booklets of the Ministry of MSME)."""
+    rows = _catalogue(rules_dir.parent / "catalogue.tsv")
+    url = rows.get(first, {}).get("official_url", "")
+    return first != second and bool(url) and url == rows.get(second, {}).get("official_url")

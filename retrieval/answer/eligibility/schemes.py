@@ -1,4 +1,5 @@
-"""The PMEGP second loan and the MSME classification (the PMEGP new unit is in `checker`)."""
+"""The PMEGP second loan and the MSME classification (the PMEGP new unit is in `checker`; the
+credit guarantees in `credit`, the cluster schemes in `clusters`), and every scheme's title."""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ SCHEMES = {
     "pmegp": "PMEGP: margin money for a new micro enterprise",
     "pmegp_upgradation": "PMEGP: second loan to upgrade an existing PMEGP/REGP/MUDRA unit",
     "msme_classification": "MSME classification (micro, small, medium)",
+    "pm_svanidhi_guarantee": "PM SVANidhi: credit guarantee of loans to street vendors (CGTMSE)",
+    "cgtmse": "CGTMSE: credit guarantee for collateral-free loans to micro and small enterprises",
+    "mse_cdp": "MSE-CDP: GoI assistance for a cluster's common facility centre or infrastructure",
+    "sfurti": "SFURTI: GoI support for a cluster of traditional artisans",
 }
 
 _CONDITIONS = (

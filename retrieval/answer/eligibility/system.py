@@ -84,6 +84,71 @@ class exports(_Input):
     label = "Exports of goods or services in rupees"
 
 
+class loan_amount(_Input):
+    value_type = float
+    label = "Credit facility sanctioned or asked for, rupees"
+
+
+class loan_number(_Input):
+    value_type = int
+    label = "Which PM SVANidhi loan: 1, 2 or 3"
+
+
+class earlier_loan_amount(_Input):
+    value_type = float
+    label = "The previous PM SVANidhi loan, rupees"
+
+
+class portfolio_amount(_Input):
+    value_type = float
+    label = "A lender's guaranteed portfolio of the financial year, rupees"
+
+
+class portfolio_default(_Input):
+    value_type = float
+    label = "Amount in default (NPA) in that portfolio, rupees"
+
+
+class woman_owned(_Input):
+    value_type = bool
+    label = "The enterprise is owned or operated by a woman (the applicant's gender)"
+
+
+class north_eastern_region(_Input):
+    value_type = bool
+    label = "The unit is in the North Eastern Region"
+
+
+class retail_trade(_Input):
+    value_type = bool
+    label = "The enterprise is in retail trade"
+
+
+class infrastructure_project(_Input):
+    value_type = bool
+    label = "MSE-CDP: an infrastructure development project (otherwise a Common Facility Centre)"
+
+
+class land_cost(_Input):
+    value_type = float
+    label = "Cost of the land with its development, inside the project cost, rupees"
+
+
+class artisans(_Input):
+    value_type = int
+    label = "SFURTI: number of artisans in the cluster"
+
+
+class hard_intervention_cost(_Input):
+    value_type = float
+    label = "SFURTI: hard intervention cost (CFCs, raw material banks, machinery), rupees"
+
+
+class soft_intervention_cost(_Input):
+    value_type = float
+    label = "SFURTI: soft intervention cost (skills, exposure visits, marketing ...), rupees"
+
+
 def _pmegp(parameters: Any, period: Any) -> Any:
     return parameters(period.start).pmegp
 
@@ -277,6 +342,19 @@ VARIABLES = tuple(
         pmegp_upgrade_own_contribution,
         msme_turnover,
         msme_category,
+        loan_amount,
+        loan_number,
+        earlier_loan_amount,
+        portfolio_amount,
+        portfolio_default,
+        woman_owned,
+        north_eastern_region,
+        retail_trade,
+        infrastructure_project,
+        land_cost,
+        artisans,
+        hard_intervention_cost,
+        soft_intervention_cost,
     )
 )
 
@@ -285,8 +363,12 @@ class KarigarRules(TaxBenefitSystem):
     """The schemes' rules: our variables over the parameters in `<rules_dir>/parameters`."""
 
     def __init__(self, rules_dir: Path) -> None:
+        # The guarantee and cluster formulas subclass `_Input`, so they are imported here.
+        from retrieval.answer.eligibility.cluster_formulas import CLUSTER_FORMULAS
+        from retrieval.answer.eligibility.credit_formulas import CREDIT_FORMULAS
+
         super().__init__([Applicant])
-        for variable in VARIABLES:
+        for variable in VARIABLES + CREDIT_FORMULAS + CLUSTER_FORMULAS:
             loaded = self.add_variable(variable)
             if loaded.value_type is float:
                 # OpenFisca stores floats as float32, whose 24-bit mantissa reads Rs 2,50,00,001
