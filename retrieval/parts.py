@@ -88,7 +88,9 @@ class Parts:
             made = make_generator(
                 name, self.embedder, self.settings, multilingual=e5, idf=self.searcher.lexical.idf
             )
-            self._chains[key] = AnswerChain(self.searcher, made, k, local_translator(self.settings))
+            self._chains[key] = AnswerChain(
+                self.searcher, made, k, local_translator(self.settings), self.settings
+            )
         return self._chains[key]
 
     def warm(self) -> None:

@@ -6,6 +6,7 @@ over their own small stores. Models load once per process (st.cache_resource), a
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -193,3 +194,143 @@ def test_highlight_escapes_and_marks_the_quoted_span():
     html = web.highlight(page[7:], [(start, end)], offset=7)
     assert html.startswith("<mark>The subsidy is &lt;35%&gt;")
     assert html.endswith("</mark> Outro.")
+
+
+# -- the Eligibility page -----------------------------------------------------------------
+HANDLOOM = {  # a weaver in rural Assam: NER, so special category; Class VIII for Rs 12 lakh
+    "el_age": 45,
+    "el_state": "Assam",
+    "el_area": "rural",
+    "el_project_cost": "12 lakh",
+    "el_activity": "handloom weaving",
+    "el_education": 8,
+}
+
+
+PMEGP = "PMEGP: margin money for a new micro enterprise"
+
+
+def _row(at: AppTest, scheme: str) -> dict:
+    """The results table's row for a scheme (by its title)."""
+    (row,) = [r for r in at.dataframe[0].value.to_dict("records") if r["scheme"] == scheme]
+    return row
+
+
+def _eligibility(at: AppTest, **fields) -> AppTest:
+    """Fill the profile form (by widget key) and submit it."""
+    if at.radio(key="page").value != "Eligibility":
+        at.radio(key="page").set_value("Eligibility").run()
+    for key, value in fields.items():
+        widget = next(w for w in at.main if getattr(w, "key", None) == key)
+        widget.set_value(value)
+    at.button(key="el_submit").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture
+def empty_app(monkeypatch, make_settings, mini_corpus):
+    return _app(monkeypatch, make_settings(mini_corpus))
+
+
+def test_the_eligibility_page_shows_a_profile_form_where_unknown_is_the_default(empty_app):
+    at = empty_app
+    at.radio(key="page").set_value("Eligibility").run()
+    assert not at.exception, at.exception
+    assert [h.value for h in at.header] == ["Eligibility"]
+    assert at.number_input(key="el_age").value is None
+    assert at.number_input(key="el_education").value is None
+    for key in ("el_gender", "el_category", "el_area", "el_sector", "el_unit", "el_repaid"):
+        assert at.selectbox(key=key).value == "not stated"
+    states = at.selectbox(key="el_state")
+    assert states.value == "" and "Assam" in states.options and len(states.options) == 37
+    assert at.text_input(key="el_project_cost").value == ""
+    assert at.date_input(key="el_date").value == dt.date.today()
+    assert not at.dataframe  # nothing is judged before the form is submitted
+
+
+def test_a_bad_amount_names_its_field_and_what_to_write(empty_app):
+    at = _eligibility(empty_app, **{**HANDLOOM, "el_project_cost": "twelve", "el_turnover": "5 cr"})
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith("Project cost: 'twelve' is not an amount")
+    assert "'12 lakh'" in errors[0]
+    assert not at.dataframe  # no verdict on a profile that could not be read
+    _eligibility(at, el_project_cost="12 lakh")  # corrected: the error goes, the verdict comes
+    assert not at.error and _row(at, PMEGP)["verdict"] == "eligible"
+
+
+def test_a_cited_document_missing_from_the_store_is_said_not_failed(empty_app):
+    at = _eligibility(empty_app, **HANDLOOM)
+    assert any(
+        i.value.startswith("pdf/PMEGP_Guidelines_KVIC_certified_2022-23.pdf is not in the store")
+        for i in at.info
+    )
+    assert not at.toggle  # no page to open
+
+
+@pytest.mark.slow
+def test_an_eligible_profile_gets_its_verdict_benefit_and_clauses_on_their_page(chat):
+    at = _eligibility(chat, **HANDLOOM)
+    assert any(
+        c.value == f"Judged on {dt.date.today()}; the rules in force that day." for c in at.caption
+    )
+    row = _row(at, PMEGP)
+    assert row["verdict"] == "eligible" and row["still needed"] == ""
+    assert "Margin money Rs 4.2 lakh (35% of Rs 12 lakh)" in row["benefit"]
+    assert "Own contribution Rs 60,000 (5% of Rs 12 lakh)" in row["benefit"]
+    assert f"{PMEGP}: eligible" in [e.label for e in at.expander]
+    text = _texts(at)
+    assert "✓ **Age** (met)" in text and "✓ **Education** (met)" in text
+    assert "• **Margin money**: Rs 4.2 lakh: 35% of Rs 12 lakh." in text
+    cited = [c.value for c in at.caption if " · page " in c.value]
+    assert (
+        "PMEGP operational guidelines, certified copy 2022-23 · page 4 · current · "
+        "in force from 2022-04-01" in cited
+    )
+    assert "> Special Category \\(including SC,ST,OBC" in text  # the clause, quoted
+    # The margin money's first citation (the rate table's row) opens page 4, the row marked.
+    toggle = at.toggle(key="el_b_pmegp_0_0")
+    assert toggle.label == "Open page 4"
+    toggle.set_value(True).run()
+    assert not at.exception, at.exception
+    (page,) = [m.value for m in at.markdown if "karigar-page" in m.value and "<div" in m.value]
+    marked = page.split("<mark>")[1].split("</mark>")[0]
+    assert marked.startswith("Special Category (including SC,ST,OBC,<br>Minorities")
+    assert marked.endswith("05% 25% 35%")
+    assert len(at.image) == 1  # the PDF page drawn beside it
+
+
+def test_the_form_reads_unknown_as_none_and_amounts_in_lakh_and_crore():
+    from ui.eligibility_page import NOT_STATED, profile_from_form
+
+    profile, errors = profile_from_form(
+        {
+            "age": None,
+            "gender": NOT_STATED,
+            "ex_serviceman": NOT_STATED,
+            "differently_abled": "no",
+            "state": "",
+            "existing_unit": "an existing PMEGP, REGP or MUDRA unit",
+            "project_cost": " 1.5 crore ",
+            "investment": "",
+            "activity": "  ",
+            "date": dt.date(2024, 5, 1),
+        }
+    )
+    assert errors == [] and profile is not None
+    assert profile.age is None and profile.gender is None and profile.ex_serviceman is None
+    assert profile.differently_abled is False and profile.existing_unit is True
+    assert profile.state is None and profile.activity is None and profile.investment is None
+    assert profile.project_cost == 15_000_000 and profile.date == "2024-05-01"
+    profile, errors = profile_from_form({"investment": "lots", "exports": "-5"})
+    assert profile is None and [e.split(":")[0] for e in errors] == ["Investment", "Exports"]
+
+
+def test_a_clause_is_found_on_its_page_whatever_the_line_breaks():
+    from ui.eligibility_page import clause_span
+
+    page = "3.1 Funds\nSpecial Category (including SC,ST,\nOBC)  etc.\n05% 25%  35%\nNext"
+    start, end = clause_span(page, "Special Category (including SC,ST,OBC) etc. 05% 25% 35%")
+    assert page[start:end] == "Special Category (including SC,ST,\nOBC)  etc.\n05% 25%  35%"
+    assert clause_span(page, "General Category 15% 25%") is None
+    assert clause_span(page, "  ") is None

@@ -29,8 +29,9 @@ from retrieval.core.store import COMPLETE, Store  # noqa: E402
 from retrieval.core.types import DOC_TYPES, Answer, Hit  # noqa: E402
 from retrieval.parts import Parts, open_parts  # noqa: E402
 from ui import web  # noqa: E402
+from ui.eligibility_page import eligibility_page  # noqa: E402
 
-PAGES = ("Chat", "Corpus", "Evaluation")
+PAGES = ("Chat", "Eligibility", "Corpus", "Evaluation")
 
 
 # -- resources: once per process ----------------------------------------------------------
@@ -356,6 +357,8 @@ def main() -> None:
             corpus_page(store)
         elif page == "Evaluation":
             evaluation_page()
+        elif page == "Eligibility":
+            eligibility_page(store, settings(), show_page)
         else:
             chat_page(store, filters)
     except KarigarError as exc:

@@ -36,6 +36,9 @@ from retrieval.answer.authority import (
     unbacked,
 )
 from retrieval.answer.citations import name_stems
+from retrieval.answer.eligibility.answer import eligibility_answer
+from retrieval.answer.eligibility.ask import EligibilityQuestion, describe, read_conversation
+from retrieval.answer.eligibility.checker import check
 from retrieval.answer.followup import is_follow_up, standalone_question
 from retrieval.answer.generators import (
     Composed,
@@ -47,8 +50,9 @@ from retrieval.answer.generators import (
 from retrieval.answer.units import Unit
 from retrieval.core.errors import ConfigError
 from retrieval.core.filters import Filters
+from retrieval.core.settings import Settings
 from retrieval.core.text import FIELD_NAMES, NOT_NAMES, acronym, clean_text
-from retrieval.core.types import Answer, AnswerSentence, Citation, Hit, SourceDoc
+from retrieval.core.types import Answer, AnswerSentence, Chunk, Citation, Hit, SourceDoc
 from retrieval.search.glossary import names_the_field
 from retrieval.search.hybrid import Searcher, SearchResult
 from retrieval.search.lexical import tokenize
@@ -151,11 +155,14 @@ class AnswerChain:
         generator: Generator,
         k: int = 5,
         translator: Callable[[str], str] | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.searcher = searcher
         self.generator = generator
         self.k = k
         self.translator = translator
+        self.settings = settings or Settings()
+        self._paths: tuple[str, dict[str, SourceDoc]] | None = None
 
     def answer(self, query: Query) -> Answer:
         question = clean_text(query.text).strip()
@@ -166,6 +173,9 @@ class AnswerChain:
         k = query.k or self.k
         timings: dict[str, float] = {}
         started = time.perf_counter()
+        asked = read_conversation(question, history, self.settings)
+        if asked is not None and not (filters.doc_ids or filters.doc_types or filters.publishers):
+            return self._eligibility(question, asked, started)
         standalone = self._standalone(question, history)
         timings["rewrite"] = time.perf_counter() - started
         mark = time.perf_counter()
@@ -228,6 +238,28 @@ class AnswerChain:
             relevance=result.relevance,
             timings=timings,
         )
+
+    def _eligibility(self, question: str, asked: EligibilityQuestion, started: float) -> Answer:
+        """An eligibility question with a profile: the rules' verdict, each rule quoted."""
+        result = check(asked.profile, self.settings, asked.schemes)
+        answer = eligibility_answer(
+            question,
+            describe(asked),
+            result,
+            self._document_at,
+            self.searcher.store.page_text,
+            self._page_chunks,
+        )
+        return replace(answer, timings={**answer.timings, "total": time.perf_counter() - started})
+
+    def _document_at(self, path: str) -> SourceDoc | None:
+        if self._paths is None or self._paths[0] != self.searcher.store.generation():
+            docs = {r.doc.path: r.doc for r in self.searcher.store.documents().values()}
+            self._paths = (self.searcher.store.generation(), docs)
+        return self._paths[1].get(path)
+
+    def _page_chunks(self, doc_id: str, page: int) -> list[Chunk]:
+        return [c for c in self.searcher.store.chunks_of(doc_id) if c.page == page]
 
     def gather(
         self, standalone: str, question: str, analysis: Analysis, k: int, filters: Filters

@@ -1,0 +1,212 @@
+"""Eligibility in chat and on the command line: a profile question gets the checker's verdict
+with its rules quoted from their pages; a missing fact is asked back and the reply is read
+with the question. Over the session's full ingest (the citations open stored pages)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from retrieval.answer.chain import AnswerChain, Query
+from retrieval.answer.eligibility import check
+from retrieval.answer.eligibility.answer import one_question
+from retrieval.answer.eligibility.ask import (
+    ASK_BACK,
+    read_conversation,
+    read_profile,
+    read_question,
+)
+from retrieval.answer.generators import ExtractiveGenerator
+from retrieval.search.hybrid import Searcher
+
+WEAVER = (
+    "Can a 45-year-old weaver in rural Assam with a Rs 12 lakh project get PMEGP margin money, "
+    "and at what rate?"
+)
+GUIDELINE = "pdf/PMEGP_Guidelines_KVIC_certified_2022-23.pdf"
+
+
+# Reading questions needs no store.
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (WEAVER, {"age": 45, "state": "Assam", "area": "rural", "project_cost": 1_200_000}),
+        (
+            "An SC youth aged 22, 10th pass, plans a Rs 4 lakh tailoring unit in Lucknow city "
+            "under PMEGP. How much margin money can he get?",
+            {
+                "age": 22,
+                "social_category": "sc",
+                "area": "urban",
+                "education_class": 10,
+                "project_cost": 400_000,
+                "gender": "male",
+            },
+        ),
+        (
+            "A woman who has not passed class 8 wants a Rs 15 lakh manufacturing unit in a "
+            "village in Bihar under PMEGP. Is she eligible?",
+            {
+                "gender": "female",
+                "education_class": 7,
+                "sector": "manufacturing",
+                "state": "Bihar",
+                "area": "rural",
+                "project_cost": 1_500_000,
+            },
+        ),
+        (
+            "My firm has investment in plant and machinery of Rs 2 crore and a turnover of Rs 8 "
+            "crore, of which exports are Rs 1 crore. Is it a micro or small enterprise?",
+            {"investment": 20_000_000, "turnover": 80_000_000, "exports": 10_000_000},
+        ),
+    ],
+)
+def test_the_profile_is_read_from_the_question(question, expected):
+    asked = read_question(question)
+    assert asked is not None
+    given = asked.profile.given()
+    assert {k: given.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is PMEGP?",
+        "Which documents are needed for PMEGP?",
+        "What is the maximum project cost under PMEGP for manufacturing?",
+        "What is the own contribution of a general category beneficiary under PMEGP?",
+        "How many SSI units does Assam have?",
+    ],
+)
+def test_a_question_about_a_scheme_in_general_is_not_an_eligibility_check(question):
+    assert read_question(question) is None
+
+
+def test_amounts_dates_and_the_general_category_are_read_as_meant():
+    dated = read_question(
+        "In August 2020 a knitwear unit in Ludhiana reported Rs 4 crore investment in plant "
+        "and machinery and Rs 30 crore turnover. How should it be classified?"
+    )
+    assert dated is not None and dated.schemes == ("msme_classification",)
+    assert dated.profile.date == "2020-08-01"  # judged by the 2020 limits, not today's
+    assert (dated.profile.investment, dated.profile.turnover) == (40_000_000, 300_000_000)
+    founded = read_profile("A unit set up in 2019 has a turnover of Rs 9 crore.")
+    assert "date" not in founded  # a year inside the question dates the unit, not the case
+    general_row = read_question(
+        "A general-category entrepreneur in a village of Ganjam district, Odisha, wants PMEGP "
+        "support for a Rs 60 lakh manufacturing unit. How much margin money can he get?"
+    )
+    assert general_row is not None
+    result = check(general_row.profile, schemes=general_row.schemes).result("pmegp")
+    assert {b.name for b in result.benefits} >= {"Margin money", "Above the cap"}
+    above = next(b for b in result.benefits if b.name == "Above the cap")
+    assert "without any Government subsidy" in above.rules[0].clause
+
+
+def test_missing_facts_are_asked_in_one_question():
+    assert one_question(["How old is the applicant?"]) == "How old is the applicant?"
+    assert one_question(
+        ["How old is the applicant?", "Is the unit in a rural or an urban area?"]
+    ) == ("How old is the applicant; and is the unit in a rural or an urban area?")
+    # a bare yes cannot answer two questions at once
+    two = f"... {ASK_BACK} Has the applicant passed Class VIII; and is the unit making a profit?"
+    assert read_conversation("Yes", [(WEAVER, two)]).profile.education_class is None
+
+
+def test_a_yes_to_the_question_asked_back_is_the_missing_fact():
+    first_answer = f"... {ASK_BACK} Has the applicant passed Class VIII?"
+    asked = read_conversation("Yes, she has.", [(WEAVER, first_answer)])
+    assert asked is not None and asked.profile.education_class == 8
+    no = read_conversation("No", [(WEAVER, first_answer)])
+    assert no is not None and no.profile.education_class == 7
+    # a reply to an answer that asked nothing is no eligibility question
+    assert read_conversation("Yes", [(WEAVER, "The rate is 35%.")]) is None
+
+
+@pytest.fixture(scope="module")
+def chain(full_store, embedder):
+    searcher = Searcher(full_store[2], embedder)
+    return AnswerChain(
+        searcher, ExtractiveGenerator(embedder, idf=searcher.lexical.idf), settings=full_store[0]
+    )
+
+
+@pytest.mark.slow
+def test_a_profile_question_gets_the_verdict_with_each_rule_quoted_from_its_page(chain, full_store):
+    answer = chain.answer(Query(WEAVER))
+    assert answer.generator == "rules" and not answer.abstained
+    assert "35%" in answer.text and "Rs 4.2 lakh" in answer.text
+    assert answer.text.endswith(f"{ASK_BACK} Has the applicant passed Class VIII?")
+    store = full_store[2]
+    pages = {c.page for c in answer.citations if c.path == GUIDELINE}
+    assert {4, 5} <= pages
+    for citation in answer.citations:
+        page = store.page_text(citation.doc_id, citation.page)
+        assert citation.spans, citation
+        for quote, (start, end) in zip(citation.quotes, citation.spans, strict=True):
+            assert page[start:end] == quote  # the clause as the page prints it, highlighted
+        assert citation.chunk_id.startswith(f"{citation.doc_id}:p{citation.page}:")
+    rate = next(s for s in answer.sentences if s.text.startswith("Margin money rate"))
+    rate_citation = next(c for c in answer.citations if c.marker in rate.markers)
+    assert rate_citation.page == 4 and any("05% 25% 35%" in q for q in rate_citation.quotes)
+
+
+@pytest.mark.slow
+def test_the_missing_fact_is_asked_back_and_the_reply_decides(chain):
+    first = chain.answer(Query(WEAVER))
+    assert "needs information" in first.text
+    second = chain.answer(Query("Yes, she passed class 8.", history=((WEAVER, first.text),)))
+    assert second.generator == "rules"
+    assert "eligible." in second.text and ASK_BACK not in second.text
+    third = chain.answer(Query("No, only class 5.", history=((WEAVER, first.text),)))
+    assert "not eligible" in third.text
+    assert "With Class VIII passed this project would qualify" in third.text
+
+
+@pytest.mark.slow
+def test_eligible_on_the_command_line_with_json(full_store):
+    from typer.testing import CliRunner
+
+    from ui.cli import app
+
+    runner = CliRunner()
+    env = {"COLUMNS": "200"}
+    args = [
+        "eligible",
+        "--age",
+        "45",
+        "--state",
+        "Assam",
+        "--area",
+        "rural",
+        "--project-cost",
+        "12 lakh",
+        "--activity",
+        "handloom weaving",
+        "--education",
+        "8",
+        "--date",
+        "2026-12-03",
+    ]
+    shown = runner.invoke(app, args, env=env)
+    assert shown.exit_code == 0, shown.output
+    assert "ELIGIBLE" in shown.output and "Rs 4.2 lakh" in shown.output
+    assert "page 4" in shown.output
+    as_json = runner.invoke(app, [*args, "--json"], env=env)
+    data = json.loads(as_json.output)
+    pmegp = next(r for r in data["results"] if r["scheme"] == "pmegp")
+    assert pmegp["verdict"] == "eligible"
+    margin = next(b for b in pmegp["benefits"] if b["name"] == "Margin money")
+    assert margin["value"] == pytest.approx(420_000)
+    assert margin["rules"][0]["document"] == GUIDELINE
+    again = runner.invoke(
+        app,
+        ["eligible", "--profile", "-", "--json"],
+        env=env,
+        input=json.dumps({"profile": data["profile"]}),
+    )
+    assert json.loads(again.output)["results"] == data["results"]
+    bad = runner.invoke(app, ["eligible", "--project-cost", "twelve"], env=env)
+    assert bad.exit_code == 2 and "'twelve' is not an amount" in bad.output
