@@ -105,6 +105,34 @@ def test_amounts_dates_and_the_general_category_are_read_as_meant():
     assert "without any Government subsidy" in above.rules[0].clause
 
 
+def test_loans_and_clusters_are_read_for_their_own_schemes():
+    vendor = read_question(
+        "Can a street vendor in Pune who repaid a first loan of Rs 10,000 get a second PM "
+        "SVANidhi loan of Rs 20,000 in March 2023, and how much of it is guaranteed?"
+    )
+    assert vendor is not None and vendor.schemes == ("pm_svanidhi_guarantee",)
+    given = vendor.profile.given()
+    assert (given["loan_number"], given["loan_amount"], given["earlier_loan_amount"]) == (
+        2,
+        20_000,
+        10_000,
+    )
+    assert given["street_vendor"] is True and given["date"] == "2023-03-01"
+    lender = read_question(
+        "How much guarantee cover does CGTMSE give a woman-owned micro enterprise in Assam on "
+        "a collateral-free loan of Rs 40 lakh?"
+    )
+    assert lender is not None and lender.schemes == ("cgtmse",)
+    assert lender.profile.loan_amount == 4_000_000 and lender.profile.collateral_free
+    cluster = read_question("What share of a Rs 20 crore common facility centre does MSE-CDP fund?")
+    assert cluster is not None and cluster.schemes == ("mse_cdp",)
+    result = check(cluster.profile, schemes=cluster.schemes).result("mse_cdp")
+    assert any("Rs 16 crore" in b.text for b in result.benefits)  # 80% of Rs 20 crore
+    # a PMEGP loan finances the project: it is read as the project cost
+    pmegp = read_question("Can a 30-year-old get a PMEGP loan of Rs 8 lakh for a bakery?")
+    assert pmegp is not None and pmegp.profile.project_cost == 800_000
+
+
 def test_missing_facts_are_asked_in_one_question():
     assert one_question(["How old is the applicant?"]) == "How old is the applicant?"
     assert one_question(

@@ -23,10 +23,11 @@ ASK_BACK = "To decide this, tell me:"
 _ELIGIBILITY = re.compile(
     r"\b(eligib\w*|qualif\w*|entitled|can (?:he|she|they|i|we|a|an|the|this|my|our)\b[^?.]*?"
     r"\b(?:get|avail|apply|claim|receive|be (?:given|sanctioned))|how much (?:margin money|"
-    r"subsidy|of (?:the|his|her|their) own|must|should|will|would|can)|(?:what|which) (?:is the )?"
-    r"(?:subsidy|rate|margin money|percentage)|contribut\w*|classif\w*|categor\w* (?:is|would|"
-    r"will)|(?:is|be) (?:it|the unit|the enterprise|the firm|this unit)\b[^?.]*\b(?:micro|small|"
-    r"medium))",
+    r"subsidy|guarantee|cover|support|assistance|grant|funding|of (?:the|his|her|their|it) |"
+    r"must|should|will|would|can|is|does)|(?:what|which) (?:is the )?(?:subsidy|rate|margin "
+    r"money|percentage|share|part|portion|cover|guarantee|grant)|contribut\w*|classif\w*|"
+    r"categor\w* (?:is|would|will)|(?:is|be) (?:it|the unit|the enterprise|the firm|this unit)"
+    r"\b[^?.]*\b(?:micro|small|medium))",
     re.IGNORECASE,
 )
 _PMEGP = re.compile(r"\b(PMEGP|prime minister'?s employment generation|margin money)\b", re.I)
@@ -50,10 +51,12 @@ _ROLES = (
     ("exports", re.compile(r"\bexport", re.I)),
     ("turnover", re.compile(r"\b(turnover|sales|revenue)\b", re.I)),
     ("investment", re.compile(r"\b(invest\w*|plant and machinery|machinery|equipment)\b", re.I)),
+    ("earlier_loan_amount", re.compile(r"\b(first|1st|earlier|previous) loan\b", re.I)),
+    ("loan", re.compile(r"\b(loan|credit|credit facility|borrow\w*)\b", re.I)),
     (
         "project_cost",
         re.compile(
-            r"\b(project|unit|cost|costing|loan|set up|setting up|"
+            r"\b(project|unit|cost|costing|set up|setting up|"
             r"plans?|venture|business|enterprise)\b",
             re.I,
         ),
@@ -271,12 +274,63 @@ def read_question(text: str, settings: Settings | None = None) -> EligibilityQue
             facts["existing_unit"] = True
     if ("investment" in facts or "turnover" in facts) and _CLASSIFY.search(text):
         schemes.append("msme_classification")
+    schemes.extend(_other_schemes(text, facts))
     if not schemes:
         return None
-    described = any(k in facts for k in ("age", "project_cost", "investment", "turnover"))
+    described = any(
+        k in facts
+        for k in ("age", "project_cost", "investment", "turnover", "loan_amount", "artisans")
+    )
     if not described:
         return None
     return EligibilityQuestion(Profile(**facts), tuple(schemes))
+
+
+_SVANIDHI = re.compile(r"\bSVANidhi\b|\bstreet vendors?\b", re.I)
+_CGTMSE = re.compile(r"\bCGTMSE\b|\bcredit guarantee\b", re.I)
+_SFURTI = re.compile(r"\bSFURTI\b", re.I)
+_CDP = re.compile(r"\bMSE-?CDP\b|\bcluster development programme\b", re.I)
+_LOAN_NUMBER = re.compile(r"\b(first|1st|second|2nd|third|3rd) (?:PM SVANidhi )?loan\b", re.I)
+_ARTISANS = re.compile(r"\b(\d[\d,]*) (?:traditional )?(?:artisans|craftspersons|weavers)\b", re.I)
+
+
+def _other_schemes(text: str, facts: dict[str, Any]) -> list[str]:
+    """The credit guarantees and cluster schemes a question names, with their own facts: a
+    loan's amount and number, a cluster's artisans and kind of project."""
+    found: list[str] = []
+    loan = facts.pop("loan", None)
+    if _SVANIDHI.search(text):
+        found.append("pm_svanidhi_guarantee")
+        if re.search(r"\bstreet vendors?\b", text, re.I):
+            facts["street_vendor"] = True
+        numbers = [
+            {"f": 1, "1": 1, "s": 2, "2": 2, "t": 3, "3": 3}[m[1][0].lower()]
+            for m in _LOAN_NUMBER.finditer(text)
+        ]
+        if numbers:
+            facts["loan_number"] = max(numbers)  # "repaid a first loan ... get a second"
+    elif _CGTMSE.search(text):
+        found.append("cgtmse")
+        if re.search(r"\b(collateral[- ]free|without (?:any )?collateral)\b", text, re.I):
+            facts["collateral_free"] = True
+        if re.search(r"\bretail\b", text, re.I):
+            facts["retail_trade"] = True
+    if found and loan is not None:
+        facts["loan_amount"] = loan
+    elif loan is not None and "project_cost" not in facts:
+        facts["project_cost"] = loan  # "a Rs 12 lakh loan under PMEGP": what it finances
+    if _SFURTI.search(text):
+        found.append("sfurti")
+        artisans = _ARTISANS.search(text)
+        if artisans:
+            facts["artisans"] = int(artisans[1].replace(",", ""))
+    if _CDP.search(text):
+        found.append("mse_cdp")
+        if re.search(r"\bcommon facilit(?:y|ies)(?: centre)?\b|\bCFC\b", text, re.I):
+            facts["cluster_project"] = "common_facility_centre"
+        elif re.search(r"\binfrastructure\b", text, re.I):
+            facts["cluster_project"] = "infrastructure"
+    return found
 
 
 def read_profile(text: str, settings: Settings | None = None) -> dict[str, Any]:
@@ -412,8 +466,12 @@ def read_conversation(
     first = read_question(start, settings)
     assert first is not None
     facts = dict(first.profile.given())
+    lending = {"cgtmse", "pm_svanidhi_guarantee"} & set(first.schemes)
     for reply, answer in turns:
         facts.update(read_profile(reply, settings))
+        loan = facts.pop("loan", None)
+        if loan is not None:
+            facts["loan_amount" if lending else "project_cost"] = loan
         facts.update(_yes_no(reply, answer))
     return EligibilityQuestion(Profile(**facts), first.schemes)
 
