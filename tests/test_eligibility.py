@@ -598,3 +598,11 @@ def test_a_check_is_quick_once_loaded():
     )
     # a behaviour bound, not a benchmark: the issue asks for a check under 200 ms
     assert time.perf_counter() - started < 0.2
+
+
+def test_only_the_schemes_the_facts_bear_on_are_judged():
+    classified = check(Profile(investment=2 * CRORE, turnover=8 * CRORE, date=TODAY))
+    assert [r.scheme for r in classified.results] == ["msme_classification"]
+    both = check(Profile(age=30, investment=2 * CRORE, turnover=8 * CRORE, date=TODAY))
+    assert [r.scheme for r in both.results] == ["pmegp", "msme_classification"]
+    assert [r.scheme for r in check(Profile(date=TODAY)).results] == ["pmegp"]

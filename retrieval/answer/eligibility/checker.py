@@ -30,6 +30,7 @@ from retrieval.answer.eligibility.rules import (
     rupees,
 )
 from retrieval.answer.eligibility.schemes import SCHEMES, msme_classification, pmegp_upgradation
+from retrieval.core.errors import ConfigError
 from retrieval.core.settings import Settings
 
 
@@ -43,19 +44,30 @@ def check(
     results = []
     for scheme in wanted:
         if scheme not in SCHEMES:
-            from retrieval.core.errors import ConfigError
-
             raise ConfigError(f"Unknown scheme {scheme!r}: choose from {', '.join(SCHEMES)}.")
         results.append(_BUILDERS[scheme](case))
     timings = {"check_ms": round((time.perf_counter() - start) * 1000, 1)}
     return Check(day=case.day, profile=profile.given(), results=tuple(results), timings=timings)
 
 
+_PMEGP_FACTS = (
+    "age",
+    "project_cost",
+    "education_class",
+    "area",
+    "sector",
+    "activity",
+    "existing_unit",
+    "earlier_subsidy",
+    "family_member_assisted",
+)
+
+
 def _relevant(profile: Profile) -> tuple[str, ...]:
+    """The schemes a profile's facts bear on; PMEGP when it gives a PMEGP fact or no other."""
     found: list[str] = []
     if profile.existing_unit:
         found.append("pmegp_upgradation")
-    found.insert(0, "pmegp")
     if profile.investment is not None or profile.turnover is not None:
         found.append("msme_classification")
     if profile.street_vendor or profile.loan_number is not None:
@@ -66,6 +78,8 @@ def _relevant(profile: Profile) -> tuple[str, ...]:
         found.append("mse_cdp")
     if profile.artisans is not None or profile.hard_intervention_cost is not None:
         found.append("sfurti")
+    if not found or any(getattr(profile, f) is not None for f in _PMEGP_FACTS):
+        found.insert(0, "pmegp")
     return tuple(found)
 
 
