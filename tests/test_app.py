@@ -259,6 +259,36 @@ def test_a_bad_amount_names_its_field_and_what_to_write(empty_app):
     assert not at.error and _row(at, PMEGP)["verdict"] == "eligible"
 
 
+OLD_CRAFTSPERSON = {  # Puducherry's monthly grant: 60 years, 5 in the craft, Rs 40,000 a year
+    "el_age": 60,
+    "el_state": "Puducherry",
+    "el_craft": "handicraft",
+    "el_native": "yes",
+    "el_years_in_craft": 5,
+    "el_family_income": "40,000",
+    "el_similar_assistance": "no",
+}
+PENSION = "Monthly grant to old crafts persons (pension), Puducherry"
+
+
+def test_the_crafts_fields_fold_into_expanders_and_give_their_schemes_verdict(empty_app):
+    at = empty_app
+    at.radio(key="page").set_value("Eligibility").run()
+    folded = ["Credit guarantees", "Clusters", "Artisans and weavers"]
+    assert [e.label for e in at.expander] == folded
+    for key in ("el_craft", "el_lender", "el_cluster_project", "el_street_vendor", "el_bpl"):
+        assert at.selectbox(key=key).value == "not stated"
+    assert at.number_input(key="el_years_in_craft").value is None
+    assert at.text_input(key="el_family_income").value == ""
+    at = _eligibility(at, **OLD_CRAFTSPERSON)
+    row = _row(at, PENSION)
+    assert row["verdict"] == "eligible" and row["still needed"] == ""
+    assert "Monthly grant: Rs 2,000 a month, for life" in row["benefit"]
+    assert "✓ **Income** (met): Rs 40,000 a year; at most Rs 40,000 asked" in _texts(at)
+    _eligibility(at, el_family_income="40,001")  # a rupee over: the verdict turns
+    assert _row(at, PENSION)["verdict"] == "not eligible"
+
+
 def test_a_cited_document_missing_from_the_store_is_said_not_failed(empty_app):
     at = _eligibility(empty_app, **HANDLOOM)
     assert any(
@@ -324,6 +354,38 @@ def test_the_form_reads_unknown_as_none_and_amounts_in_lakh_and_crore():
     assert profile.project_cost == 15_000_000 and profile.date == "2024-05-01"
     profile, errors = profile_from_form({"investment": "lots", "exports": "-5"})
     assert profile is None and [e.split(":")[0] for e in errors] == ["Investment", "Exports"]
+
+
+def test_the_form_reads_the_guarantee_cluster_and_crafts_fields():
+    from ui.eligibility_page import NOT_STATED, profile_from_form
+
+    profile, errors = profile_from_form(
+        {
+            "loan_amount": "2 lakh",
+            "lender": "regional_rural_bank",
+            "loan_number": 2,
+            "street_vendor": "yes",
+            "cluster_project": NOT_STATED,
+            "artisans": 120,
+            "craft": "khadi",
+            "bpl": "yes",
+            "days_worked": 150,
+            "workshed_cost": "1.5 lakh",
+            "nic_code": " 13121 ",
+            "native": NOT_STATED,
+        }
+    )
+    assert errors == [] and profile is not None
+    assert profile.loan_amount == 200_000 and profile.lender == "regional_rural_bank"
+    assert profile.loan_number == 2 and profile.street_vendor is True
+    assert profile.cluster_project is None and profile.artisans == 120
+    assert profile.craft == "khadi" and profile.bpl is True and profile.days_worked == 150
+    assert profile.workshed_cost == 150_000 and profile.nic_code == "13121"
+    assert profile.native is None and profile.family_income is None and profile.spv is None
+    profile, errors = profile_from_form({"family_income": "some", "nic_code": "1"})
+    assert profile is None and errors[0].startswith("Family income a year (all sources): ")
+    profile, errors = profile_from_form({"nic_code": "1"})
+    assert profile is None and "nic_code='1' is not an NIC code" in errors[0]
 
 
 def test_a_clause_is_found_on_its_page_whatever_the_line_breaks():

@@ -3,12 +3,14 @@ criterion and benefit with the clause behind it, which opens on its page.
 
 The checker is `retrieval.answer.eligibility` (the same as `karigar eligible`); this module only
 reads the form into a `Profile` and draws the `Check`. Unknown stays unknown: every choice has
-"not stated" and an empty amount is None, so the checker asks for what it needs.
+"not stated" and an empty amount is None, so the checker asks for what it needs. The credit
+guarantee, cluster and artisan fields sit in folded expanders (`GROUPS`, `CHOICES`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +19,10 @@ import streamlit as st
 from retrieval.answer.eligibility import Check, Profile, SchemeResult, check
 from retrieval.answer.eligibility.answer import clause_span
 from retrieval.answer.eligibility.profile import (
+    CLUSTER_PROJECTS,
+    CRAFTS,
     GENDERS,
+    LENDERS,
     SECTORS,
     SOCIAL_CATEGORIES,
     parse_amount,
@@ -38,6 +43,74 @@ AMOUNTS = {  # profile field: the form's label
     "turnover": "Turnover",
     "exports": "Exports",
 }
+# The expanders' fields (each group stays folded, so the main form stays short): amounts as
+# text, whole numbers, yes/no questions and choices, by profile field: (label, help).
+GROUPS: dict[str, dict[str, dict[str, str]]] = {
+    "Credit guarantees": {
+        "amounts": {
+            "loan_amount": "Loan amount",
+            "earlier_loan_amount": "Earlier PM SVANidhi loan",
+            "portfolio_amount": "Lender's portfolio of the year",
+            "portfolio_default": "Amount in default (NPA)",
+        },
+        "yes_no": {
+            "street_vendor": "Street vendor (CoV/ID, survey or LoR)",
+            "earlier_loan_repaid": "Earlier loan repaid on time",
+            "collateral_free": "Without collateral or third-party guarantee",
+            "retail_trade": "In retail trade",
+        },
+    },
+    "Clusters": {
+        "amounts": {
+            "land_cost": "Land with its development",
+            "hard_intervention_cost": "SFURTI hard interventions",
+            "soft_intervention_cost": "SFURTI soft interventions",
+        },
+        "counts": {"artisans": "Artisans in the cluster"},
+        "yes_no": {
+            "spv": "Applying as a special purpose vehicle (SPV)",
+            "traditional_industry": "Artisans of a traditional industry",
+        },
+    },
+    "Artisans and weavers": {
+        "amounts": {
+            "family_income": "Family income a year (all sources)",
+            "annual_income": "Own income, last financial year",
+            "fixed_capital_investment": "Fixed capital investment",
+            "workshed_cost": "Work-shed cost (with toilet)",
+        },
+        "counts": {
+            "years_resident": "Years resident in the state",
+            "years_in_craft": "Years practising the craft",
+            "days_worked": "Days worked a year",
+            "group_members": "Members of the artisans' group",
+        },
+        "yes_no": {
+            "artisan": "Artisan working with hands and tools",
+            "vishwakarma_trade": "In one of PM Vishwakarma's 18 family trades",
+            "unorganised_self_employed": "Self-employed, unorganised sector",
+            "availed_credit_scheme_within_5_years": "PMEGP/PM SVANidhi/Mudra loan in 5 years",
+            "family_member_beneficiary": "Another family member already registered",
+            "government_servant_in_family": "Government servant in the family",
+            "native": "Native of the state",
+            "similar_assistance": "Receives similar assistance elsewhere",
+            "award_recipient": "Shilp Guru, National or State Award",
+            "craft_registration": "Registered with the state's handicrafts dept",
+            "bpl": "BPL category",
+            "msme_registered": "EM Part-II or Udyog Aadhaar filed",
+        },
+    },
+}
+CHOICES = {  # profile field: (label, options, group)
+    "lender": ("Lender", LENDERS, "Credit guarantees"),
+    "loan_number": ("PM SVANidhi loan", (1, 2, 3), "Credit guarantees"),
+    "cluster_project": ("MSE-CDP project", CLUSTER_PROJECTS, "Clusters"),
+    "craft": ("Craft", CRAFTS, "Artisans and weavers"),
+}
+_AMOUNT_LABELS = {
+    **AMOUNTS,
+    **{k: v for g in GROUPS.values() for k, v in g.get("amounts", {}).items()},
+}
 MARKS = {MET: "✓", NOT_MET: "✗", UNKNOWN: "?", ASSUMED: "~"}
 _LABELS = {"sc": "SC", "st": "ST", "obc": "OBC"}
 
@@ -50,7 +123,7 @@ def profile_from_form(values: dict[str, Any]) -> tuple[Profile | None, list[str]
     its field and what to write."""
     errors: list[str] = []
     data: dict[str, Any] = {}
-    for name, label in AMOUNTS.items():
+    for name, label in _AMOUNT_LABELS.items():
         text = str(values.get(name) or "").strip()
         if not text:
             continue
@@ -58,10 +131,11 @@ def profile_from_form(values: dict[str, Any]) -> tuple[Profile | None, list[str]
             data[name] = parse_amount(text)
         except KarigarError as exc:
             errors.append(f"{label}: {exc}")
-    for name in ("age", "education_class"):
+    counts = [n for g in GROUPS.values() for n in g.get("counts", {})]
+    for name in ("age", "education_class", *counts):
         if values.get(name) is not None:
             data[name] = int(values[name])
-    for name in ("gender", "social_category", "area", "sector"):
+    for name in ("gender", "social_category", "area", "sector", *CHOICES):
         if values.get(name) not in (None, NOT_STATED):
             data[name] = values[name]
     for name in (
@@ -74,8 +148,10 @@ def profile_from_form(values: dict[str, Any]) -> tuple[Profile | None, list[str]
         "first_loan_repaid",
         "margin_money_adjusted",
         "profit_making",
+        *(n for g in GROUPS.values() for n in g.get("yes_no", {})),
     ):
         data[name] = YES_NO[values.get(name) or NOT_STATED]
+    data["nic_code"] = str(values.get("nic_code") or "").strip() or None
     data["existing_unit"] = UNIT[values.get("existing_unit") or NOT_STATED]
     data["state"] = values.get("state") or None
     data["activity"] = str(values.get("activity") or "").strip() or None
@@ -205,8 +281,40 @@ def profile_form() -> tuple[bool, dict[str, Any]]:
             key="el_date",
             help="The rules in force on this day are applied.",
         )
+        for title in GROUPS:
+            with st.expander(title):
+                v.update(_group(title))
         submitted = st.form_submit_button("Check eligibility", key="el_submit", type="primary")
     return submitted, v
+
+
+def _group(title: str) -> dict[str, Any]:
+    """One expander's widgets, three to a row: its choices, amounts, counts and yes/no
+    questions, each keyed `el_<field>`; unknown is the default of each."""
+    v: dict[str, Any] = {}
+    group = GROUPS[title]
+    cells = itertools.cycle(st.columns(3))
+    hint = "Rupees: 1200000, '12 lakh' or '1.5 crore'; empty if not known."
+    for name, (label, options, where) in CHOICES.items():
+        if where == title:
+            v[name] = _choice(next(cells), label, options, f"el_{name}", format_func=_option_label)
+    if title == "Artisans and weavers":
+        v["nic_code"] = next(cells).text_input(
+            "NIC code (2 to 5 digits)", key="el_nic_code", placeholder="e.g. 13121"
+        )
+    for name, label in group.get("amounts", {}).items():
+        v[name] = next(cells).text_input(label, key=f"el_{name}", help=hint)
+    for name, label in group.get("counts", {}).items():
+        v[name] = next(cells).number_input(
+            label, 0, 1_000_000, value=None, step=1, key=f"el_{name}", placeholder=NOT_STATED
+        )
+    for name, label in group.get("yes_no", {}).items():
+        v[name] = _choice(next(cells), label, ("yes", "no"), f"el_{name}")
+    return v
+
+
+def _option_label(option: Any) -> str:
+    return option if option == NOT_STATED else str(option).replace("_", " ")
 
 
 def show_check(result: Check, store: Store, settings: Settings, show_page: ShowPage) -> None:

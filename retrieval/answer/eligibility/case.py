@@ -7,6 +7,7 @@ from typing import Any
 
 from openfisca_core.simulations import SimulationBuilder
 
+from retrieval.answer.eligibility.crafts_formulas import crafts_inputs
 from retrieval.answer.eligibility.profile import Profile, canonical_state, in_region
 from retrieval.answer.eligibility.rules import (
     ELIGIBLE,
@@ -70,6 +71,7 @@ class Case:
             "artisans": profile.artisans,
             "hard_intervention_cost": profile.hard_intervention_cost,
             "soft_intervention_cost": profile.soft_intervention_cost,
+            **crafts_inputs(profile),
         }
         given = {k: {self.day: v} for k, v in inputs.items() if v is not None}
         self.simulation = SimulationBuilder().build_from_entities(

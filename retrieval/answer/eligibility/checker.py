@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import time
 
+from retrieval.answer.eligibility import crafts, crafts_kvic, crafts_states
 from retrieval.answer.eligibility.case import Case, places_read, verdict_of
 from retrieval.answer.eligibility.clusters import mse_cdp, sfurti
+from retrieval.answer.eligibility.crafts_common import crafts_relevant
 from retrieval.answer.eligibility.credit import cgtmse, pm_svanidhi_guarantee
 from retrieval.answer.eligibility.profile import Profile, canonical_state
 from retrieval.answer.eligibility.rules import (
@@ -78,6 +80,7 @@ def _relevant(profile: Profile) -> tuple[str, ...]:
         found.append("mse_cdp")
     if profile.artisans is not None or profile.hard_intervention_cost is not None:
         found.append("sfurti")
+    found.extend(crafts_relevant(profile))
     if not found or any(getattr(profile, f) is not None for f in _PMEGP_FACTS):
         found.insert(0, "pmegp")
     return tuple(found)
@@ -386,4 +389,17 @@ _BUILDERS = {
     "cgtmse": cgtmse,
     "mse_cdp": mse_cdp,
     "sfurti": sfurti,
+    "pm_vishwakarma": crafts.pm_vishwakarma,
+    "old_crafts_pension": crafts.old_crafts_pension,
+    "artisans_indigent_support": crafts.artisans_indigent_support,
+    "puducherry_artisan_insurance": crafts.puducherry_artisan_insurance,
+    "handicrafts_training": crafts.handicrafts_training,
+    "kerala_asha": crafts_states.kerala_asha,
+    "wb_artisan_grant": crafts_states.wb_artisan_grant,
+    "wb_handloom_weaver": crafts_states.wb_handloom_weaver,
+    "jk_artisan_credit_card": crafts_states.jk_artisan_credit_card,
+    "khadi_karigar_bima": crafts_kvic.khadi_karigar_bima,
+    "gramodyog_vikas_yojana": crafts_kvic.gramodyog_vikas_yojana,
+    "khadi_workshed": crafts_kvic.khadi_workshed,
+    "udyam_registration": crafts_kvic.udyam_registration,
 }

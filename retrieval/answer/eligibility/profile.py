@@ -31,7 +31,9 @@ LENDERS = (
     "other",
 )
 CLUSTER_PROJECTS = ("common_facility_centre", "infrastructure")
-_AMOUNTS = (
+CRAFTS = ("handicraft", "handloom", "khadi", "village_industry", "other")
+_NIC_CODE = re.compile(r"\d{2,5}")
+AMOUNTS = (
     "project_cost",
     "investment",
     "turnover",
@@ -43,7 +45,17 @@ _AMOUNTS = (
     "land_cost",
     "hard_intervention_cost",
     "soft_intervention_cost",
+    "family_income",
+    "annual_income",
+    "fixed_capital_investment",
+    "workshed_cost",
 )
+_COUNTS = {  # whole numbers of the crafts schemes: (field, most)
+    "years_resident": 130,
+    "years_in_craft": 130,
+    "days_worked": 366,
+    "group_members": 1_000_000,
+}
 
 
 @dataclass(frozen=True)
@@ -91,6 +103,29 @@ class Profile:
     traditional_industry: bool | None = None  # artisans of a traditional industry (khadi, coir ...)
     hard_intervention_cost: float | None = None  # SFURTI: CFCs, raw material bank, machinery
     soft_intervention_cost: float | None = None  # SFURTI: skills, exposure visits, marketing ...
+    # Artisans and weavers (PM Vishwakarma, crafts pensions, grants and insurance, KVIC, Udyam)
+    artisan: bool | None = None  # an artisan or craftsperson working with hands and tools
+    craft: str | None = None  # one of CRAFTS: handicraft, handloom, khadi, village_industry, other
+    vishwakarma_trade: bool | None = None  # in one of PM Vishwakarma's 18 family-based trades
+    unorganised_self_employed: bool | None = None  # unorganised sector, self-employed
+    availed_credit_scheme_within_5_years: bool | None = None  # PMEGP, PM SVANidhi, Mudra loan
+    family_member_beneficiary: bool | None = None  # another family member registered/assisted
+    government_servant_in_family: bool | None = None  # the applicant or a family member
+    family_income: float | None = None  # the family's income from all sources, rupees a year
+    annual_income: float | None = None  # the applicant's own, preceding financial year, rupees
+    native: bool | None = None  # a native of the state or UT given
+    years_resident: int | None = None  # continuous residence in the state or UT given, years
+    years_in_craft: int | None = None  # years practising the craft in the state or UT given
+    similar_assistance: bool | None = None  # receives similar financial assistance elsewhere
+    award_recipient: bool | None = None  # Shilp Guru, National or State Award, Merit Certificate
+    craft_registration: bool | None = None  # registered with the state's handicrafts/handloom dept
+    group_members: int | None = None  # members of the artisans' group (Khadi Karigar Bima)
+    bpl: bool | None = None  # below the poverty line (BPL category)
+    days_worked: int | None = None  # days the artisan works in a year
+    msme_registered: bool | None = None  # EM Part-II filed with the DIC, or Udyog Aadhaar
+    fixed_capital_investment: float | None = None  # work shed, tools, machinery ..., rupees
+    workshed_cost: float | None = None  # a khadi artisan's work-shed with its toilet, rupees
+    nic_code: str | None = None  # the activity's NIC 2008 code: 2 (division) to 5 digits
     date: str = ""  # the day the case is judged on, ISO; "" is today
 
     def __post_init__(self) -> None:
@@ -101,6 +136,7 @@ class Profile:
             ("sector", SECTORS),
             ("lender", LENDERS),
             ("cluster_project", CLUSTER_PROJECTS),
+            ("craft", CRAFTS),
         ):
             value = getattr(self, name)
             if value is not None and value not in allowed:
@@ -109,7 +145,7 @@ class Profile:
             value = getattr(self, name)
             if value is not None and not 0 <= value <= 130:
                 raise ConfigError(f"{name}={value} is out of range: give a number from 0 to 130.")
-        for name in _AMOUNTS:
+        for name in AMOUNTS:
             value = getattr(self, name)
             if value is not None and value < 0:
                 raise ConfigError(f"{name}={value} is negative: give an amount in rupees.")
@@ -117,6 +153,19 @@ class Profile:
             raise ConfigError(f"loan_number={self.loan_number} is not 1, 2 or 3.")
         if self.artisans is not None and self.artisans < 0:
             raise ConfigError(f"artisans={self.artisans} is negative: give a number of artisans.")
+        for name, most in _COUNTS.items():
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= most:
+                raise ConfigError(
+                    f"{name}={value} is out of range: give a number from 0 to {most}."
+                )
+        if self.nic_code is not None and not (
+            isinstance(self.nic_code, str) and _NIC_CODE.fullmatch(self.nic_code)
+        ):
+            raise ConfigError(
+                f"nic_code={self.nic_code!r} is not an NIC code: give its 2 to 5 digits, "
+                "e.g. '13' (a division) or '13121'."
+            )
         default, portfolio = self.portfolio_default, self.portfolio_amount
         if (
             default is not None

@@ -1,5 +1,6 @@
 """The PMEGP second loan and the MSME classification (the PMEGP new unit is in `checker`; the
-credit guarantees in `credit`, the cluster schemes in `clusters`), and every scheme's title."""
+credit guarantees in `credit`, the cluster schemes in `clusters`, the artisan and weaver schemes
+in `crafts`, `crafts_states` and `crafts_kvic`), and every scheme's title."""
 
 from __future__ import annotations
 
@@ -26,6 +27,19 @@ SCHEMES = {
     "cgtmse": "CGTMSE: credit guarantee for collateral-free loans to micro and small enterprises",
     "mse_cdp": "MSE-CDP: GoI assistance for a cluster's common facility centre or infrastructure",
     "sfurti": "SFURTI: GoI support for a cluster of traditional artisans",
+    "pm_vishwakarma": "PM Vishwakarma: training, toolkit and collateral-free loans for artisans",
+    "old_crafts_pension": "Monthly grant to old crafts persons (pension), Puducherry",
+    "artisans_indigent_support": "NHDP: support to master craftspersons in indigent circumstances",
+    "puducherry_artisan_insurance": "Insurance scheme for handicraft artisans, Puducherry",
+    "handicrafts_training": "Training in handicrafts with a stipend, Puducherry",
+    "kerala_asha": "ASHA: grant for a handicraft micro enterprise's fixed capital, Kerala",
+    "wb_artisan_grant": "West Bengal artisans 2024: toolkit grant to an individual artisan",
+    "wb_handloom_weaver": "West Bengal weavers 2024: assistance to an individual handloom weaver",
+    "jk_artisan_credit_card": "Credit card scheme for artisans and weavers, Jammu and Kashmir",
+    "khadi_karigar_bima": "Khadi Karigar Janashree Bima Yojana: group insurance of khadi artisans",
+    "gramodyog_vikas_yojana": "Gramodyog Vikas Yojana (KVIC): training and tool kits for artisans",
+    "khadi_workshed": "Work-shed scheme for khadi artisans (KVIC)",
+    "udyam_registration": "Udyam Registration: whether the activity is covered",
 }
 
 _CONDITIONS = (

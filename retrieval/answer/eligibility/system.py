@@ -363,12 +363,13 @@ class KarigarRules(TaxBenefitSystem):
     """The schemes' rules: our variables over the parameters in `<rules_dir>/parameters`."""
 
     def __init__(self, rules_dir: Path) -> None:
-        # The guarantee and cluster formulas subclass `_Input`, so they are imported here.
+        # The guarantee, cluster and crafts formulas subclass `_Input`, so they are imported here.
         from retrieval.answer.eligibility.cluster_formulas import CLUSTER_FORMULAS
+        from retrieval.answer.eligibility.crafts_formulas import CRAFTS_FORMULAS
         from retrieval.answer.eligibility.credit_formulas import CREDIT_FORMULAS
 
         super().__init__([Applicant])
-        for variable in VARIABLES + CREDIT_FORMULAS + CLUSTER_FORMULAS:
+        for variable in VARIABLES + CREDIT_FORMULAS + CLUSTER_FORMULAS + CRAFTS_FORMULAS:
             loaded = self.add_variable(variable)
             if loaded.value_type is float:
                 # OpenFisca stores floats as float32, whose 24-bit mantissa reads Rs 2,50,00,001
