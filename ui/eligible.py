@@ -3,6 +3,7 @@ clause behind each, the benefit, what is missing and what would change the verdi
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ import typer
 from rich.console import Console
 
 from retrieval.answer.eligibility import Check, Profile, check
-from retrieval.answer.eligibility.profile import parse_amount
+from retrieval.answer.eligibility.profile import AMOUNTS, parse_amount
 from retrieval.answer.eligibility.rules import MET, NOT_MET, UNKNOWN, Rule, document_of
 from retrieval.core.errors import ConfigError, KarigarError, show_error
 from retrieval.core.settings import load_settings
@@ -58,6 +59,15 @@ def eligible_command(
             "every scheme the profile can be judged for."
         ),
     ] = None,
+    fields: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Any other profile field as field=value (repeat): --set nic_code=47110 "
+            "--set artisan=true --set loan_amount='40 lakh'. The --json output's 'profile' "
+            "names them all.",
+        ),
+    ] = None,
     profile_file: Annotated[
         Path | None,
         typer.Option(
@@ -96,8 +106,9 @@ def eligible_command(
     }
     try:
         data = _read_profile(profile_file) if profile_file else {}
+        data.update(_pairs(fields or []))
         data.update({k: v for k, v in given.items() if v is not None})
-        for key in ("project_cost", "investment", "turnover", "exports"):
+        for key in AMOUNTS:
             if data.get(key) is not None:
                 data[key] = parse_amount(data[key])
         for key in ("gender", "social_category", "area", "sector"):
@@ -111,6 +122,33 @@ def eligible_command(
         out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
         return
     print_check(result, settings.rules_dir)
+
+
+def _pairs(pairs: list[str]) -> dict[str, Any]:
+    """field=value pairs, each value read as the field's type says (yes/no, a number, text)."""
+    types = {f.name: str(f.type) for f in dataclasses.fields(Profile)}
+    found: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep or name not in types:
+            raise ConfigError(
+                f"--set {pair!r}: give field=value with a profile field "
+                f"({', '.join(sorted(types))})."
+            )
+        kind, value = types[name], raw.strip()
+        if "bool" in kind:
+            if value.lower() not in ("true", "false", "yes", "no", "1", "0"):
+                raise ConfigError(f"--set {pair!r}: {name} is yes or no (true/false).")
+            found[name] = value.lower() in ("true", "yes", "1")
+        elif "int" in kind:
+            try:
+                found[name] = int(value)
+            except ValueError as exc:
+                raise ConfigError(f"--set {pair!r}: {name} is a whole number.") from exc
+        else:
+            found[name] = value
+    return found
 
 
 def _read_profile(path: Path) -> dict[str, Any]:
