@@ -102,3 +102,22 @@ def full_store(tmp_path_factory, corpus, embedder, ocr_cache, tesseract):
     ingestor = Ingestor(settings, embedder)
     report = ingestor.run()
     return settings, report, ingestor.store
+
+
+@pytest.fixture(scope="session")
+def searcher(full_store, embedder):
+    """One hybrid searcher over the full ingest for the session (its BM25 index is built once)."""
+    from retrieval.search.hybrid import Searcher
+
+    return Searcher(full_store[2], embedder)
+
+
+@pytest.fixture(scope="session")
+def chain(searcher, embedder, full_store):
+    """The extractive answer chain over the full ingest, shared by the answer tests."""
+    from retrieval.answer.chain import AnswerChain
+    from retrieval.answer.generators import ExtractiveGenerator
+
+    return AnswerChain(
+        searcher, ExtractiveGenerator(embedder, idf=searcher.lexical.idf), settings=full_store[0]
+    )

@@ -7,12 +7,10 @@ import json
 import pytest
 
 from retrieval.answer.chain import REFUSAL, SUPERSEDED_NOTE, AnswerChain, KarigarRetriever, Query
-from retrieval.answer.generators import ExtractiveGenerator
 from retrieval.core.errors import ConfigError
 from retrieval.core.filters import Filters
 from retrieval.core.settings import PROJECT_ROOT
 from retrieval.parts import open_parts
-from retrieval.search.hybrid import Searcher
 
 pytestmark = pytest.mark.slow
 GOLD = [
@@ -27,16 +25,6 @@ OFF_TOPIC = [
     for line in (PROJECT_ROOT / "eval/questions/unanswerable.jsonl").read_text("utf-8").splitlines()
     if line.strip()
 ]
-
-
-@pytest.fixture(scope="session")
-def searcher(full_store, embedder):
-    return Searcher(full_store[2], embedder)
-
-
-@pytest.fixture(scope="session")
-def chain(searcher, embedder):
-    return AnswerChain(searcher, ExtractiveGenerator(embedder, idf=searcher.lexical.idf))
 
 
 @pytest.mark.parametrize("q", GOLD, ids=[q["id"] for q in GOLD])

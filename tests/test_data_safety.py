@@ -399,22 +399,16 @@ def test_planted_text_is_never_quoted_and_a_guideline_leads_an_unofficial_figure
         assert answer.citations[0].doc_type == "scheme_guideline", answer.text
 
 
-def test_previous_alone_does_not_ask_for_superseded_guidelines(full_store, embedder):
-    from retrieval.search.hybrid import Searcher
-
-    searcher = Searcher(full_store[2], embedder)
+def test_previous_alone_does_not_ask_for_superseded_guidelines(searcher):
     year = searcher.retrieve("What was the PMEGP margin money subsidy in the previous year?")
     assert year.filters.status == "current" and not year.widened_to_superseded
     asked = searcher.retrieve("What did the previous PMEGP guidelines say about own contribution?")
     assert asked.filters.status == "any"
 
 
-def test_a_year_that_names_an_edition_reads_that_edition(full_store, embedder):
+def test_a_year_that_names_an_edition_reads_that_edition(searcher):
     """ "Under the 2018 PMEGP guidelines" asks for the 2018 edition, which is superseded: it
     is read, and cited, where a year alone ("units in 2018") widens nothing."""
-    from retrieval.search.hybrid import Searcher
-
-    searcher = Searcher(full_store[2], embedder)
     edition = searcher.retrieve(
         "Under the 2018 PMEGP guidelines, which institutions besides individuals were eligible?"
     )

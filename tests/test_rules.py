@@ -3,14 +3,11 @@ value of the rule is the figure the clause prints."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from functools import cache
-from pathlib import Path
 
 import pytest
 
-from ingest.loaders import load
 from retrieval.answer.eligibility.rules import activities, references
 from retrieval.answer.eligibility.system import rules_system
 from retrieval.core.settings import Settings
@@ -101,12 +98,19 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@cache
-def _pages(corpus: Path, document: str) -> dict[int, str]:
-    path = corpus / document
-    data = path.read_bytes()
-    loaded = load(path, data, hashlib.sha256(data).hexdigest(), Settings(corpus_dir=corpus))
-    return {page.number: page.text for page in loaded.pages}
+@pytest.fixture(scope="module")
+def page_of(full_store):
+    """A cited page's text as the session's full ingest stores it: the page the app opens and
+    highlights (cleaned by ingest as every page is)."""
+    store = full_store[2]
+    by_path = {record.doc.path: doc_id for doc_id, record in store.documents().items()}
+
+    @cache
+    def read(document: str, page: int) -> str | None:
+        assert document in by_path, f"{document} is not in the reference corpus's ingest"
+        return store.page_text(by_path[document], page)
+
+    return read
 
 
 def test_figures_are_read_as_printed():
@@ -133,16 +137,17 @@ def test_figures_are_read_as_printed():
         figure_value("fifty rupees or so")
 
 
-def test_every_rule_cites_a_clause_that_stands_on_its_page_with_its_figure(corpus):
+@pytest.mark.slow
+def test_every_rule_cites_a_clause_that_stands_on_its_page_with_its_figure(page_of):
     system = rules_system(RULES)
     checked = 0
     for name, since, value, ref in references(system.parameters):
         where = f"{name} from {since}"
         assert {"document", "page", "clause", "figure"} <= set(ref), f"{where}: reference {ref}"
-        pages = _pages(corpus, ref["document"])
-        assert ref["page"] in pages, f"{where}: {ref['document']} has no page {ref['page']}"
+        page = page_of(ref["document"], ref["page"])
+        assert page is not None, f"{where}: {ref['document']} has no page {ref['page']}"
         clause = " ".join(str(ref["clause"]).split())
-        assert squash(clause) in squash(pages[ref["page"]]), (
+        assert squash(clause) in squash(page), (
             f"{where}: the clause is not on {ref['document']} page {ref['page']}: {clause!r}"
         )
         figure = str(ref["figure"])
@@ -161,9 +166,10 @@ def test_every_rule_cites_a_clause_that_stands_on_its_page_with_its_figure(corpu
     assert checked >= 253
 
 
-def test_negative_list_clauses_stand_on_their_page(corpus):
+@pytest.mark.slow
+def test_negative_list_clauses_stand_on_their_page(page_of):
     listed = activities(RULES)["negative_list"]
-    page = _pages(corpus, listed["document"])[listed["page"]]
+    page = page_of(listed["document"], listed["page"])
     for entry in listed["entries"]:
         assert squash(entry["clause"]) in squash(page), entry["clause"]
 

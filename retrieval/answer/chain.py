@@ -175,7 +175,7 @@ class AnswerChain:
         started = time.perf_counter()
         asked = read_conversation(question, history, self.settings)
         if asked is not None and not (filters.doc_ids or filters.doc_types or filters.publishers):
-            return self._eligibility(question, asked, started)
+            return self._eligibility(question, asked, filters, k, started)
         standalone = self._standalone(question, history)
         timings["rewrite"] = time.perf_counter() - started
         mark = time.perf_counter()
@@ -239,8 +239,13 @@ class AnswerChain:
             timings=timings,
         )
 
-    def _eligibility(self, question: str, asked: EligibilityQuestion, started: float) -> Answer:
-        """An eligibility question with a profile: the rules' verdict, each rule quoted."""
+    def _eligibility(
+        self, question: str, asked: EligibilityQuestion, filters: Filters, k: int, started: float
+    ) -> Answer:
+        """An eligibility question with a profile: the rules' verdict, each rule quoted. The
+        passages are still searched: what was retrieved is the related reading, and the
+        chunks the rules cite follow it."""
+        retrieved = self.searcher.retrieve(asked.text or question, k, filters).hits
         result = check(asked.profile, self.settings, asked.schemes)
         answer = eligibility_answer(
             question,
@@ -250,7 +255,12 @@ class AnswerChain:
             self.searcher.store.page_text,
             self._page_chunks,
         )
-        return replace(answer, timings={**answer.timings, "total": time.perf_counter() - started})
+        found = {h.chunk.chunk_id for h in retrieved}
+        passages = tuple(retrieved) + tuple(
+            h for h in answer.passages if h.chunk.chunk_id not in found
+        )
+        timings = {**answer.timings, "total": time.perf_counter() - started}
+        return replace(answer, passages=passages, timings=timings)
 
     def _document_at(self, path: str) -> SourceDoc | None:
         if self._paths is None or self._paths[0] != self.searcher.store.generation():

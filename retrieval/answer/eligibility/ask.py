@@ -21,7 +21,8 @@ from retrieval.core.settings import Settings
 ASK_BACK = "To decide this, tell me:"
 
 _ELIGIBILITY = re.compile(
-    r"\b(eligib\w*|qualif\w*|entitled|can (?:he|she|they|i|we|a|an|the|this|my|our)\b[^?.]*?"
+    r"\b(eligib\w*|qualif(?:y|ies|ied|ying)\b|entitled|"
+    r"can (?:he|she|they|i|we|a|an|the|this|my|our)\b[^?.]*?"
     r"\b(?:get|avail|apply|claim|receive|be (?:given|sanctioned))|how much (?:margin money|"
     r"subsidy|guarantee|cover|support|assistance|grant|funding|of (?:the|his|her|their|it) |"
     r"must|should|will|would|can|is|does)|(?:what|which) (?:is the )?(?:subsidy|rate|margin "
@@ -253,6 +254,7 @@ def _date(text: str) -> str | None:
 class EligibilityQuestion:
     profile: Profile
     schemes: tuple[str, ...]
+    text: str = ""  # the question it was read from (a reply's: the question replied to)
 
 
 def describe(asked: EligibilityQuestion) -> str:
@@ -283,7 +285,7 @@ def read_question(text: str, settings: Settings | None = None) -> EligibilityQue
     )
     if not described:
         return None
-    return EligibilityQuestion(Profile(**facts), tuple(schemes))
+    return EligibilityQuestion(Profile(**facts), tuple(schemes), text)
 
 
 _SVANIDHI = re.compile(r"\bSVANidhi\b|\bstreet vendors?\b", re.I)
@@ -386,6 +388,13 @@ def _education(text: str) -> int | None:
     return None
 
 
+_THRESHOLD = re.compile(
+    r"\b(above|below|over|under|up ?to|more than|less than|exceeding|at most|at least|beyond|"
+    r"upper limit of|ceiling of|maximum of|minimum of)\s*$",
+    re.IGNORECASE,
+)
+
+
 def _amounts(text: str) -> dict[str, float]:
     """Each amount with its role: the role word nearest it, a word right after it first
     ("Rs 4 crore investment"), else the nearest before it ("turnover of Rs 30 crore")."""
@@ -394,7 +403,10 @@ def _amounts(text: str) -> dict[str, float]:
         number = match["a"] or match["b"]
         unit = match["au"] or match["bu"] or ""
         value = parse_amount(f"{number} {unit}".strip())
-        role = _role(text[max(0, match.start() - 60) : match.start()], text[match.end() :])
+        before = text[max(0, match.start() - 60) : match.start()]
+        if _THRESHOLD.search(before):
+            continue  # "a project above Rs 10 lakh" states a rule's bound, not the applicant's
+        role = _role(before, text[match.end() :])
         if role and role not in found:
             found[role] = value
         elif not role and "project_cost" not in found and value >= 1000:
@@ -473,7 +485,7 @@ def read_conversation(
         if loan is not None:
             facts["loan_amount" if lending else "project_cost"] = loan
         facts.update(_yes_no(reply, answer))
-    return EligibilityQuestion(Profile(**facts), first.schemes)
+    return EligibilityQuestion(Profile(**facts), first.schemes, first.text)
 
 
 def _yes_no(reply: str, answer: str) -> dict[str, Any]:
