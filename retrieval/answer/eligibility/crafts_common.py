@@ -20,6 +20,7 @@ from retrieval.answer.eligibility.rules import (
     Criterion,
     SchemeResult,
     first_day,
+    node_at,
     rupees,
 )
 from retrieval.answer.eligibility.schemes import SCHEMES
@@ -45,9 +46,9 @@ def no_rule(case: Case, scheme: str, parameter: str) -> SchemeResult | None:
 
 def _basis(case: Case, name: str, day: str) -> str:
     """The `date_basis` of the value of `name` in force on `day`, if said."""
-    node = case.system.parameters
-    for part in name.split("."):
-        node = node.children[part]
+    node = node_at(case.system.parameters, name)
+    if node is None:
+        return ""
     for at in sorted(node.values_list, key=lambda v: v.instant_str, reverse=True):
         if at.instant_str <= day:
             return str((at.metadata or {}).get("date_basis", ""))

@@ -16,6 +16,7 @@ from retrieval.answer.eligibility.rules import (
     Rule,
     SchemeResult,
     first_day,
+    node_at,
     percent,
     rupees,
 )
@@ -27,12 +28,7 @@ _ORDINAL = {1: "1st", 2: "2nd", 3: "3rd"}
 
 def _stated(case: Case, name: str) -> bool:
     """Whether the parameters hold `name` and it is in force on the case's day."""
-    node = case.system.parameters
-    for part in name.split("."):
-        if part not in getattr(node, "children", {}):
-            return False
-        node = node.children[part]
-    return case.in_force(name)
+    return node_at(case.system.parameters, name) is not None and case.in_force(name)
 
 
 def _status(stated: bool | None) -> str:

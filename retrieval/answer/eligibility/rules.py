@@ -95,13 +95,27 @@ class Check:
         }
 
 
-def rule_at(parameters: Any, name: str, day: str) -> Rule:
-    """The value of parameter `name` in force on `day`, with its reference."""
+def node_at(parameters: Any, name: str) -> Any | None:
+    """The parameter (or node) `name` ('pmegp.new_unit.minimum_age'), or None if absent."""
     node = parameters
     for part in name.split("."):
-        node = node.children[part] if hasattr(node, "children") else None
-        if node is None:
-            raise ConfigError(f"No rule parameter {name!r} in corpus/rules/parameters.")
+        children = getattr(node, "children", {})
+        if part not in children:
+            return None
+        node = children[part]
+    return node
+
+
+def _parameter(parameters: Any, name: str) -> Any:
+    node = node_at(parameters, name)
+    if node is None or hasattr(node, "children"):
+        raise ConfigError(f"No rule parameter {name!r} in corpus/rules/parameters.")
+    return node
+
+
+def rule_at(parameters: Any, name: str, day: str) -> Rule:
+    """The value of parameter `name` in force on `day`, with its reference."""
+    node = _parameter(parameters, name)
     values = sorted(node.values_list, key=lambda v: v.instant_str, reverse=True)
     for position, at in enumerate(values):
         if at.instant_str <= day and at.value is not None:
@@ -124,9 +138,7 @@ def rule_at(parameters: Any, name: str, day: str) -> Rule:
 
 
 def first_day(parameters: Any, name: str) -> str:
-    node = parameters
-    for part in name.split("."):
-        node = node.children[part]
+    node = _parameter(parameters, name)
     return min(v.instant_str for v in node.values_list)
 
 
