@@ -161,3 +161,32 @@ def test_a_failed_write_leaves_nothing_of_the_document(make_settings, embedder):
     assert steps == ["pending"]  # it failed while writing the chunks
     assert set(store.records()) == {"d0"} and store.page_text("d1", 1) is None
     assert store.all_chunk_ids() == {c.chunk_id for c in kept}
+
+
+def test_a_state_filter_reads_spellings_and_keeps_all_india_documents(make_settings, embedder):
+    store = Store(make_settings(), embedder.name, embedder.dimension)
+    _write(
+        store,
+        embedder,
+        _doc("d1", "a.txt", state="Dadra & Nagar Haveli and Daman & Diu"),
+        "Weaver grant rules.",
+    )
+    _write(store, embedder, _doc("d2", "b.txt", state="Central Government"), "Weaver loan rules.")
+    _write(store, embedder, _doc("d3", "c.txt", state="Goa"), "Weaver subsidy rules.")
+    query = embedder.embed_query("weaver rules")
+    dnh = Filters(states=("Dadra and Nagar Haveli and Daman and Diu",))
+    assert {h.doc.doc_id for h in store.query(query, 5, dnh)} == {"d1", "d2"}
+    assert {h.doc.doc_id for h in store.query(query, 5, Filters(states=("Goa",)))} == {"d2", "d3"}
+    assert {h.doc.doc_id for h in store.query(query, 5, Filters(states=("All India",)))} == {"d2"}
+    assert store.query(query, 5, Filters(states=("Assam",), doc_types=("paper",))) == []
+
+
+def test_deleting_a_document_deletes_its_vectors_in_derived_indexes(make_settings, embedder):
+    store = Store(make_settings(), embedder.name, embedder.dimension)
+    kept = _write(store, embedder, _doc("d1"), "PMEGP gives margin money subsidy.")
+    gone = _write(store, embedder, _doc("d2", "b.txt"), "Muga silk is woven in Sualkuchi.")
+    derived = store.derived("e5test", "a-model", 2)
+    ids = [c.chunk_id for c in kept + gone]
+    derived.upsert(ids, [[1.0, 0.0]] * len(ids))
+    store.delete_document("d2")
+    assert derived.ids() == {c.chunk_id for c in kept}  # in step, no sync needed

@@ -104,8 +104,10 @@ def similarity(distance: float) -> float:
     return 1.0 - float(distance)
 
 
-def chroma_where(filters: Filters | None) -> dict[str, Any] | None:
-    """`Filters` in Chroma's `where` syntax over the chunk metadata written here."""
+def chroma_where(filters: Filters | None, in_states: Sequence[str] = ()) -> dict[str, Any] | None:
+    """`Filters` in Chroma's `where` syntax over the chunk metadata written here. A state
+    filter is read through `facets` (spellings, all-India documents), so the caller passes
+    `in_states`: the ids of the documents that serve the chosen states."""
     if filters is None:
         return None
     f = filters
@@ -113,7 +115,7 @@ def chroma_where(filters: Filters | None) -> dict[str, Any] | None:
     if f.doc_types:
         clauses.append({"doc_type": {"$in": list(f.doc_types)}})
     if f.states:
-        clauses.append({"state": {"$in": [*f.states, "India"]}})
+        clauses.append({"doc_id": {"$in": list(in_states) or [""]}})
     if f.publishers:
         clauses.append({"publisher": {"$in": list(f.publishers)}})
     if f.doc_ids:

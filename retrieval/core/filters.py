@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from retrieval.core.errors import ConfigError
+from retrieval.core.facets import ALL_INDIA, canonical_state, facets_of
 from retrieval.core.types import DOC_TYPES, SourceDoc
 
 STATUS_CHOICES = ("current", "superseded", "any")
@@ -50,7 +51,7 @@ class Filters:
     only when asked for, or when nothing current answers)."""
 
     doc_types: tuple[str, ...] = ()
-    states: tuple[str, ...] = ()  # a scheme's state; all-India ("India") schemes always pass
+    states: tuple[str, ...] = ()  # states as `facets` names them; all-India documents pass
     publishers: tuple[str, ...] = ()
     doc_ids: tuple[str, ...] = ()  # chosen documents (doc ids or corpus paths)
     date_from: str = ""  # YYYY, YYYY-MM or YYYY-MM-DD, inclusive
@@ -63,6 +64,14 @@ class Filters:
             raise ConfigError(f"doc_type {bad[0]!r} is not one of {', '.join(DOC_TYPES)}")
         if self.status not in STATUS_CHOICES:
             raise ConfigError(f"status {self.status!r} is not one of {', '.join(STATUS_CHOICES)}")
+        unknown = [s for s in self.states if s != ALL_INDIA and not canonical_state(s)]
+        if unknown:
+            raise ConfigError(
+                f"state {unknown[0]!r} is not a state or union territory of India: spell it as "
+                f"in 'Assam' or 'Jammu and Kashmir', or use '{ALL_INDIA}'"
+            )
+        states = tuple(dict.fromkeys(canonical_state(s) or ALL_INDIA for s in self.states))
+        object.__setattr__(self, "states", states)
         for value in (self.date_from, self.date_to):
             if value and not date_number(value):
                 raise ConfigError(f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
@@ -98,13 +107,31 @@ class Filters:
             pairs += [f"{name}={item}" for item in items if item not in (None, "")]
         return cls.from_pairs(pairs)
 
+    def describe(self) -> str:
+        """What narrows, in words ('state Assam (all-India documents too); type circular');
+        '' when nothing does (the default status, current documents first, narrows nothing)."""
+        said = []
+        if self.doc_types:
+            said.append(f"type {', '.join(self.doc_types)}")
+        if self.states:
+            said.append(f"state {', '.join(self.states)} (all-India documents too)")
+        if self.publishers:
+            said.append(f"publisher {', '.join(self.publishers)}")
+        if self.doc_ids:
+            said.append(f"{len(self.doc_ids)} chosen document(s)")
+        if self.date_from or self.date_to:
+            said.append(f"dated {self.date_from or '…'} to {self.date_to or '…'}")
+        if self.status != "current":
+            said.append("any status" if self.status == "any" else "superseded documents only")
+        return "; ".join(said)
+
     def with_status(self, status: str) -> Filters:
         return replace(self, status=status)
 
     def keep(self, doc: SourceDoc) -> bool:
         if self.doc_types and doc.doc_type not in self.doc_types:
             return False
-        if self.states and doc.state not in self.states and doc.state != "India":
+        if self.states and not facets_of(doc).in_states(self.states):
             return False
         if self.publishers and doc.publisher not in self.publishers:
             return False

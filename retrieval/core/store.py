@@ -46,6 +46,7 @@ from retrieval.core.chroma import (
     similarity,
 )
 from retrieval.core.errors import StoreError
+from retrieval.core.facets import facets_of
 from retrieval.core.filters import Filters
 from retrieval.core.settings import Settings
 from retrieval.core.types import Chunk, Hit, Page, SourceDoc
@@ -272,6 +273,14 @@ class Store:
         see. A document being written (or left half-written by a killed run) is not one."""
         return {d: r for d, r in self.records().items() if r.ingest_state == COMPLETE}
 
+    def _in_states(self, filters: Filters | None) -> list[str]:
+        """Ids of the documents that serve the filter's states (`facets`)."""
+        if filters is None or not filters.states:
+            return []
+        return sorted(
+            d for d, r in self.documents().items() if facets_of(r.doc).in_states(filters.states)
+        )
+
     def _pending(self) -> frozenset[str]:
         """Doc ids of documents not yet complete, read once per generation seen."""
         with self._lock:
@@ -394,10 +403,16 @@ class Store:
         self._bump()
 
     def delete_document(self, doc_id: str) -> None:
-        """Chunks first, then pages, then the record: the record outlives what it describes."""
+        """Chunks first (and their vectors in every derived index, so the multilingual one
+        stays in step), then pages, then the record: the record outlives what it describes."""
         self.refresh()
 
         def delete() -> None:
+            ids = self._chunks.get(where={"doc_id": doc_id}, include=[])["ids"]
+            for name in self._derived_names():
+                derived = self._client.get_collection(name, embedding_function=None)
+                for start in range(0, len(ids), self._batch):
+                    derived.delete(ids=ids[start : start + self._batch])
             self._chunks.delete(where={"doc_id": doc_id})
             self._docs.delete(where={"$and": [{"kind": "page"}, {"doc_id": doc_id}]})
             self._docs.delete(ids=[doc_id])
@@ -431,6 +446,15 @@ class Store:
         found = self._read(lambda: self._docs.get(ids=[pid], include=["documents"]))
         docs = found["documents"] or []
         return docs[0] if docs else None
+
+    def page_texts(self, pages: Sequence[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """Many pages' text in one read, by (doc_id, page); pages not stored are left out."""
+        ids = [f"{doc_id}:page:{page}" for doc_id, page in pages]
+        if not ids:
+            return {}
+        found = self._read(lambda: self._docs.get(ids=ids, include=["documents"]))
+        by_id = dict(zip(found["ids"], found["documents"] or [], strict=True))
+        return {key: by_id[pid] for key, pid in zip(pages, ids, strict=True) if pid in by_id}
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         found = self._read(
@@ -500,7 +524,7 @@ class Store:
             lambda: self._chunks.query(
                 query_embeddings=[list(embedding)],
                 n_results=k,
-                where=self._visible(chroma_where(filters)),
+                where=self._visible(chroma_where(filters, self._in_states(filters))),
                 include=["documents", "metadatas", "distances"],
             )
         )
@@ -531,6 +555,11 @@ class Store:
     def has_derived(self, suffix: str) -> bool:
         names = self._read(lambda: {getattr(c, "name", c) for c in self._client.list_collections()})
         return self._derived_name(suffix) in names
+
+    def _derived_names(self) -> list[str]:
+        prefix = self._derived_name("")
+        names = (str(getattr(c, "name", c)) for c in self._client.list_collections())
+        return sorted(n for n in names if n.startswith(prefix))
 
     def _derived_name(self, suffix: str) -> str:
         return f"{self.settings.collection}_chunks_{suffix}"

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from retrieval.core import facets
 from retrieval.core.errors import ConfigError
 from retrieval.core.settings import Settings
 
@@ -225,26 +226,10 @@ def places() -> dict[str, Any]:
     return _places(Settings().rules_dir)
 
 
-def _key(name: str) -> str:
-    return " ".join(name.lower().replace("&", "and").split())
-
-
 def canonical_state(name: str) -> str | None:
-    """'assam' -> 'Assam'; 'J&K' -> 'Jammu and Kashmir'; None when it is not one."""
-    key = _key(name)
-    aliases = {
-        "j and k": "Jammu and Kashmir",
-        "orissa": "Odisha",
-        "nct of delhi": "Delhi",
-        "uttaranchal": "Uttarakhand",
-        "pondicherry": "Puducherry",
-    }
-    if key in aliases:
-        return aliases[key]
-    for state in places()["states_and_union_territories"]:
-        if _key(state) == key:
-            return str(state)
-    return None
+    """'assam' -> 'Assam'; 'J&K' -> 'Jammu and Kashmir'; None when it is not one (the
+    spellings are `corpus/facets.yaml`'s, the one vocabulary of places)."""
+    return facets.canonical_state(name)
 
 
 def in_region(state: str | None, region: str) -> bool | None:
