@@ -47,12 +47,14 @@ from retrieval.answer.generators import (
     Rewrites,
     Translates,
 )
+from retrieval.answer.programmes import programmes_answer, programmes_query
 from retrieval.answer.units import Unit
 from retrieval.core.errors import ConfigError
 from retrieval.core.filters import Filters
 from retrieval.core.settings import Settings
 from retrieval.core.text import FIELD_NAMES, NOT_NAMES, acronym, clean_text
 from retrieval.core.types import Answer, AnswerSentence, Chunk, Citation, Hit, SourceDoc
+from retrieval.search.finder import SchemeFinder
 from retrieval.search.glossary import names_the_field
 from retrieval.search.hybrid import Searcher, SearchResult
 from retrieval.search.lexical import tokenize
@@ -163,8 +165,17 @@ class AnswerChain:
         self.translator = translator
         self.settings = settings or Settings()
         self._paths: tuple[str, dict[str, SourceDoc]] | None = None
+        self.finder = SchemeFinder(searcher.store)
 
     def answer(self, query: Query) -> Answer:
+        """The answer; when filters narrowed the search, a note says which."""
+        answer = self._answer(query)
+        narrowed = query.filters.describe()
+        if narrowed:
+            answer = replace(answer, notes=(f"Searched only: {narrowed}.", *answer.notes))
+        return answer
+
+    def _answer(self, query: Query) -> Answer:
         question = clean_text(query.text).strip()
         if not question:
             raise ConfigError("the question is empty: ask something")
@@ -178,6 +189,13 @@ class AnswerChain:
             return self._eligibility(question, asked, filters, k, started)
         standalone = self._standalone(question, history)
         timings["rewrite"] = time.perf_counter() - started
+        listing = programmes_query(standalone, filters)
+        if listing is not None:
+            answer = programmes_answer(
+                question, listing, self.finder, self.searcher.store.chunks_of
+            )
+            if not answer.abstained:
+                return replace(answer, standalone_question=standalone)
         mark = time.perf_counter()
         analysis = analyse(standalone)
         result = self.gather(standalone, question, analysis, k, filters)

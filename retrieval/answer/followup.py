@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from retrieval.core.facets import asked_in
+
 _LEAD = re.compile(r"^\s*(?:and|but|also|so|ok(?:ay)?|then)\b[\s,]*", re.I)
 _ABOUT = re.compile(r"^\s*(?:what|how)\s+about\s+", re.I)
 _PREP_PHRASE = re.compile(r"^(for|in|of|to|with|under|by|from|at)\s+(.+?)[?.!\s]*$", re.I)
@@ -33,10 +35,26 @@ _STOP = {"i", "rs", "is", "are", "what", "who", "how", "the"}
 _NAMED_OBJECT = re.compile(r"\b(in|for|of|under|from)\s+([A-Z][\w&.\-]*(?:\s+[A-Z][\w&.\-]*)*)")
 
 
+def names_its_own_subject(question: str) -> bool:
+    """A question that names a place or a kind of beneficiary, or asks for schemes, has a
+    subject of its own ("Which schemes are for women?"); a type ("the subsidy") is not one."""
+    if _PRONOUN.search(question):
+        return False
+    states, kinds, _ = asked_in(question)
+    return bool(_SCHEMES.search(question) or states or kinds)
+
+
+_SCHEMES = re.compile(r"\b(?:schemes|programmes|programs|yojanas)\b", re.I)
+
+
 def is_follow_up(question: str) -> bool:
+    """Whether `question` continues the previous one: it leads with 'and', 'what about',
+    or is too short to stand, or has no subject of its own."""
     words = question.split()
     if _LEAD.match(question) or _ABOUT.match(question):
         return True
+    if names_its_own_subject(question):
+        return False
     if len(words) <= 4 and not _QUESTION_WORD.match(question):
         return True
     if len(words) <= 10 and not entities(question):
@@ -60,8 +78,11 @@ def standalone_question(question: str, history: list[tuple[str, str]]) -> str:
             re.I,
         )
         match = pattern.search(previous)
-        if match:
+        if match and not _swap_state(previous, core):
             return previous[: match.start(1)] + target + previous[match.end(1) :]
+    swapped = _swap_state(previous, core)
+    if swapped:
+        return swapped
     if _ABOUT.match(question) and not phrase and entities("x " + core):
         # "What about Assam?" after "... weavers in Odisha?": swap the place or name
         named = list(_NAMED_OBJECT.finditer(previous))
@@ -72,3 +93,16 @@ def standalone_question(question: str, history: list[tuple[str, str]]) -> str:
     if subject:
         return f"{core.rstrip('?.! ')} ({', '.join(dict.fromkeys(subject))})?"
     return f"{core.rstrip('?.! ')} ({previous.rstrip('?.! ')})?"
+
+
+def _swap_state(previous: str, core: str) -> str:
+    """'And for Odisha?' after '... weavers in Assam?': the previous question with its state
+    replaced; '' when either names no state."""
+    new, _, _ = asked_in(core)
+    old, _, _ = asked_in(previous)
+    if len(new) != 1 or len(old) != 1 or new == old:
+        return ""
+    found = re.search(rf"\b{re.escape(old[0])}\b", previous, re.I)
+    if found is None:
+        return ""
+    return previous[: found.start()] + new[0] + previous[found.end() :]
