@@ -71,14 +71,91 @@ def test_an_off_topic_question_is_refused_with_related_reading(chat):
 
 
 @pytest.mark.slow
-def test_a_follow_up_uses_the_conversation(chat):
+def test_a_follow_up_says_how_it_was_read_and_can_be_asked_as_typed(chat):
     _ask(chat, "What is the maximum project cost for manufacturing units under PMEGP?")
     _ask(chat, "And for service units?")
-    understood = [c.value for c in chat.caption if c.value.startswith("Understood as")]
-    assert understood == [
-        "Understood as: What is the maximum project cost for service units under PMEGP?"
+    read = [i.value for i in chat.info if i.value.startswith("Read as a follow-up")]
+    assert read == [
+        "Read as a follow-up: “What is the maximum project cost for service units under PMEGP?”"
     ]
     assert "20 lakh" in _texts(chat)
+    chat.button(key="as_typed_3").click().run()  # undo the rewrite in one click
+    assert not chat.exception, chat.exception
+    assert [m["content"] for m in chat.session_state["messages"] if m["role"] == "user"][-1] == (
+        "And for service units?"
+    )
+    last = chat.session_state["messages"][-1]["answer"]
+    assert last.standalone_question == "And for service units?"  # asked alone, no history
+
+
+@pytest.mark.slow
+def test_a_new_question_with_its_own_subject_is_not_read_as_a_follow_up(chat):
+    _ask(chat, "Which schemes support handloom weavers in Assam?")
+    _ask(chat, "Which schemes give loans to women?")
+    last = chat.session_state["messages"][-1]["answer"]
+    assert last.standalone_question == "Which schemes give loans to women?"
+    assert "Assam" not in last.text.split("\n")[0]  # nothing carried from the last question
+
+
+@pytest.mark.slow
+def test_a_programmes_question_lists_every_match_with_a_marker_each(chat):
+    _ask(chat, "Which schemes support handloom weavers in Assam?")
+    answer = chat.session_state["messages"][-1]["answer"]
+    head = answer.text.split("\n")[0]
+    assert head.startswith("5 of ") and "state: Assam" in head and "Handloom weavers" in head
+    titles = [c.title for c in answer.citations]
+    assert "Swanirbhar Naari" in titles and len(titles) == len(set(titles)) == 5
+    assert [c.marker for c in answer.citations] == [1, 2, 3, 4, 5]
+    labels = [e.label for e in chat.expander if e.label.startswith("[")]
+    assert len(labels) == 5 and all("section “Benefits”" in label for label in labels)
+    chat.toggle(key="page_1_1").set_value(True).run()  # the record, formatted, quote marked
+    page = next(m.value for m in chat.markdown if "class='karigar-page'" in m.value)
+    assert "<h4>Eligibility</h4>" in page and "<li>" in page and "<mark>" in page
+    assert "## " not in page
+
+
+@pytest.mark.slow
+def test_filters_used_are_said_in_the_answer(chat):
+    chat.multiselect(key="f_states").set_value(["Assam"]).run()
+    _ask(chat, "What support is there for weavers?")
+    notes = [i.value for i in chat.info]
+    assert "Searched only: state Assam (all-India documents too)." in notes
+
+
+@pytest.mark.slow
+def test_the_state_filter_offers_each_place_once(chat):
+    options = chat.multiselect(key="f_states").options
+    assert options[0] == "All India" and len(options) == 37 == len(set(options))
+    assert "Dadra and Nagar Haveli and Daman and Diu" in options
+    for raw in ("India", "Central", "Agriculture", "Not specified", "All States"):
+        assert raw not in options
+
+
+@pytest.mark.slow
+def test_the_schemes_page_finds_counts_and_opens_a_record(chat):
+    chat.radio(key="page").set_value("Schemes").run()
+    assert not chat.exception, chat.exception
+    chat.selectbox(key="sf_state").set_value("Assam").run()
+    chat.multiselect(key="sf_kinds").set_value(["Handloom weavers"]).run()
+    counts = [m.value for m in chat.markdown if " schemes** · " in m.value]
+    assert counts and counts[0].startswith("**5 of ")
+    table = chat.dataframe[0].value
+    assert list(table.columns) == ["scheme", "for", "benefit", "state", "type", "status", "source"]
+    assert "Swanirbhar Naari" in set(table["scheme"]) and set(table["state"]) <= {
+        "Assam",
+        "All India",
+    }
+    chat.selectbox(key="sf_state").set_value("Any state").run()
+    chat.multiselect(key="sf_kinds").set_value([]).run()
+    chat.text_input(key="sf_text").set_value("coir").run()
+    coir = [m.value for m in chat.markdown if " schemes** · " in m.value][0]
+    assert int(coir.split()[0].strip("*")) >= 10 and "words: “coir”" in coir
+    chat.text_input(key="sf_text").set_value("").run()  # all of them: paged by 25
+    first = list(chat.dataframe[0].value["scheme"])
+    assert len(first) == 25
+    chat.number_input(key="sf_page").set_value(2).run()
+    second = list(chat.dataframe[0].value["scheme"])
+    assert len(second) == 25 and not set(first) & set(second)
 
 
 @pytest.mark.slow
@@ -99,10 +176,13 @@ def test_feedback_is_stored_and_exported_as_questions(chat, full_store):
     path = web.feedback_path(settings)
     path.unlink(missing_ok=True)
     _ask(chat, QUESTION)
-    chat.feedback(key="fb_1").set_value(1).run()
+    chat.feedback(key="fb_1").set_value(1).run()  # the click alone saves the rating
+    records = [json.loads(x) for x in path.read_text("utf-8").splitlines()]
+    assert len(records) == 1 and records[0]["rating"] == "up" and records[0]["comment"] == ""
     chat.text_input(key="fbc_1").set_value("Right figure, right page").run()
     chat.button(key="fbs_1").click().run()
-    records = [json.loads(x) for x in path.read_text("utf-8").splitlines()]
+    records = web.load_feedback(settings)  # one rating per answer: the latest, with comment
+    assert len(records) == 1
     assert records[-1]["rating"] == "up" and records[-1]["comment"] == "Right figure, right page"
     assert records[-1]["question"] == QUESTION and records[-1]["citations"]
     exported = json.loads(web.feedback_as_questions(records).splitlines()[-1])
@@ -157,14 +237,21 @@ def test_upload_checks_content_then_ingests_and_delete_removes(
     assert any(s.value.startswith("guarantee.json: added") for s in at.success)
     assert (uploads_dir(settings) / "guarantee.json").exists()
     assert not (uploads_dir(settings) / "fake.pdf").exists()
-    at.run()
-    files = list(at.dataframe[0].value["file"])
+    files = list(at.dataframe[0].value["file"])  # the table shows it without another run
     uploaded = next(f for f in files if f.endswith("guarantee.json"))
-    option = next(o for o in at.selectbox(key="delete_doc").options if uploaded in o)
-    at.selectbox(key="delete_doc").set_value(option).run()
-    at.button(key="delete_button").click().run()
-    assert any(s.value.startswith("Deleted") for s in at.success)
-    at.run()
+    picker = at.selectbox(key="delete_doc")
+    assert picker.value is None  # nothing chosen, nothing deleted, until the user picks
+    # exact files, each with its title: no loose match
+    assert [o.split(" — ")[0] for o in picker.options] == sorted(files)
+    picker.set_value(uploaded).run()
+    assert any("Delete “" in w.value and uploaded in w.value for w in at.warning)
+    assert any("its file is deleted too" in w.value for w in at.warning)
+    at.button(key="delete_confirm").click().run()
+    assert not at.exception, at.exception
+    assert any(
+        s.value.startswith("Deleted") and s.value.endswith("and its uploaded file.")
+        for s in at.success
+    )
     assert any("is empty" in i.value for i in at.info)  # it was the only document
     assert not (uploads_dir(settings) / "guarantee.json").exists()
 

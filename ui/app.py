@@ -23,15 +23,18 @@ from ingest.uploads import UPLOAD_TYPES, save_upload, uploads_dir  # noqa: E402
 from retrieval.answer.chain import REFUSAL, AnswerChain, Query  # noqa: E402
 from retrieval.answer.generators import available_generators  # noqa: E402
 from retrieval.core.errors import KarigarError  # noqa: E402
+from retrieval.core.facets import state_choices  # noqa: E402
 from retrieval.core.filters import STATUS_CHOICES, Filters  # noqa: E402
 from retrieval.core.settings import Settings  # noqa: E402
-from retrieval.core.store import COMPLETE, Store  # noqa: E402
-from retrieval.core.types import DOC_TYPES, Answer, Hit  # noqa: E402
+from retrieval.core.store import COMPLETE, DocRecord, Store  # noqa: E402
+from retrieval.core.types import DOC_TYPES, Answer, Citation, Hit  # noqa: E402
 from retrieval.parts import Parts, open_parts  # noqa: E402
+from retrieval.search.finder import SchemeFinder  # noqa: E402
 from ui import web  # noqa: E402
 from ui.eligibility_page import eligibility_page  # noqa: E402
+from ui.schemes_page import schemes_page  # noqa: E402
 
-PAGES = ("Chat", "Eligibility", "Corpus", "Evaluation")
+PAGES = ("Chat", "Schemes", "Eligibility", "Corpus", "Evaluation")
 
 
 # -- resources: once per process ----------------------------------------------------------
@@ -45,6 +48,11 @@ def _parts(settings_json: str) -> Parts:
 @st.cache_resource(show_spinner="Loading the generator…")
 def _chain(settings_json: str, generator: str) -> AnswerChain:
     return _parts(settings_json).chain(generator)
+
+
+@st.cache_resource(show_spinner=False)
+def _finder(settings_json: str) -> SchemeFinder:
+    return SchemeFinder(_parts(settings_json).store)
 
 
 def settings() -> Settings:
@@ -66,8 +74,12 @@ def sidebar(store: Store) -> Filters:
         return Filters()
     st.sidebar.subheader("Filters")
     types = st.sidebar.multiselect("Document type", DOC_TYPES, key="f_types")
-    states = sorted({r.doc.state for r in records if r.doc.state})
-    chosen_states = st.sidebar.multiselect("State", states, key="f_states")
+    chosen_states = st.sidebar.multiselect(
+        "State",
+        state_choices(),
+        key="f_states",
+        help="A state keeps the all-India documents, which serve every state.",
+    )
     status = st.sidebar.selectbox(
         "Status",
         STATUS_CHOICES,
@@ -110,13 +122,19 @@ def chat_page(store: Store, filters: Filters) -> None:
                 st.markdown(web.escape_markdown(message["content"]))
             else:
                 show_answer(message["answer"], i)
-    question = st.chat_input("Ask about schemes, eligibility, clusters, figures…", key="question")
+    typed = st.chat_input("Ask about schemes, eligibility, clusters, figures…", key="question")
+    as_typed = st.session_state.pop("ask_as_typed", None)
+    question = typed or as_typed
     if question:
-        history = [
-            (m["answer"].standalone_question, m["answer"].text)
-            for m in st.session_state.messages
-            if m["role"] == "assistant"
-        ]
+        history = (
+            []
+            if as_typed and not typed  # "Ask as typed": the question alone, no follow-up
+            else [
+                (m["answer"].standalone_question, m["answer"].text)
+                for m in st.session_state.messages
+                if m["role"] == "assistant"
+            ]
+        )
         st.session_state.messages.append({"role": "user", "content": question})
         with st.chat_message("user"):
             st.markdown(web.escape_markdown(question))
@@ -134,12 +152,16 @@ def chat_page(store: Store, filters: Filters) -> None:
 
 
 def show_answer(answer: Answer, index: int) -> None:
+    if answer.standalone_question != answer.question:
+        col1, col2 = st.columns([5, 1])
+        col1.info(f"Read as a follow-up: “{answer.standalone_question}”")
+        if col2.button("Ask as typed", key=f"as_typed_{index}", help="Ask it again alone"):
+            st.session_state.ask_as_typed = answer.question
+            st.rerun()
     if answer.abstained:
         st.warning(REFUSAL)
     else:
-        st.markdown(web.escape_markdown(answer.text))
-    if answer.standalone_question != answer.question:
-        st.caption(f"Understood as: {answer.standalone_question}")
+        st.markdown(web.escape_markdown(answer.text).replace("\n", "  \n"))
     for note in answer.notes:
         warn = any(w in note for w in ("superseded", "disagree", "Not quoted"))
         (st.warning if warn else st.info)(note)
@@ -147,26 +169,8 @@ def show_answer(answer: Answer, index: int) -> None:
     if answer.citations:
         st.markdown("**Sources**")
     for c in answer.citations:
-        flag = " · ⚠ superseded" if c.status == "superseded" else ""
-        with st.expander(f"[{c.marker}] {c.title} — {c.location}{flag}"):
-            st.caption(
-                f"{c.doc_type} · {c.date or 'undated'} · {c.status} · {c.path}"
-                f"{' · OCR' if c.ocr else ''}"
-            )
-            if c.status == "superseded":
-                st.warning("This document is superseded: check the current guideline.")
-            hit = hits.get(c.chunk_id)
-            if hit is not None:
-                st.markdown(
-                    f"<div class='karigar-passage'>{web.highlight(hit.chunk.text, list(c.spans), hit.chunk.char_start)}</div>",  # noqa: E501
-                    unsafe_allow_html=True,
-                )
-            if c.official_url:
-                st.markdown(f"[Official document]({c.official_url})")
-            for url in c.source_urls[:3]:
-                st.markdown(f"Source: [{urlparse(url).netloc or url}]({url})")
-            if st.toggle("Show the whole page", key=f"page_{index}_{c.marker}"):
-                show_page(c.doc_id, c.page, c.path, list(c.spans))
+        hit = hits.get(c.chunk_id)
+        source(c, hit, index)
     if answer.abstained and answer.passages:
         st.markdown("**Related reading**")
         for hit in answer.passages[:3]:
@@ -174,40 +178,118 @@ def show_answer(answer: Answer, index: int) -> None:
     feedback(answer, index)
 
 
+def _location(path: str, page: int, location: str) -> str:
+    label = web.page_label(absolute_path(path, settings()), page) if page else ""
+    return f"{location} (printed page {label})" if label else location
+
+
+@st.fragment
+def source(c: Citation, hit: Hit | None, index: int) -> None:
+    """One cited source; a fragment, so its toggle redraws it alone, not the whole chat."""
+    flag = " · ⚠ superseded" if c.status == "superseded" else ""
+    with st.expander(f"[{c.marker}] {c.title} — {_location(c.path, c.page, c.location)}{flag}"):
+        st.caption(
+            f"{c.doc_type} · {c.date or 'undated'} · {c.status} · {c.path}"
+            f"{' · OCR' if c.ocr else ''}"
+        )
+        if c.status == "superseded":
+            st.warning("This document is superseded: check the current guideline.")
+        if hit is not None:
+            passage(hit.chunk.text, list(c.spans), hit.chunk.char_start)
+        if c.official_url:
+            st.markdown(f"[Official document]({c.official_url})")
+        for url in c.source_urls[:3]:
+            st.markdown(f"Source: [{urlparse(url).netloc or url}]({url})")
+        label = (
+            "Show the whole record"
+            if c.doc_type == "scheme_record"
+            else ("Show the whole page" if c.page else "Show the whole section")
+        )
+        if st.toggle(label, key=f"page_{index}_{c.marker}"):
+            show_page(c.doc_id, c.page, c.path, list(c.spans))
+
+
+def passage(text: str, spans: list[tuple[int, int]], offset: int) -> None:
+    """A passage with its quotes marked; a scheme record's sections and bullets formatted."""
+    body = (
+        web.record_html(text, spans, offset)
+        if web.is_record_text(text) or text.lstrip().startswith(("- ", "## "))
+        else web.highlight(text, spans, offset)
+    )
+    st.markdown(f"<div class='karigar-passage'>{body}</div>", unsafe_allow_html=True)
+
+
 def related(hit: Hit) -> None:
-    with st.expander(f"{hit.doc.title} — {hit.chunk.location}"):
-        st.write(hit.chunk.text)
+    flag = " · ⚠ superseded" if hit.doc.status == "superseded" else ""
+    where = _location(hit.doc.path, hit.chunk.page, hit.chunk.location)
+    with st.expander(f"{hit.doc.title} — {where}{flag}"):
+        if hit.doc.status == "superseded":
+            st.warning("This document is superseded: check the current guideline.")
+        passage(hit.chunk.text, [], hit.chunk.char_start)
 
 
 def show_page(doc_id: str, page: int, path: str, spans: list[tuple[int, int]]) -> None:
+    """The page with the quotes marked, its PDF image beside it; an unpaged document's
+    section (a scheme record whole, formatted)."""
     text = parts().store.page_text(doc_id, page)
     if text is None:
         st.info("The page text is not in the store.")
         return
-    st.markdown(
+    if page == 0:
+        if web.is_record_text(text):
+            body = web.record_html(text, spans)
+        else:  # a paper or article: the section holding the quote, not the whole text
+            start, end = _section_of(doc_id, spans[0][0] if spans else 0, len(text))
+            body = web.highlight(text[start:end], spans, start)
+        st.markdown(f"<div class='karigar-page'>{body}</div>", unsafe_allow_html=True)
+        return
+    image = web.render_pdf_page(absolute_path(path, settings()), page)
+    left, right = st.columns(2) if image is not None else (st.container(), None)
+    left.markdown(
         f"<div class='karigar-page'>{web.highlight(text, spans)}</div>", unsafe_allow_html=True
     )
-    image = web.render_pdf_page(absolute_path(path, settings()), page)
-    if image is not None:
-        st.image(image, caption=f"{Path(path).name}, page {page}")
+    if right is not None and image is not None:
+        label = web.page_label(absolute_path(path, settings()), page)
+        right.image(
+            image,
+            caption=f"{Path(path).name}, page {page}" + (f" (printed {label})" if label else ""),
+        )
+
+
+def _section_of(doc_id: str, offset: int, length: int) -> tuple[int, int]:
+    """The span of the chunks of an unpaged document's section holding `offset`."""
+    chunks = [c for c in parts().store.chunks_of(doc_id) if c.page == 0]
+    holding = [c for c in chunks if c.char_start <= offset < c.char_end]
+    if not holding:
+        return 0, min(length, 4000)
+    same = [c for c in chunks if c.section == holding[0].section]
+    return min(c.char_start for c in same), max(c.char_end for c in same)
 
 
 def feedback(answer: Answer, index: int) -> None:
-    if st.session_state.get(f"fb_saved_{index}"):
-        st.caption("Thank you: your feedback is saved.")
+    """The thumbs click saves the rating; a comment, optional, is saved with it after."""
+    rating = st.feedback("thumbs", key=f"fb_{index}")
+    saved = st.session_state.get(f"fb_saved_{index}")
+    if rating is not None and saved != rating:
+        web.save_feedback(settings(), answer.to_dict(), "up" if rating == 1 else "down", "")
+        st.session_state[f"fb_saved_{index}"] = rating
+        saved = rating
+    if saved is None:
         return
-    col1, col2, col3 = st.columns([1, 4, 1])
-    with col1:
-        rating = st.feedback("thumbs", key=f"fb_{index}")
-    comment = col2.text_input(
+    st.caption("Thank you: your rating is saved.")
+    if st.session_state.get(f"fbc_saved_{index}"):
+        st.caption("Your comment is saved too.")
+        return
+    col1, col2 = st.columns([5, 1])
+    comment = col1.text_input(
         "Comment",
         key=f"fbc_{index}",
         label_visibility="collapsed",
         placeholder="What was right or wrong? (optional)",
     )
-    if col3.button("Save", key=f"fbs_{index}", disabled=rating is None):
-        web.save_feedback(settings(), answer.to_dict(), "up" if rating == 1 else "down", comment)
-        st.session_state[f"fb_saved_{index}"] = True
+    if col2.button("Add comment", key=f"fbs_{index}", disabled=not comment.strip()):
+        web.save_feedback(settings(), answer.to_dict(), "up" if saved == 1 else "down", comment)
+        st.session_state[f"fbc_saved_{index}"] = True
         st.rerun()
 
 
@@ -282,22 +364,55 @@ def corpus_page(store: Store) -> None:
     uploads = st.file_uploader(
         "Files", type=list(UPLOAD_TYPES), accept_multiple_files=True, key="upload"
     )
+    for ok, message in st.session_state.pop("upload_messages", []):
+        (st.success if ok else st.error)(message)
     if uploads and st.button("Ingest these files", key="ingest_uploads"):
         ingest_uploads([(u.name, u.getvalue()) for u in uploads])
 
     st.subheader("Delete a document")
-    choices = {f"{r.doc.title} ({r.doc.path})": r for r in records}
-    chosen = st.selectbox("Document", ["—"] + list(choices), key="delete_doc")
-    if chosen != "—" and st.button("Delete from the store", key="delete_button"):
-        record = choices[chosen]
-        store.delete_document(record.doc.doc_id)
-        path = absolute_path(record.doc.path, s)
-        if path.is_relative_to(uploads_dir(s)):
-            path.unlink(missing_ok=True)  # an upload goes; a corpus file stays on disk
-        st.success(
-            f"Deleted {record.doc.title}. A corpus file is ingested again by the next "
-            "`karigar ingest` of its folder."
+    delete_section(store, records)
+
+
+def delete_section(store: Store, records: list[DocRecord]) -> None:
+    """An exact choice by file, then a confirmation that names the document; the page
+    redraws after, so counts, table and this list no longer show it."""
+    s = settings()
+    done = st.session_state.pop("deleted_message", None)
+    if done:
+        st.success(done)
+    by_path = {r.doc.path: r for r in records}
+    chosen = st.selectbox(
+        "Document (by its file)",
+        sorted(by_path),
+        index=None,
+        placeholder="Choose the file to delete…",
+        format_func=lambda p: f"{p} — {by_path[p].doc.title}",
+        key="delete_doc",
+    )
+    if chosen is None:
+        return
+    record = by_path[chosen]
+    path = absolute_path(record.doc.path, s)
+    upload = path.is_relative_to(uploads_dir(s))
+    st.warning(
+        f"Delete “{record.doc.title}” ({record.doc.path}, {record.chunks} passages) from the "
+        "store? "
+        + (
+            "It is an upload: its file is deleted too."
+            if upload
+            else "Its file stays in the corpus folder, so the next `karigar ingest` of that "
+            "folder adds it again."
         )
+    )
+    if st.button(f"Yes, delete {record.doc.path}", key="delete_confirm", type="primary"):
+        store.delete_document(record.doc.doc_id)
+        if upload:
+            path.unlink(missing_ok=True)
+        st.session_state.deleted_message = f"Deleted “{record.doc.title}” ({record.doc.path})" + (
+            " and its uploaded file." if upload else "; its corpus file is kept."
+        )
+        del st.session_state["delete_doc"]
+        st.rerun()
 
 
 def ingest_uploads(files: list[tuple[str, bytes]]) -> None:
@@ -306,15 +421,18 @@ def ingest_uploads(files: list[tuple[str, bytes]]) -> None:
     shared = parts()
     ingestor = Ingestor(settings(), shared.embedder, shared.store)
     bar = st.progress(0.0, text="Starting…")
+    said: list[tuple[bool, str]] = []
     for done, (name, data) in enumerate(files, 1):
         try:
             result = save_upload(ingestor, name, data)
         except KarigarError as exc:
-            st.error(str(exc))
+            said.append((False, str(exc)))
         else:
-            st.success(f"{name}: {result.status}, {result.chunks} chunks")
+            said.append((True, f"{name}: {result.status}, {result.chunks} chunks"))
         bar.progress(done / len(files), text=f"{done}/{len(files)} · {name}")
     bar.empty()
+    st.session_state.upload_messages = said
+    st.rerun()  # the counts, the table and the delete list show the new documents
 
 
 # -- evaluation ---------------------------------------------------------------------------
@@ -357,6 +475,8 @@ def main() -> None:
             corpus_page(store)
         elif page == "Evaluation":
             evaluation_page()
+        elif page == "Schemes":
+            schemes_page(store, _finder(st.session_state.settings_json), show_page)
         elif page == "Eligibility":
             eligibility_page(store, settings(), show_page)
         else:

@@ -10,6 +10,7 @@ import json
 import re
 import threading
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,71 @@ def highlight(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
         pos = end
     out.append(html.escape(text[pos:]))
     return "".join(out).replace("\n", "<br>")
+
+
+def record_html(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
+    """A scheme record's text (or a part of it starting at `offset`) as formatted sections:
+    '## Benefits' a heading, '- ' lines a list, the spans marked; everything escaped."""
+    out: list[str] = []
+    in_list = False
+    pos = offset
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        inside = [(max(a, start), min(b, end)) for a, b in spans if a < end and b > start]
+        stripped = line.lstrip()
+        bullet = stripped.startswith("- ")
+        heading = stripped.startswith("## ")
+        cut = len(line) - len(stripped) + (3 if heading else 2 if bullet else 0)
+        body = highlight(line[cut:], inside, start + cut)
+        if bullet and not in_list:
+            out.append("<ul>")
+        if not bullet and in_list:
+            out.append("</ul>")
+        in_list = bullet
+        if heading:
+            out.append(f"<h4>{body}</h4>")
+        elif bullet:
+            out.append(f"<li>{body}</li>")
+        elif line.strip():
+            out.append(f"<p>{body}</p>")
+    if in_list:
+        out.append("</ul>")
+    return "".join(out)
+
+
+def is_record_text(text: str) -> bool:
+    """Text laid out as a scheme record (a title, then '## ' sections)."""
+    return "\n## " in text[:2000]
+
+
+def section_bounds(text: str, start: int) -> tuple[int, int]:
+    """The '## ' section of `text` holding offset `start` (the whole text if it has none)."""
+    heads = [m.start() for m in re.finditer(r"^## ", text, re.MULTILINE)]
+    before = [h for h in heads if h <= start]
+    after = [h for h in heads if h > start]
+    return (before[-1] if before else 0, after[0] - 1 if after else len(text))
+
+
+def page_label(path: Path, page: int) -> str:
+    """The page's printed label ('iv', '4') when the PDF gives one that differs from its
+    number; '' otherwise."""
+    labels = _page_labels(str(path))
+    if 1 <= page <= len(labels) and labels[page - 1] != str(page):
+        return labels[page - 1]
+    return ""
+
+
+@lru_cache(maxsize=64)
+def _page_labels(path: str) -> tuple[str, ...]:
+    if not path.lower().endswith(".pdf") or not Path(path).exists():
+        return ()
+    try:
+        from pypdf import PdfReader
+
+        return tuple(PdfReader(path).page_labels)
+    except Exception:  # a damaged label tree: the page number alone is shown
+        return ()
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+!|$~])")
@@ -94,10 +160,18 @@ def save_feedback(settings: Settings, answer: dict[str, Any], rating: str, comme
 
 
 def load_feedback(settings: Settings) -> list[dict[str, Any]]:
+    """The ratings, one per answer (the latest when an answer was rated again)."""
     path = feedback_path(settings)
     if not path.exists():
         return []
-    return [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            # a rating saved on the click, then again with its comment: the last one counts
+            latest.pop((record["question"], record["answer"]), None)
+            latest[(record["question"], record["answer"])] = record
+    return list(latest.values())
 
 
 def feedback_as_questions(records: list[dict[str, Any]]) -> str:
