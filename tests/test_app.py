@@ -74,9 +74,10 @@ def test_an_off_topic_question_is_refused_with_related_reading(chat):
 def test_a_follow_up_says_how_it_was_read_and_can_be_asked_as_typed(chat):
     _ask(chat, "What is the maximum project cost for manufacturing units under PMEGP?")
     _ask(chat, "And for service units?")
-    read = [i.value for i in chat.info if i.value.startswith("Read as a follow-up")]
+    read = [i.value for i in chat.info if i.value.startswith("Read with the conversation")]
     assert read == [
-        "Read as a follow-up: “What is the maximum project cost for service units under PMEGP?”"
+        "Read with the conversation as: “What is the maximum project cost for service units "
+        "under PMEGP?”"
     ]
     assert "20 lakh" in _texts(chat)
     chat.button(key="as_typed_3").click().run()  # undo the rewrite in one click

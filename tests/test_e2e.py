@@ -1,10 +1,13 @@
 """End to end in a real browser: `streamlit run` over the session's full store, driven by
-Playwright in Debian's headless Chromium. Asks the brief's question, sees a cited answer,
-opens a source and its whole page, and saves a screenshot (its path is printed)."""
+Playwright in Debian's headless Chromium, as each of the app's three users would use it: the
+official (a verdict with its clauses), the facilitator (every Assam handloom scheme, counted)
+and the researcher (a figure from a table, its row highlighted beside the PDF page). Each
+journey saves a screenshot and prints the timings measured in the browser."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -28,7 +31,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def server(full_store):
     settings = full_store[0]
     port = _free_port()
@@ -77,43 +80,162 @@ def server(full_store):
             proc.wait(timeout=30)
 
 
-def test_ask_see_a_cited_answer_open_its_source_in_chromium(server, capsys):
+@pytest.fixture(scope="module")
+def browser(server):
     require(
         Path(CHROMIUM).exists() or shutil.which("chromium") is not None,
         "Debian's chromium (apt-get install chromium)",
     )
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
+        chromium = p.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
         )
-        page = browser.new_page(viewport={"width": 1400, "height": 1100})
-        started = time.perf_counter()
-        page.goto(server)
-        box = page.get_by_placeholder("Ask about schemes")
-        box.wait_for(timeout=120_000)
-        ready = time.perf_counter() - started
-        box.fill("Who is eligible for PMEGP?")
-        box.press("Enter")
-        asked = time.perf_counter()
-        source = page.locator("[data-testid='stExpander'] summary").filter(has_text="[1]").first
-        source.wait_for(timeout=120_000)
-        answered = time.perf_counter() - asked
-        answer = page.locator("[data-testid='stChatMessage']").last
-        expect(answer).to_contain_text("[1]")
-        expect(answer).to_contain_text("PMEGP")
-        source.click()
-        expect(page.locator("mark").first).to_be_visible(timeout=30_000)
-        page.get_by_text("Show the whole page").first.click()
-        expect(page.locator(".karigar-page").first).to_be_visible(timeout=60_000)
-        ARTIFACTS.mkdir(exist_ok=True)
-        shot = ARTIFACTS / "e2e-cited-answer.png"
-        page.screenshot(path=str(shot), full_page=True)
-        browser.close()
+        yield chromium
+        chromium.close()
+
+
+def _open(browser, server):
+    """A new session on the app; (page, seconds until the chat box is usable)."""
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    started = time.perf_counter()
+    page.goto(server)
+    page.get_by_placeholder("Ask about schemes").wait_for(timeout=120_000)
+    return page, time.perf_counter() - started
+
+
+def _ask(page, question: str, marker: str = "[1]") -> tuple[float, float]:
+    """Ask in the chat; (seconds until the answer's source `marker` is drawn, the pipeline's
+    own seconds as the answer shows them)."""
+    box = page.get_by_placeholder("Ask about schemes")
+    box.fill(question)
+    box.press("Enter")
+    asked = time.perf_counter()
+    page.locator("[data-testid='stExpander'] summary").filter(has_text=marker).first.wait_for(
+        timeout=120_000
+    )
+    seen = time.perf_counter() - asked
+    took = page.locator("[data-testid='stChatMessage']").last.get_by_text("answered in")
+    own = re.search(r"answered in ([\d.]+) s", took.first.inner_text())
+    assert own is not None
+    return seen, float(own.group(1))
+
+
+def _shot(page, name: str) -> Path:
+    """The whole app: the app scrolls inside its own frame, so the window is made as tall as
+    what that frame holds (up to 9,000 pixels) before the picture."""
+    tallest = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))"
+    )
+    page.set_viewport_size({"width": 1500, "height": min(9000, int(tallest) + 100)})
+    page.wait_for_timeout(1500)
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / f"journey-{name}.png"
+    page.screenshot(path=str(shot))
     assert shot.stat().st_size > 10_000
+    return shot
+
+
+def _report(capsys, name: str, shot: Path, **timings: float) -> None:
     with capsys.disabled():  # into the test output, passed or not
-        print(
-            f"\nscreenshot: {shot}\napp ready {ready:.1f} s after opening; first answer "
-            f"{answered:.1f} s after asking"
-        )
+        said = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
+        print(f"\n{name}: screenshot {shot}; {said}")
+
+
+def test_the_official_gets_a_verdict_with_its_clauses_on_their_page(browser, server, capsys):
+    from playwright.sync_api import expect
+
+    page, ready = _open(browser, server)
+    answered, pipeline = _ask(
+        page,
+        "Can a 45-year-old weaver in rural Assam with a Rs 12 lakh project get PMEGP margin "
+        "money, and at what rate?",
+    )
+    answer = page.locator("[data-testid='stChatMessage']").last
+    expect(answer).to_contain_text("PMEGP: margin money")
+    expect(answer).to_contain_text("35%")  # the special-category rural rate, NER
+    expect(answer).to_contain_text("Rs 4.2 lakh")
+    expect(answer).to_contain_text("Has the applicant passed Class VIII?")  # asks what it needs
+    expect(answer.get_by_text("Read with the conversation")).to_have_count(0)  # a first question
+    source = answer.locator("[data-testid='stExpander'] summary").filter(has_text="[1]").first
+    expect(source).to_contain_text("PMEGP")
+    source.click()
+    expect(answer.locator("mark").first).to_be_visible(timeout=30_000)
+    started = time.perf_counter()
+    answer.get_by_text("Show the whole page").first.click()
+    expect(answer.locator(".karigar-page").first).to_be_visible(timeout=60_000)
+    expect(answer.locator("[data-testid='stImage'] img").first).to_be_visible(timeout=60_000)
+    toggled = time.perf_counter() - started
+    shot = _shot(page, "official")
+    _report(
+        capsys,
+        "official",
+        shot,
+        ready=ready,
+        answer=answered,
+        pipeline=pipeline,
+        whole_page=toggled,
+    )
+
+
+def test_the_facilitator_lists_every_assam_handloom_scheme(browser, server, capsys):
+    from playwright.sync_api import expect
+
+    page, ready = _open(browser, server)
+    answered, pipeline = _ask(
+        page, "Which schemes support handloom weavers in Assam?", marker="[5]"
+    )
+    answer = page.locator("[data-testid='stChatMessage']").last
+    expect(answer).to_contain_text(re.compile(r"5 of \d+ schemes match"))
+    expect(answer).to_contain_text("Swanirbhar Naari (Assam)")
+    expect(answer.locator("[data-testid='stExpander'] summary")).to_have_count(5)
+    # the same list on the Schemes page, from its filters
+    page.locator("[data-testid='stSidebar']").get_by_text("Schemes", exact=True).click()
+    state = page.locator("[data-testid='stSelectbox']").filter(has_text="State")
+    state.click()
+    page.keyboard.type("Assam")
+    page.keyboard.press("Enter")
+    kinds = page.locator("[data-testid='stMultiSelect']").filter(has_text="For (any of)")
+    kinds.click()
+    page.keyboard.type("Handloom weavers")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    counted = page.get_by_text(re.compile(r"5 of \d+ schemes"))
+    expect(counted).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("state: Assam (all-India schemes included)")).to_be_visible()
+    grid = page.locator("[data-testid='stDataFrame']").first
+    expect(grid).to_be_visible()
+    box = grid.bounding_box()
+    assert box is not None
+    grid.click(position={"x": 14, "y": 35 + 17})  # the first row's selection cell
+    expect(page.get_by_role("heading", name="Swanirbhar Naari")).to_be_visible(timeout=30_000)
+    expect(page.locator(".karigar-page h4").first).to_be_visible()  # the record, formatted
+    shot = _shot(page, "facilitator")
+    _report(capsys, "facilitator", shot, ready=ready, answer=answered, pipeline=pipeline)
+
+
+def test_the_researcher_reads_a_table_figure_with_its_row_highlighted(browser, server, capsys):
+    from playwright.sync_api import expect
+
+    page, ready = _open(browser, server)
+    answered, pipeline = _ask(
+        page,
+        "Which is the smallest of the top service activities listed in the Andhra Pradesh "
+        "MSME survey, and how many units does it have?",
+    )
+    answer = page.locator("[data-testid='stChatMessage']").last
+    expect(answer).to_contain_text("Toll collection services 3,917")
+    source = answer.locator("[data-testid='stExpander'] summary").filter(has_text="[1]").first
+    expect(source).to_contain_text("Andhra Pradesh MSME survey")
+    source.click()
+    expect(answer.locator("mark").filter(has_text="Toll collection")).to_be_visible()
+    answer.get_by_text("Show the whole page").first.click()
+    whole = answer.locator(".karigar-page").first
+    expect(whole.locator("mark").filter(has_text="3,917").first).to_be_visible(timeout=60_000)
+    image = answer.locator("[data-testid='stImage'] img").first
+    expect(image).to_be_visible(timeout=60_000)
+    text_box, image_box = whole.bounding_box(), image.bounding_box()
+    assert text_box and image_box and image_box["x"] > text_box["x"] + text_box["width"] / 2
+    shot = _shot(page, "researcher")
+    _report(capsys, "researcher", shot, ready=ready, answer=answered, pipeline=pipeline)

@@ -9,6 +9,8 @@ Models and the store load once per process (`st.cache_resource`); settings come 
 from __future__ import annotations
 
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -38,11 +40,42 @@ PAGES = ("Chat", "Schemes", "Eligibility", "Corpus", "Evaluation")
 
 
 # -- resources: once per process ----------------------------------------------------------
-@st.cache_resource(show_spinner="Loading the embedding model and the store…")
+@st.cache_resource(show_spinner="Opening the store…")
 def _parts(settings_json: str) -> Parts:
-    parts = open_parts(Settings.model_validate_json(settings_json))
-    parts.warm()  # BM25 over every chunk and the model: here, not on the first question
-    return parts
+    return open_parts(Settings.model_validate_json(settings_json))  # the model loads apart
+
+
+@st.cache_resource(show_spinner=False)
+def _warming(settings_json: str) -> dict[str, Any]:
+    """The embedding model and the lexical index, loaded in the background once per
+    process, so the app is usable at once (Schemes, Eligibility, Corpus need neither; a
+    question asked before they are ready waits for them)."""
+    shared = _parts(settings_json)
+    state: dict[str, Any] = {"done": False, "error": "", "started": time.perf_counter()}
+
+    def warm() -> None:
+        try:
+            shared.warm()
+        except Exception as exc:  # shown on the page; the question path raises it again
+            state["error"] = str(exc)
+        finally:
+            state["done"] = True
+
+    threading.Thread(target=warm, name="karigar-warm", daemon=True).start()
+    return state
+
+
+@st.fragment(run_every=1.0)
+def loading_notice(state: dict[str, Any]) -> None:
+    if state["error"]:
+        st.error(f"The search could not load: {state['error']}")
+    elif not state["done"]:
+        waited = time.perf_counter() - state["started"]
+        st.info(
+            f"Loading the embedding model and the search index ({waited:.0f} s; about 15 s "
+            "on a first start). The Schemes, Eligibility and Corpus pages work already; a "
+            "question asked now is answered as soon as they are ready."
+        )
 
 
 @st.cache_resource(show_spinner="Loading the generator…")
@@ -152,12 +185,15 @@ def chat_page(store: Store, filters: Filters) -> None:
 
 
 def show_answer(answer: Answer, index: int) -> None:
-    if answer.standalone_question != answer.question:
+    rewritten = answer.standalone_question != answer.question
+    if rewritten and index > 1:  # a question after others: maybe read with the last one
         col1, col2 = st.columns([5, 1])
-        col1.info(f"Read as a follow-up: “{answer.standalone_question}”")
+        col1.info(f"Read with the conversation as: “{answer.standalone_question}”")
         if col2.button("Ask as typed", key=f"as_typed_{index}", help="Ask it again alone"):
             st.session_state.ask_as_typed = answer.question
             st.rerun()
+    elif rewritten:
+        st.caption(f"Understood as: {answer.standalone_question}")
     if answer.abstained:
         st.warning(REFUSAL)
     else:
@@ -175,6 +211,9 @@ def show_answer(answer: Answer, index: int) -> None:
         st.markdown("**Related reading**")
         for hit in answer.passages[:3]:
             related(hit)
+    took = answer.timings.get("total")
+    if took is not None:
+        st.caption(f"{answer.generator} · answered in {took:.2f} s", help="the pipeline's own time")
     feedback(answer, index)
 
 
@@ -469,8 +508,11 @@ def main() -> None:
     try:  # a store that cannot be opened or read (a stopped server): its message, no traceback
         settings()
         store = parts().store
+        warming = _warming(st.session_state.settings_json)
         filters = sidebar(store)
         page = st.session_state.get("page", "Chat")
+        if page == "Chat" and not warming["done"]:
+            loading_notice(warming)
         if page == "Corpus":
             corpus_page(store)
         elif page == "Evaluation":

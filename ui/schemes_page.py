@@ -64,7 +64,12 @@ def schemes_page(
         key="sf_table",
         on_select="rerun",
         selection_mode="single-row",
-        column_config={"source": st.column_config.LinkColumn("source", width="small")},
+        column_config={
+            "scheme": st.column_config.TextColumn("scheme", width="medium"),
+            "for": st.column_config.TextColumn("for", width="small"),
+            "benefit": st.column_config.TextColumn("benefit", width="large"),
+            "source": st.column_config.LinkColumn("source", width="small"),
+        },
     )
     chosen = picked.selection.rows if picked is not None else []
     if chosen:
@@ -103,8 +108,10 @@ def show_record(
     if doc.doc_type == "scheme_record":
         text = store.page_text(doc.doc_id, 0) or ""
         spans = [row.benefit_span] if row.benefit_span else []
+        body = text.find("\n## ")  # the title line is the heading above
+        start = body + 1 if body >= 0 else 0
         st.markdown(
-            f"<div class='karigar-page'>{web.record_html(text, spans)}</div>",
+            f"<div class='karigar-page'>{web.record_html(text[start:], spans, start)}</div>",
             unsafe_allow_html=True,
         )
     else:
