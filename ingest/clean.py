@@ -30,7 +30,18 @@ def normalise(text: str) -> str:
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(lines)
     text = _HYPHEN_BREAK.sub("", text)
+    text = _LETTER_COLUMN.sub(_join_letters, text)
     return _MANY_BLANKS.sub("\n\n", text).strip()
+
+
+# A word a PDF places one letter to a line ("a) T\nh\ne\n\nmaximum cost ..."), which pypdf
+# and pdfium both read so: a capital ending a line, then lines of one small letter, then the
+# sentence going on in small letters. Joined: "a) The maximum cost ...".
+_LETTER_COLUMN = re.compile(r"(?<![\w])([A-Z])((?:\n[a-z]){1,15})\n+(?=[a-z])")
+
+
+def _join_letters(match: re.Match[str]) -> str:
+    return match.group(1) + match.group(2).replace("\n", "") + " "
 
 
 def _is_broken_devanagari(word: str) -> bool:

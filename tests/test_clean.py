@@ -61,3 +61,13 @@ def test_saved_web_page_keeps_the_article_and_drops_the_site(corpus):
     ):
         assert dropped not in text
     assert text.count("Why North East India Needs a Market Ecosystem") == 1
+
+
+def test_a_word_set_one_letter_to_a_line_is_joined():
+    text = "2nd Loan for up-gradation:\n \n \na) T\nh\ne\n \nmaximum cost of the project is Rs.1.00 Crore"
+    assert clean.normalise(text) == (
+        "2nd Loan for up-gradation:\n\na) The maximum cost of the project is Rs.1.00 Crore"
+    )
+    # a table's single letters (a PAN's last letter, a column of grades) are left alone
+    table = "CVJPC9994\nH\n\n8 %\nGrade\nA\nB\nC\nTurnove\nr\n2021-22"
+    assert clean.normalise(table) == table

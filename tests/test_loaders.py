@@ -180,3 +180,11 @@ def test_json_that_is_not_a_scheme_record(tmp_path, settings):
 def test_too_large(tmp_path, make_settings):
     settings = make_settings(max_file_mb=0.001)
     _expect_error(tmp_path / "big.txt", settings, b"word " * 1000, "over the", "MB limit")
+
+
+def test_the_second_loan_guideline_reads_its_words_whole(corpus, settings):
+    # the PDF sets "The" one letter to a line beside a table: joined, the clause reads whole
+    loaded = _load(corpus / "pdf" / "PMEGP_Second_Loan_Guidelines_MoMSME_2018.pdf", settings)
+    page = loaded.pages[1].text
+    assert "a) The maximum cost of the project/unit admissible under manufacturing" in page
+    assert "\nh\ne\n" not in page
