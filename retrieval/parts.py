@@ -20,6 +20,7 @@ from retrieval.core.embeddings import E5Embedder, Embedder, get_e5, get_embedder
 from retrieval.core.errors import ConfigError
 from retrieval.core.settings import Settings
 from retrieval.core.store import Store
+from retrieval.search.finder import SchemeFinder
 from retrieval.search.hybrid import Searcher
 from retrieval.search.multilingual import MultilingualIndex
 
@@ -70,6 +71,11 @@ class Parts:
         return self.multilingual or MultilingualIndex(self.store)
 
     @cached_property
+    def finder(self) -> SchemeFinder:
+        """The scheme finder over this store: the chat's and the Schemes page's."""
+        return SchemeFinder(self.store)
+
+    @cached_property
     def searcher(self) -> Searcher:
         return Searcher(self.store, self.embedder, multilingual=self.multilingual)
 
@@ -89,13 +95,20 @@ class Parts:
                 name, self.embedder, self.settings, multilingual=e5, idf=self.searcher.lexical.idf
             )
             self._chains[key] = AnswerChain(
-                self.searcher, made, k, local_translator(self.settings), self.settings
+                self.searcher,
+                made,
+                k,
+                local_translator(self.settings),
+                self.settings,
+                finder=self.finder,
             )
         return self._chains[key]
 
     def warm(self) -> None:
-        """Load the model and build the lexical index now, not on the first question."""
+        """Load the model and build the lexical index and the scheme finder's rows now, not
+        on the first question."""
         self.searcher.lexical.warm()
+        self.finder.count()
         self.embedder.embed_query("warm up")
 
 

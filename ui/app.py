@@ -31,7 +31,6 @@ from retrieval.core.settings import Settings  # noqa: E402
 from retrieval.core.store import COMPLETE, DocRecord, Store  # noqa: E402
 from retrieval.core.types import DOC_TYPES, Answer, Citation, Hit  # noqa: E402
 from retrieval.parts import Parts, open_parts  # noqa: E402
-from retrieval.search.finder import SchemeFinder  # noqa: E402
 from ui import web  # noqa: E402
 from ui.eligibility_page import eligibility_page  # noqa: E402
 from ui.schemes_page import schemes_page  # noqa: E402
@@ -81,11 +80,6 @@ def loading_notice(state: dict[str, Any]) -> None:
 @st.cache_resource(show_spinner="Loading the generator…")
 def _chain(settings_json: str, generator: str) -> AnswerChain:
     return _parts(settings_json).chain(generator)
-
-
-@st.cache_resource(show_spinner=False)
-def _finder(settings_json: str) -> SchemeFinder:
-    return SchemeFinder(_parts(settings_json).store)
 
 
 def settings() -> Settings:
@@ -518,7 +512,7 @@ def main() -> None:
         elif page == "Evaluation":
             evaluation_page()
         elif page == "Schemes":
-            schemes_page(store, _finder(st.session_state.settings_json), show_page)
+            schemes_page(store, parts().finder, show_page)
         elif page == "Eligibility":
             eligibility_page(store, settings(), show_page)
         else:

@@ -110,9 +110,18 @@ def escape_markdown(text: str) -> str:
 
 
 def render_pdf_page(path: Path, page: int, scale: float = 1.4) -> bytes | None:
-    """PNG bytes of one PDF page (1-based) with pypdfium2; None when it cannot be drawn."""
+    """PNG bytes of one PDF page (1-based) with pypdfium2; None when it cannot be drawn.
+    The last pages drawn are kept (keyed by the file's size and time), so a toggle or a
+    rerun does not draw them again."""
     if page < 1 or path.suffix.lower() != ".pdf" or not path.exists():
         return None
+    stat = path.stat()
+    return _render(str(path), stat.st_size, stat.st_mtime_ns, page, scale)
+
+
+@lru_cache(maxsize=48)
+def _render(path_text: str, size: int, mtime: int, page: int, scale: float) -> bytes | None:
+    path = Path(path_text)
     import io
 
     import pypdfium2 as pdfium

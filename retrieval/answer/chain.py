@@ -158,6 +158,7 @@ class AnswerChain:
         k: int = 5,
         translator: Callable[[str], str] | None = None,
         settings: Settings | None = None,
+        finder: SchemeFinder | None = None,
     ) -> None:
         self.searcher = searcher
         self.generator = generator
@@ -165,7 +166,7 @@ class AnswerChain:
         self.translator = translator
         self.settings = settings or Settings()
         self._paths: tuple[str, dict[str, SourceDoc]] | None = None
-        self.finder = SchemeFinder(searcher.store)
+        self.finder = finder or SchemeFinder(searcher.store)
 
     def answer(self, query: Query) -> Answer:
         """The answer; when filters narrowed the search, a note says which."""
