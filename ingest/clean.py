@@ -90,6 +90,29 @@ def running_lines(pages: list[str]) -> set[str]:
     return {key for key, n in counts.items() if n >= max(3, len(pages) // 2)}
 
 
+_PAGE_NUMBER = re.compile(r"[-–\s]*(?:page\s*)?(\d{1,4})[-–\s]*", re.IGNORECASE)
+
+
+def printed_labels(pages: list[str]) -> list[str]:
+    """The page numbers printed on the pages (a bare number as a top or bottom line), where
+    they differ from the PDF's own numbers: '' for the others. A number counts only when it
+    keeps the offset most numbered pages keep (a cover and contents unnumbered, then '1' on
+    the PDF's page 3), so a table's last row of '3' is no label."""
+    found: list[int | None] = []
+    for page in pages:
+        lines = [ln for ln in page.split("\n") if ln.strip()]
+        edges = lines[-2:][::-1] + lines[:2]
+        numbers = [int(m.group(1)) for ln in edges if (m := _PAGE_NUMBER.fullmatch(ln))]
+        found.append(numbers[0] if numbers else None)
+    offsets = Counter(n - i for i, n in enumerate(found, 1) if n is not None)
+    if not offsets:
+        return [""] * len(pages)
+    offset, count = offsets.most_common(1)[0]
+    if offset == 0 or count < max(2, sum(offsets.values()) // 2):
+        return [""] * len(pages)
+    return [str(n) if n is not None and n - i == offset else "" for i, n in enumerate(found, 1)]
+
+
 def strip_running_lines(page: str, running: set[str]) -> str:
     """Remove running headers/footers and bare page numbers from the top and bottom lines."""
     lines = page.split("\n")
@@ -99,7 +122,7 @@ def strip_running_lines(page: str, running: set[str]) -> str:
     for i, line in enumerate(lines):
         if i in edges:
             key = _DIGITS.sub("#", line)
-            if key in running or re.fullmatch(r"[-–\s]*(?:page\s*)?\d{1,4}[-–\s]*", line, re.I):
+            if key in running or _PAGE_NUMBER.fullmatch(line):
                 continue
         keep.append(line)
     return "\n".join(keep).strip()

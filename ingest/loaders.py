@@ -302,9 +302,10 @@ def load_pdf(path: Path, data: bytes, sha256: str, settings: Settings) -> Loaded
         raw_pages.append(clean.drop_garbage_lines(clean.normalise(text)))
         ocr_flags.append(needs_ocr)
     running = clean.running_lines(raw_pages)
+    labels = clean.printed_labels(raw_pages)
     pages = [
-        Page(i + 1, clean.strip_running_lines(text, running), ocr)
-        for i, (text, ocr) in enumerate(zip(raw_pages, ocr_flags, strict=True))
+        Page(i + 1, clean.strip_running_lines(text, running), ocr, label)
+        for i, (text, ocr, label) in enumerate(zip(raw_pages, ocr_flags, labels, strict=True))
     ]
     if not any(p.text.strip() for p in pages):
         raise IngestError(path, "has no text, and no page has an image to read by OCR")

@@ -53,7 +53,7 @@ def test_a_question_gets_a_cited_answer_with_highlighted_sources(chat):
     assert "35%" in text and r"\[1\]" in text  # the answer, with its markers shown as such
     labels = [e.label for e in chat.expander]
     assert any(
-        label.startswith("[1] PMEGP operational guidelines") and "page 4" in label
+        label.startswith("[1] PMEGP operational guidelines") and "page 4 (printed page 2)" in label
         for label in labels
     )
     assert "<mark>" in text  # the quoted sentence highlighted inside its passage

@@ -71,3 +71,12 @@ def test_a_word_set_one_letter_to_a_line_is_joined():
     # a table's single letters (a PAN's last letter, a column of grades) are left alone
     table = "CVJPC9994\nH\n\n8 %\nGrade\nA\nB\nC\nTurnove\nr\n2021-22"
     assert clean.normalise(table) == table
+
+
+def test_printed_page_numbers_become_labels_only_when_they_keep_one_offset():
+    pages = ["Cover", "Contents", "Intro\n1", "Text\n- 2 -", "Page 3\nMore", "Table\n9", "End\n5"]
+    assert clean.printed_labels(pages) == ["", "", "1", "2", "3", "", "5"]  # "9": a row
+    same = ["One\n1", "Two\n2", "Three\n3"]
+    assert clean.printed_labels(same) == ["", "", ""]  # the PDF's own numbers: no label
+    stray = ["a\n7", "b", "c\n40", "d"]
+    assert clean.printed_labels(stray) == ["", "", "", ""]  # no offset kept twice

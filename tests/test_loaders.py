@@ -29,6 +29,9 @@ def test_pdf_pages_are_numbered_from_one_and_hold_their_own_text(corpus, setting
     page = next(p for p in loaded.pages if "11.6 There will be a provision to upload" in p.text)
     assert page.number == 11
     assert not page.ocr
+    # the PDF's page 6 prints "4" (a cover and a contents page go unnumbered): its label
+    assert loaded.pages[5].label == "4" and page.label == "9"
+    assert loaded.pages[0].label == ""
 
 
 def test_pdf_running_header_removed(corpus, settings):

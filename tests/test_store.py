@@ -190,3 +190,15 @@ def test_deleting_a_document_deletes_its_vectors_in_derived_indexes(make_setting
     derived.upsert(ids, [[1.0, 0.0]] * len(ids))
     store.delete_document("d2")
     assert derived.ids() == {c.chunk_id for c in kept}  # in step, no sync needed
+
+
+def test_a_printed_page_label_round_trips(make_settings, embedder):
+    store = Store(make_settings(), embedder.name, embedder.dimension)
+    doc = _doc("d1", "a.pdf")
+    pages = [Page(1, "Cover page text."), Page(2, "Scheme rules text.", label="1")]
+    chunks = chunk_document(doc.doc_id, pages, 300)
+    store.begin_document(doc, pages, "2026-01-01T00:00:00+00:00")
+    store.add_chunks(doc, chunks, embedder.embed([c.text for c in chunks]))
+    store.complete_document(doc.doc_id, len(chunks))
+    assert store.page_label("d1", 2) == "1" and store.page_label("d1", 1) == ""
+    assert store.page_label("nope", 1) == ""

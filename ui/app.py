@@ -211,8 +211,9 @@ def show_answer(answer: Answer, index: int) -> None:
     feedback(answer, index)
 
 
-def _location(path: str, page: int, location: str) -> str:
-    label = web.page_label(absolute_path(path, settings()), page) if page else ""
+def _location(doc_id: str, page: int, location: str) -> str:
+    """'page 6 (printed page 4)' where the page prints another number than the PDF's."""
+    label = parts().store.page_label(doc_id, page) if page else ""
     return f"{location} (printed page {label})" if label else location
 
 
@@ -220,7 +221,7 @@ def _location(path: str, page: int, location: str) -> str:
 def source(c: Citation, hit: Hit | None, index: int) -> None:
     """One cited source; a fragment, so its toggle redraws it alone, not the whole chat."""
     flag = " · ⚠ superseded" if c.status == "superseded" else ""
-    with st.expander(f"[{c.marker}] {c.title} — {_location(c.path, c.page, c.location)}{flag}"):
+    with st.expander(f"[{c.marker}] {c.title} — {_location(c.doc_id, c.page, c.location)}{flag}"):
         st.caption(
             f"{c.doc_type} · {c.date or 'undated'} · {c.status} · {c.path}"
             f"{' · OCR' if c.ocr else ''}"
@@ -254,7 +255,7 @@ def passage(text: str, spans: list[tuple[int, int]], offset: int) -> None:
 
 def related(hit: Hit) -> None:
     flag = " · ⚠ superseded" if hit.doc.status == "superseded" else ""
-    where = _location(hit.doc.path, hit.chunk.page, hit.chunk.location)
+    where = _location(hit.doc.doc_id, hit.chunk.page, hit.chunk.location)
     with st.expander(f"{hit.doc.title} — {where}{flag}"):
         if hit.doc.status == "superseded":
             st.warning("This document is superseded: check the current guideline.")
@@ -282,7 +283,7 @@ def show_page(doc_id: str, page: int, path: str, spans: list[tuple[int, int]]) -
         f"<div class='karigar-page'>{web.highlight(text, spans)}</div>", unsafe_allow_html=True
     )
     if right is not None and image is not None:
-        label = web.page_label(absolute_path(path, settings()), page)
+        label = parts().store.page_label(doc_id, page)
         right.image(
             image,
             caption=f"{Path(path).name}, page {page}" + (f" (printed {label})" if label else ""),

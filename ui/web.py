@@ -80,27 +80,6 @@ def section_bounds(text: str, start: int) -> tuple[int, int]:
     return (before[-1] if before else 0, after[0] - 1 if after else len(text))
 
 
-def page_label(path: Path, page: int) -> str:
-    """The page's printed label ('iv', '4') when the PDF gives one that differs from its
-    number; '' otherwise."""
-    labels = _page_labels(str(path))
-    if 1 <= page <= len(labels) and labels[page - 1] != str(page):
-        return labels[page - 1]
-    return ""
-
-
-@lru_cache(maxsize=64)
-def _page_labels(path: str) -> tuple[str, ...]:
-    if not path.lower().endswith(".pdf") or not Path(path).exists():
-        return ()
-    try:
-        from pypdf import PdfReader
-
-        return tuple(PdfReader(path).page_labels)
-    except Exception:  # a damaged label tree: the page number alone is shown
-        return ()
-
-
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>()#+!|$~])")
 
 

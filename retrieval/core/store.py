@@ -332,7 +332,9 @@ class Store:
         self._bump()
         ids = [f"{doc.doc_id}:page:{p.number}" for p in pages]
         metas = [
-            {"kind": "page", "doc_id": doc.doc_id, "page": p.number, "ocr": p.ocr} for p in pages
+            {"kind": "page", "doc_id": doc.doc_id, "page": p.number, "ocr": p.ocr}
+            | ({"label": p.label} if p.label else {})
+            for p in pages
         ]
         for start in range(0, len(ids), self._batch):
             end = start + self._batch
@@ -446,6 +448,13 @@ class Store:
         found = self._read(lambda: self._docs.get(ids=[pid], include=["documents"]))
         docs = found["documents"] or []
         return docs[0] if docs else None
+
+    def page_label(self, doc_id: str, page: int) -> str:
+        """The number printed on the page when it differs from the PDF's ('' otherwise)."""
+        pid = f"{doc_id}:page:{page}"
+        found = self._read(lambda: self._docs.get(ids=[pid], include=["metadatas"]))
+        metas = found["metadatas"] or []
+        return str(metas[0].get("label") or "") if metas else ""
 
     def page_texts(self, pages: Sequence[tuple[str, int]]) -> dict[tuple[str, int], str]:
         """Many pages' text in one read, by (doc_id, page); pages not stored are left out."""

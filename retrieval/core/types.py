@@ -58,6 +58,7 @@ class Page:
     number: int
     text: str
     ocr: bool = False
+    label: str = ""  # the page number printed on it, when it differs from `number`
 
 
 @dataclass(frozen=True)
