@@ -217,6 +217,17 @@ def test_an_empty_store_offers_to_ingest_the_reference_corpus(
     at.radio(key="page").set_value("Corpus").run()
     table = at.dataframe[0].value
     assert len(table) == 5 and set(table["ingest"]) == {"complete"}
+    # deleting a corpus file's document: confirmed by name, the file stays, the page redraws
+    chosen = sorted(table["file"])[0]
+    at.selectbox(key="delete_doc").set_value(chosen).run()
+    assert any("Its file stays in the corpus folder" in w.value for w in at.warning)
+    assert not at.success  # nothing happens before the confirmation
+    at.button(key="delete_confirm").click().run()
+    assert any(s.value.endswith("its corpus file is kept.") for s in at.success)
+    assert len(at.dataframe[0].value) == 4 and chosen not in set(at.dataframe[0].value["file"])
+    assert chosen not in [o.split(" — ")[0] for o in at.selectbox(key="delete_doc").options]
+    assert (mini_corpus / chosen).exists()
+    assert any(c.value.startswith("4 documents, ") for c in at.caption)  # the counts too
 
 
 def test_upload_checks_content_then_ingests_and_delete_removes(
