@@ -21,12 +21,30 @@ _DIGITS = re.compile(r"\d+")
 WATERMARKS = re.compile(r"scanned\s+(?:by|with)\s+camscanner|camscanner", re.IGNORECASE)
 
 
+# Bullets and dingbats of the Symbol and Wingdings fonts, which PDFs map to the private-use
+# area (U+F0B7 "•", U+F0D8 "➢"): no font draws them, so a reader sees boxes. Known ones
+# become their character; any other of that block a bullet.
+_SYMBOL_FONT = re.compile("[\uf020-\uf0ff]")
+_SYMBOL_GLYPHS = {
+    "\uf0b7": "•",
+    "\uf0a7": "▪",
+    "\uf0d8": "➢",
+    "\uf0fc": "✓",
+    "\uf076": "❖",
+    "\uf0e8": "➔",
+    "\uf0d2": "®",
+    "\uf0e3": "©",
+    "\uf02d": "-",
+}
+
+
 def normalise(text: str) -> str:
     """NFC, one kind of space, no control characters, no trailing spaces, at most one blank
     line in a row, words re-joined where a line break split them with a hyphen."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
+    text = _SYMBOL_FONT.sub(lambda m: _SYMBOL_GLYPHS.get(m.group(0), "•"), text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = "\n".join(lines)
     text = _HYPHEN_BREAK.sub("", text)

@@ -80,3 +80,8 @@ def test_printed_page_numbers_become_labels_only_when_they_keep_one_offset():
     assert clean.printed_labels(same) == ["", "", ""]  # the PDF's own numbers: no label
     stray = ["a\n7", "b", "c\n40", "d"]
     assert clean.printed_labels(stray) == ["", "", "", ""]  # no offset kept twice
+
+
+def test_symbol_font_bullets_become_characters_a_font_can_draw():
+    text = "\uf0b7 Margin money\n\uf0d8 Bank loan\n\uf0a2 other"
+    assert clean.normalise(text) == "• Margin money\n➢ Bank loan\n• other"

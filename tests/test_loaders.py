@@ -37,6 +37,9 @@ def test_pdf_pages_are_numbered_from_one_and_hold_their_own_text(corpus, setting
 def test_pdf_running_header_removed(corpus, settings):
     loaded = _load(corpus / "pdf/PMEGP_Guidelines_2018_superseded.pdf", settings)
     assert not any("Regp6/desk/new sch.pmegp/guide" in p.text for p in loaded.pages)
+    # its Symbol-font bullets (U+F0B7, U+F0D8: boxes on screen) read as bullets
+    assert not any(c in p.text for p in loaded.pages for c in "\uf0b7\uf0d8")
+    assert sum(p.text.count("•") + p.text.count("➢") for p in loaded.pages) >= 30
     assert any("Prime Minister" in p.text for p in loaded.pages)
 
 
