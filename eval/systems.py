@@ -71,7 +71,11 @@ class KarigarSystem:
         index = {h.chunk.chunk_id: h for h in hits}
         sentences = []
         for s in answer.sentences:
-            cited = [index[by_chunk[m].chunk_id] for m in s.markers if m in by_chunk]
+            cited = [
+                index[by_chunk[m].chunk_id]
+                for m in s.markers
+                if m in by_chunk and by_chunk[m].chunk_id in index  # a rule's page not stored
+            ]
             sentences.append((s.text, [passage_text(h) for h in cited]))
         # the context the reader was given: the first passages, and those each part's own
         # search added (they sit further down the ranking, and are cited where they answer)

@@ -122,6 +122,22 @@ def _ask(page, question: str, marker: str = "[1]") -> tuple[float, float]:
     return seen, float(own.group(1))
 
 
+def _switch_on(scope, label: str) -> None:
+    """Click a switch's label until the switch reads on (its input is hidden under the
+    label); a second click only if the first left it off after 10 s."""
+    from playwright.sync_api import expect
+
+    switch = scope.get_by_role("switch", name=label).first
+    for attempt in range(2):
+        scope.get_by_text(label).first.click()
+        try:
+            expect(switch).to_be_checked(timeout=10_000)
+            return
+        except AssertionError:
+            if attempt:
+                raise
+
+
 def _shot(page, name: str) -> Path:
     """The whole app: the app scrolls inside its own frame, so the window is made as tall as
     what that frame holds (up to 9,000 pixels) before the picture."""
@@ -163,7 +179,7 @@ def test_the_official_gets_a_verdict_with_its_clauses_on_their_page(browser, ser
     source.click()
     expect(answer.locator("mark").first).to_be_visible(timeout=30_000)
     started = time.perf_counter()
-    answer.get_by_text("Show the whole page").first.click()
+    _switch_on(answer, "Show the whole page")
     expect(answer.locator(".karigar-page").first).to_be_visible(timeout=60_000)
     expect(answer.locator("[data-testid='stImage'] img").first).to_be_visible(timeout=60_000)
     toggled = time.perf_counter() - started
@@ -230,7 +246,7 @@ def test_the_researcher_reads_a_table_figure_with_its_row_highlighted(browser, s
     expect(source).to_contain_text("Andhra Pradesh MSME survey")
     source.click()
     expect(answer.locator("mark").filter(has_text="Toll collection")).to_be_visible()
-    answer.get_by_text("Show the whole page").first.click()
+    _switch_on(answer, "Show the whole page")
     whole = answer.locator(".karigar-page").first
     expect(whole.locator("mark").filter(has_text="3,917").first).to_be_visible(timeout=60_000)
     image = answer.locator("[data-testid='stImage'] img").first

@@ -66,9 +66,13 @@ def _warming(settings_json: str) -> dict[str, Any]:
 
 @st.fragment(run_every=1.0)
 def loading_notice(state: dict[str, Any]) -> None:
+    """Redrawn every second while the models load; once they have, one full rerun drops it
+    (a timed fragment left running would redraw for ever beside the user's clicks)."""
     if state["error"]:
         st.error(f"The search could not load: {state['error']}")
-    elif not state["done"]:
+    elif state["done"]:
+        st.rerun(scope="app")
+    else:
         waited = time.perf_counter() - state["started"]
         st.info(
             f"Loading the embedding model and the search index ({waited:.0f} s; about 15 s "
@@ -506,8 +510,8 @@ def main() -> None:
         warming = _warming(st.session_state.settings_json)
         filters = sidebar(store)
         page = st.session_state.get("page", "Chat")
-        if page == "Chat" and not warming["done"]:
-            loading_notice(warming)
+        if page == "Chat" and not warming["done"] and not st.session_state.get("question"):
+            loading_notice(warming)  # not in the run that answers: that one waits for them
         if page == "Corpus":
             corpus_page(store)
         elif page == "Evaluation":
