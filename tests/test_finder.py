@@ -114,3 +114,22 @@ def test_follow_ups_swap_a_state_and_leave_new_subjects_alone():
     assert not is_follow_up("Which documents do weavers need?")
     assert is_follow_up("What documents are required?")
     assert is_follow_up("Is it for women?")  # a pronoun: it continues
+
+
+def test_state_schemes_are_the_states_own_and_a_qualifying_kind_ranks_first(finder):
+    query = programmes_query(
+        "Which state schemes give loans to women entrepreneurs in Kerala?", Filters()
+    )
+    assert query is not None and query.own_state_only and query.beneficiaries == ("Women",)
+    assert query.prefer == ("Entrepreneurs and start-ups", "Women")
+    rows = finder.find(query)
+    assert rows and all(r.facets.states == ("Kerala",) for r in rows)  # no all-India ones
+    both = [set(query.prefer) <= set(r.facets.beneficiaries) for r in rows]
+    assert both == sorted(both, reverse=True)  # women entrepreneurs' schemes before the rest
+    # "government schemes" after a state is the state's; without one, any government's
+    assert programmes_query("Which Goa government schemes are for startups?", Filters())
+    assert programmes_query(
+        "Which Goa government schemes are for startups?", Filters()
+    ).own_state_only
+    central = programmes_query("Which government schemes help weavers in Assam?", Filters())
+    assert central is not None and not central.own_state_only

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 
 from retrieval.answer.analysis import analyse
-from retrieval.core.facets import asked_in
+from retrieval.core.facets import asked_in, narrowest
 from retrieval.core.filters import Filters
 from retrieval.core.text import sentence_spans
 from retrieval.core.types import Answer, AnswerSentence, Chunk, Citation, Hit
@@ -35,13 +35,30 @@ _ABOUT_A_DOCUMENT = re.compile(
 )
 
 
+# "Which state schemes ...", "Assam government schemes": run by the state, not all-India ones.
+_STATE_SCHEMES = re.compile(
+    r"\bstate(?:'s|s')?\s+(?:government\s+)?(?:schemes|programmes|programs)\b", re.IGNORECASE
+)
+_GOVERNMENT_SCHEMES = re.compile(r"\s+government\s+(?:schemes|programmes|programs)\b", re.I)
+
+
+def _state_run(question: str, states: tuple[str, ...]) -> bool:
+    if _STATE_SCHEMES.search(question):
+        return True
+    return any(
+        question[: m.start()].lower().endswith(s.lower())
+        for m in _GOVERNMENT_SCHEMES.finditer(question)
+        for s in states
+    )
+
+
 def programmes_query(question: str, filters: Filters) -> SchemeQuery | None:
     """The finder's query when `question` asks for a list of programmes and says (or the
     filters say) for whom, where or of which type; None otherwise."""
     if not _ASKS_PROGRAMMES.search(question) or _ABOUT_A_DOCUMENT.search(question):
         return None
     analysis = analyse(question)  # a rate, amount or count asked of schemes is no list
-    if analysis.asks not in ("list", "yes_no") or len(analysis.parts) > 1:
+    if analysis.asks not in ("list", "name", "yes_no") or len(analysis.parts) > 1:
         return None
     if filters.doc_ids or filters.publishers or filters.date_from or filters.date_to:
         return None
@@ -53,7 +70,9 @@ def programmes_query(question: str, filters: Filters) -> SchemeQuery | None:
         return None  # "which schemes did the paper study?" asks the documents, not the list
     return SchemeQuery(
         states=states,
-        beneficiaries=kinds,
+        own_state_only=bool(states) and _state_run(question, states),
+        beneficiaries=narrowest(kinds),  # "women entrepreneurs": schemes for women ...
+        prefer=kinds,  # ... those also for entrepreneurs first
         scheme_types=types,
         include_superseded=filters.status != "current",
     )

@@ -182,14 +182,18 @@ def _facets(
 
 
 def asked_in(question: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """The states, kinds of beneficiary and scheme types a question names; a broad kind
-    only when it names no narrower one."""
+    """The states, kinds of beneficiary and scheme types a question names."""
     v = vocabulary()
     kinds = tuple(name for name, pattern in v.kinds if pattern.search(question))
-    narrow = tuple(k for k in kinds if k not in v.generic_kinds)
-    kinds = narrow or kinds
     types = tuple(name for name, pattern in v.types_asked if pattern.search(question))
     return states_named(question), kinds, types
+
+
+def narrowest(kinds: tuple[str, ...]) -> tuple[str, ...]:
+    """The kinds that narrow: a broad kind ("entrepreneurs") only when no narrower one
+    ("women") is named beside it, where it qualifies the narrower one."""
+    generic = vocabulary().generic_kinds
+    return tuple(k for k in kinds if k not in generic) or kinds
 
 
 def state_choices() -> tuple[str, ...]:

@@ -25,7 +25,9 @@ class SchemeQuery:
     all-India schemes too. `text`: every word of it must stand in the scheme's text."""
 
     states: tuple[str, ...] = ()
+    own_state_only: bool = False  # the states' own schemes, not the all-India ones
     beneficiaries: tuple[str, ...] = ()
+    prefer: tuple[str, ...] = ()  # kinds that rank a scheme higher, one step each
     scheme_types: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     text: str = ""
@@ -35,9 +37,14 @@ class SchemeQuery:
         """'state: Assam (all-India schemes included); for: Handloom weavers'."""
         parts = []
         if self.states:
-            parts.append(f"state: {', '.join(self.states)} (all-India schemes included)")
+            also = "its own schemes only" if self.own_state_only else "all-India schemes included"
+            parts.append(f"state: {', '.join(self.states)} ({also})")
         if self.beneficiaries:
-            parts.append(f"for: {', '.join(self.beneficiaries)}")
+            first = [k for k in self.prefer if k not in self.beneficiaries]
+            parts.append(
+                f"for: {', '.join(self.beneficiaries)}"
+                + (f" ({', '.join(first)} first)" if first else "")
+            )
         if self.scheme_types:
             parts.append(f"type: {', '.join(self.scheme_types)}")
         if self.tags:
@@ -127,6 +134,8 @@ class SchemeFinder:
                 continue
             if query.states and not f.in_states(query.states):
                 continue
+            if query.own_state_only and not set(query.states) & set(f.states):
+                continue
             if query.beneficiaries and not set(query.beneficiaries) & set(f.beneficiaries):
                 continue
             if query.scheme_types and not set(query.scheme_types) & set(f.scheme_types):
@@ -137,6 +146,7 @@ class SchemeFinder:
             if words and not all(w in haystack for w in words):
                 continue
             score = sum(3.0 * (w in entry.title) + (w in entry.about) for w in words)
+            score += sum(1.0 for k in query.prefer if k in f.beneficiaries)
             if query.states and set(query.states) & set(f.states):
                 score += 0.5  # the state's own schemes before the all-India ones
             rows.append(SchemeRow(row.doc, f, row.benefit, row.benefit_span, score))
