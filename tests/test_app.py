@@ -64,6 +64,24 @@ def test_a_question_gets_a_cited_answer_with_highlighted_sources(chat):
 
 
 @pytest.mark.slow
+def test_an_unpaged_paper_shows_the_quoted_section_not_the_whole_text(chat, full_store):
+    _ask(chat, "How was the sample size fixed in the Dimoria Handloom Cluster study?")
+    labels = [e.label for e in chat.expander if e.label.startswith("[1]")]
+    assert labels and "section “" in labels[0]  # located by its section, not a page
+    chat.toggle(key="page_1_1").set_value(True).run()
+    assert chat.toggle(key="page_1_1").label == "Show the whole section"
+    page = next(m.value for m in chat.markdown if "class='karigar-page'" in m.value)
+    assert "<mark>" in page
+    store = full_store[2]
+    whole = next(
+        store.page_text(r.doc.doc_id, 0)
+        for r in store.documents().values()
+        if r.doc.path.startswith("seeds/sultana-hazarika")
+    )
+    assert len(page) < 8000 < len(whole)  # the section, not the 36,000-character paper
+
+
+@pytest.mark.slow
 def test_an_off_topic_question_is_refused_with_related_reading(chat):
     _ask(chat, "How do I bake a chocolate cake?")
     assert any(w.value == REFUSAL for w in chat.warning)

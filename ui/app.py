@@ -294,14 +294,22 @@ def show_page(doc_id: str, page: int, path: str, spans: list[tuple[int, int]]) -
         )
 
 
+SECTION_MAX_CHARS = 6000  # a longer section shows the quoted passage and two either side
+
+
 def _section_of(doc_id: str, offset: int, length: int) -> tuple[int, int]:
-    """The span of the chunks of an unpaged document's section holding `offset`."""
+    """The span of an unpaged document's section holding `offset`: its chunks, or, where
+    the section is long (a paper's 'Discussion'), the quoted chunk and two either side."""
     chunks = [c for c in parts().store.chunks_of(doc_id) if c.page == 0]
     holding = [c for c in chunks if c.char_start <= offset < c.char_end]
     if not holding:
-        return 0, min(length, 4000)
+        return 0, min(length, SECTION_MAX_CHARS)
     same = [c for c in chunks if c.section == holding[0].section]
-    return min(c.char_start for c in same), max(c.char_end for c in same)
+    start, end = min(c.char_start for c in same), max(c.char_end for c in same)
+    if end - start > SECTION_MAX_CHARS:
+        near = [c for c in same if abs(c.index - holding[0].index) <= 2]
+        start, end = min(c.char_start for c in near), max(c.char_end for c in near)
+    return start, end
 
 
 def feedback(answer: Answer, index: int) -> None:
