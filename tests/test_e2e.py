@@ -208,15 +208,18 @@ def test_the_facilitator_lists_every_assam_handloom_scheme(browser, server, caps
     expect(answer.locator("[data-testid='stExpander'] summary")).to_have_count(5)
     # the same list on the Schemes page, from its filters
     page.locator("[data-testid='stSidebar']").get_by_text("Schemes", exact=True).click()
-    state = page.locator("[data-testid='stSelectbox']").filter(has_text="State")
-    state.click()
-    page.keyboard.type("Assam")
-    page.keyboard.press("Enter")
+    expect(page.get_by_text(re.compile(r"^\d+ of \d+ schemes$"))).to_be_visible(timeout=30_000)
+    page.locator("[data-testid='stSelectbox']").filter(has_text="State").click()
+    page.get_by_role("option", name="Assam", exact=True).click()
+    # each choice reruns the page: wait for it to say so before the next one
+    expect(page.get_by_text("state: Assam (all-India schemes included)")).to_be_visible(
+        timeout=30_000
+    )
     kinds = page.locator("[data-testid='stMultiSelect']").filter(has_text="For (any of)")
     kinds.click()
-    page.keyboard.type("Handloom weavers")
-    page.keyboard.press("Enter")
+    page.get_by_role("option", name="Handloom weavers", exact=True).click()
     page.keyboard.press("Escape")
+    expect(kinds).to_contain_text("Handloom weavers", timeout=30_000)
     counted = page.get_by_text(re.compile(r"5 of \d+ schemes"))
     expect(counted).to_be_visible(timeout=30_000)
     expect(page.get_by_text("state: Assam (all-India schemes included)")).to_be_visible()

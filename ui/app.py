@@ -66,13 +66,13 @@ def _warming(settings_json: str) -> dict[str, Any]:
 
 @st.fragment(run_every=1.0)
 def loading_notice(state: dict[str, Any]) -> None:
-    """Redrawn every second while the models load; once they have, one full rerun drops it
-    (a timed fragment left running would redraw for ever beside the user's clicks)."""
+    """Redrawn every second while the models load, then empty. Never drawn in the run that
+    answers a question (`main`), so no timer runs beside the sources' switches; the next
+    full run drops it. (Forcing that full run from here, once loaded, replaced the sources
+    under the user's first click in the browser journeys.)"""
     if state["error"]:
         st.error(f"The search could not load: {state['error']}")
-    elif state["done"]:
-        st.rerun(scope="app")
-    else:
+    elif not state["done"]:
         waited = time.perf_counter() - state["started"]
         st.info(
             f"Loading the embedding model and the search index ({waited:.0f} s; about 15 s "
@@ -515,11 +515,8 @@ def main() -> None:
     try:  # a store that cannot be opened or read (a stopped server): its message, no traceback
         settings()
         store = parts().store
-        warming = _warming(st.session_state.settings_json)
         filters = sidebar(store)
         page = st.session_state.get("page", "Chat")
-        if page == "Chat" and not warming["done"] and not st.session_state.get("question"):
-            loading_notice(warming)  # not in the run that answers: that one waits for them
         if page == "Corpus":
             corpus_page(store)
         elif page == "Evaluation":
@@ -530,6 +527,10 @@ def main() -> None:
             eligibility_page(store, settings(), show_page)
         else:
             chat_page(store, filters)
+        # after the page is drawn: the models' import would slow its first drawing
+        warming = _warming(st.session_state.settings_json)
+        if page == "Chat" and not warming["done"] and not st.session_state.get("question"):
+            loading_notice(warming)  # not in the run that answers: that one waits for them
     except KarigarError as exc:
         st.error(str(exc))
 
