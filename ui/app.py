@@ -64,18 +64,15 @@ def _warming(settings_json: str) -> dict[str, Any]:
     return state
 
 
-@st.fragment(run_every=1.0)
 def loading_notice(state: dict[str, Any]) -> None:
-    """Redrawn every second while the models load, then empty. Never drawn in the run that
-    answers a question (`main`), so no timer runs beside the sources' switches; the next
-    full run drops it. (Forcing that full run from here, once loaded, replaced the sources
-    under the user's first click in the browser journeys.)"""
+    """A still notice while the models load: no timed redraw, since a timed fragment's runs
+    outlived the run that answered a question and redrew the sources under the user's first
+    click in the browser journeys."""
     if state["error"]:
         st.error(f"The search could not load: {state['error']}")
     elif not state["done"]:
-        waited = time.perf_counter() - state["started"]
         st.info(
-            f"Loading the embedding model and the search index ({waited:.0f} s; about 15 s "
+            "Loading the embedding model and the search index in the background (about 15 s "
             "on a first start). The Schemes, Eligibility and Corpus pages work already; a "
             "question asked now is answered as soon as they are ready."
         )
