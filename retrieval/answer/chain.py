@@ -195,8 +195,9 @@ class AnswerChain:
             answer = programmes_answer(
                 question, listing, self.finder, self.searcher.store.chunks_of
             )
-            if not answer.abstained:
-                return replace(answer, standalone_question=standalone)
+            if not answer.abstained:  # its time from the question, as for any answer
+                took = {**answer.timings, "total": time.perf_counter() - started}
+                return replace(answer, standalone_question=standalone, timings=took)
         mark = time.perf_counter()
         analysis = analyse(standalone)
         result = self.gather(standalone, question, analysis, k, filters)
