@@ -69,6 +69,7 @@ def standalone_question(question: str, history: list[tuple[str, str]]) -> str:
         return question
     previous = history[-1][0].strip()
     core = _ABOUT.sub("", _LEAD.sub("", question)).strip()
+    swapped = _swap_state(previous, core)
     phrase = _PREP_PHRASE.match(core)
     if phrase:
         prep, target = phrase.group(1).lower(), phrase.group(2).strip()
@@ -78,9 +79,8 @@ def standalone_question(question: str, history: list[tuple[str, str]]) -> str:
             re.I,
         )
         match = pattern.search(previous)
-        if match and not _swap_state(previous, core):
+        if match and not swapped:
             return previous[: match.start(1)] + target + previous[match.end(1) :]
-    swapped = _swap_state(previous, core)
     if swapped:
         return swapped
     if _ABOUT.match(question) and not phrase and entities("x " + core):

@@ -111,10 +111,7 @@ def programmes_answer(
         sentences.append(AnswerSentence(line, (citation.marker,)))
         citations.append(citation)
         hits.append(hit)
-    text = "\n".join(
-        s.text + ("" if not s.markers else " " + "".join(f"[{m}]" for m in s.markers))
-        for s in sentences
-    )
+    text = "\n".join(s.marked for s in sentences)
     return Answer(
         question=question,
         standalone_question=question,

@@ -145,6 +145,11 @@ class AnswerSentence:
     markers: tuple[int, ...]  # citations it rests on
     supported: bool = True  # False: the support check found it not backed by its citations
 
+    @property
+    def marked(self) -> str:
+        """The sentence with its markers: 'Rs 4.2 lakh. [3]'; alone when it cites nothing."""
+        return f"{self.text} {''.join(f'[{m}]' for m in self.markers)}".strip()
+
 
 @dataclass(frozen=True)
 class Answer:

@@ -90,9 +90,7 @@ def eligibility_answer(
     if asked:
         sentences.append(AnswerSentence(f"{ASK_BACK} {one_question(asked)}", ()))
     citations, hits = _citations(markers, quoted, lookup, page_text, page_chunks)
-    text = " ".join(
-        (f"{s.text} " + "".join(f"[{m}]" for m in s.markers)).strip() for s in sentences
-    )
+    text = " ".join(s.marked for s in sentences)
     return Answer(
         question=question,
         standalone_question=standalone,
