@@ -202,3 +202,22 @@ def test_a_printed_page_label_round_trips(make_settings, embedder):
     store.complete_document(doc.doc_id, len(chunks))
     assert store.page_label("d1", 2) == "1" and store.page_label("d1", 1) == ""
     assert store.page_label("nope", 1) == ""
+
+
+def test_records_are_read_again_after_any_write_by_any_store_object(make_settings, embedder):
+    """Records are kept between writes (the app asks on every run); a write through this
+    Store or another one on the same folder is seen at the next call."""
+    settings = make_settings()
+    store = Store(settings, embedder.name, embedder.dimension)
+    other = Store(settings, embedder.name, embedder.dimension)
+    _write(store, embedder, _doc("d1"), "One. " * 100)
+    first = store.records()
+    assert set(first) == {"d1"}
+    first.clear()  # a caller's change to what it got does not reach the kept records
+    assert set(store.records()) == {"d1"}
+    _write(other, embedder, _doc("d2", "b.txt"), "Two. " * 100, complete=False)
+    assert store.records()["d2"].ingest_state == PENDING and set(store.documents()) == {"d1"}
+    other.complete_document("d2", 1)
+    assert set(store.documents()) == {"d1", "d2"}
+    other.delete_document("d1")
+    assert set(store.records()) == {"d2"}

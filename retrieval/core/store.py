@@ -133,6 +133,7 @@ class Store:
         )
         self._derived_collections: dict[str, Any] = {}
         self._pending_cache: tuple[str, frozenset[str]] | None = None
+        self._records_cache: tuple[str, dict[str, DocRecord]] | None = None
 
     @property
     def batch_size(self) -> int:
@@ -260,13 +261,22 @@ class Store:
 
     # -- documents -----------------------------------------------------------------------
     def records(self) -> dict[str, DocRecord]:
-        """Every document record, pending ones included, by doc_id."""
+        """Every document record, pending ones included, by doc_id; read again only when
+        the store's generation moved (every write moves it), since the app asks on every
+        run of its page (about 85 ms for 315 documents)."""
+        generation = self.generation()  # before the read: a write meanwhile reads again next
+        with self._lock:
+            cached = self._records_cache
+        if cached is not None and generation and cached[0] == generation:
+            return dict(cached[1])
         found = self._read(lambda: self._docs.get(where={"kind": "doc"}, include=["metadatas"]))
         out: dict[str, DocRecord] = {}
         for meta in found["metadatas"] or []:
             rec = self._record(dict(meta))
             out[rec.doc.doc_id] = rec
-        return out
+        with self._lock:
+            self._records_cache = (generation, out)
+        return dict(out)
 
     def documents(self) -> dict[str, DocRecord]:
         """The complete documents, by doc_id: what search, counts, the catalogue and the app
