@@ -7,7 +7,9 @@ over their own small stores. Models load once per process (st.cache_resource), a
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
+import tomllib
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -513,3 +515,26 @@ def test_a_clause_is_found_on_its_page_whatever_the_line_breaks():
     assert page[start:end] == "Special Category (including SC,ST,\nOBC)  etc.\n05% 25%  35%"
     assert clause_span(page, "General Category 15% 25%") is None
     assert clause_span(page, "  ") is None
+
+
+def test_the_app_server_does_not_watch_its_sources():
+    """Streamlit's watcher walks every imported module's path after each run, on the loop
+    that sends the answer to the browser: about 0.6 s per answer with torch imported."""
+    config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["server"]["address"] == "localhost"
+
+
+@pytest.mark.slow
+def test_warming_sets_what_it_loaded_aside_from_the_garbage_collector(full_store, embedder):
+    from retrieval.parts import open_parts
+
+    shared = open_parts(full_store[0], embedder=embedder, store=full_store[2])
+    gc.collect()
+    try:
+        web.warm_and_settle(shared)
+        assert shared.searcher.lexical._index is not None  # built by the warm-up
+        assert gc.get_freeze_count() > 100_000  # the models and indexes among them
+        assert len(gc.get_objects(generation=2)) < 1_000  # a full pass has little to walk
+    finally:
+        gc.unfreeze()

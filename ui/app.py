@@ -50,18 +50,28 @@ def _warming(settings_json: str) -> dict[str, Any]:
     process, so the app is usable at once (Schemes, Eligibility, Corpus need neither; a
     question asked before they are ready waits for them)."""
     shared = _parts(settings_json)
-    state: dict[str, Any] = {"done": False, "error": "", "started": time.perf_counter()}
+    ready = threading.Event()
+    state: dict[str, Any] = {"done": False, "error": "", "ready": ready}
 
     def warm() -> None:
         try:
-            shared.warm()
+            web.warm_and_settle(shared)
         except Exception as exc:  # shown on the page; the question path raises it again
             state["error"] = str(exc)
         finally:
             state["done"] = True
+            ready.set()
 
     threading.Thread(target=warm, name="karigar-warm", daemon=True).start()
     return state
+
+
+def resettle() -> None:
+    """After the store changed (an upload, a delete): the lexical index and the finder are
+    rebuilt, and set aside again, in the background."""
+    threading.Thread(
+        target=web.warm_and_settle, args=(parts(),), name="karigar-resettle", daemon=True
+    ).start()
 
 
 def loading_notice(state: dict[str, Any]) -> None:
@@ -166,17 +176,37 @@ def chat_page(store: Store, filters: Filters) -> None:
         st.session_state.messages.append({"role": "user", "content": question})
         with st.chat_message("user"):
             st.markdown(web.escape_markdown(question))
-        with st.chat_message("assistant"), st.spinner("Searching the documents…"):
-            generator = st.session_state.get("generator", "extractive")
-            chain = _chain(st.session_state.settings_json, generator)
-            query = Query(question, tuple(history), filters, st.session_state.get("k", 5))
-            try:
-                answer = chain.answer(query)
-            except KarigarError as exc:
-                st.error(str(exc))
+        with st.chat_message("assistant"):
+            waited = wait_for_models()
+            answer = ask(Query(question, tuple(history), filters, st.session_state.get("k", 5)))
+            if answer is None:
                 return
+            answer.timings["waited_for_models"] = waited
             st.session_state.messages.append({"role": "assistant", "answer": answer})
             show_answer(answer, len(st.session_state.messages) - 1)
+
+
+def wait_for_models() -> float:
+    """Seconds a question asked during the first start waited for the models, with a
+    spinner that says so; 0 once they are loaded."""
+    warming = _warming(st.session_state.settings_json)
+    if warming["done"]:
+        return 0.0
+    started = time.perf_counter()
+    with st.spinner("Loading the search models first (once per start, about 15 s)…"):
+        warming["ready"].wait()
+    return time.perf_counter() - started
+
+
+def ask(query: Query) -> Answer | None:
+    with st.spinner("Searching the documents…"):
+        generator = st.session_state.get("generator", "extractive")
+        chain = _chain(st.session_state.settings_json, generator)
+        try:
+            return chain.answer(query)
+        except KarigarError as exc:
+            st.error(str(exc))
+            return None
 
 
 def show_answer(answer: Answer, index: int) -> None:
@@ -208,7 +238,12 @@ def show_answer(answer: Answer, index: int) -> None:
             related(hit)
     took = answer.timings.get("total")
     if took is not None:
-        st.caption(f"{answer.generator} · answered in {took:.2f} s", help="the pipeline's own time")
+        waited = answer.timings.get("waited_for_models", 0.0)
+        st.caption(
+            f"{answer.generator} · answered in {took:.2f} s"
+            + (f" (after {waited:.1f} s loading the models)" if waited >= 0.05 else ""),
+            help="the pipeline's own time",
+        )
     feedback(answer, index)
 
 
@@ -355,6 +390,7 @@ def run_ingest(source: Path | None) -> None:
     report = Ingestor(s, shared.embedder, shared.store).run(source, on_file=step)
     bar.empty()
     st.session_state.last_ingest = report.to_dict()
+    resettle()
 
 
 # -- corpus -------------------------------------------------------------------------------
@@ -455,6 +491,7 @@ def delete_section(store: Store, records: list[DocRecord]) -> None:
             " and its uploaded file." if upload else "; its corpus file is kept."
         )
         del st.session_state["delete_doc"]
+        resettle()
         st.rerun()
 
 
@@ -475,6 +512,7 @@ def ingest_uploads(files: list[tuple[str, bytes]]) -> None:
         bar.progress(done / len(files), text=f"{done}/{len(files)} · {name}")
     bar.empty()
     st.session_state.upload_messages = said
+    resettle()
     st.rerun()  # the counts, the table and the delete list show the new documents
 
 
