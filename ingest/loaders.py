@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
 from ingest import clean
 from ingest.ocr import ocr_pdf_page
 from retrieval.core.errors import IngestError
@@ -152,21 +154,103 @@ def _as_lines(value: Any) -> list[str]:
     return [str(value)]
 
 
+class _SchemeSource(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    url: str | None = None
+
+
+_Section = str | list[str | dict[str, Any]] | None
+
+
+class _SchemeContent(BaseModel):
+    """The fields Karigar reads from a scheme record's "content"; others are kept out."""
+
+    model_config = ConfigDict(extra="ignore")
+    title: str
+    state: str | None = None
+    department: str | None = None
+    type: str | None = None
+    beneficiary: str | None = None
+    tags: list[str] | None = None
+    sources: list[_SchemeSource] | None = None
+    details: _Section = None
+    benefits: _Section = None
+    eligibility: _Section = None
+    exclusions: _Section = None
+    application_process: _Section = None
+    documents_required: _Section = None
+
+    @field_validator("title")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the scheme's title is blank")
+        return value
+
+
+class _SchemeRecord(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    content: _SchemeContent
+
+
+def _depth(value: Any, limit: int) -> int:
+    """How deep `value` nests, counting no further than `limit` + 1 (no recursion)."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        deepest = max(deepest, depth)
+        if depth > limit:
+            return depth
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
+        todo.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _field_problem(exc: ValidationError) -> str:
+    """The wrong field as a path ('content.benefits[2]') and what was wrong: of a union's
+    alternatives, the one that reached deepest."""
+    error = max(exc.errors(), key=lambda e: len(e["loc"]))
+    parts: list[str] = []
+    for part in error["loc"]:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        elif part.isidentifier() and part not in {"str", "dict", "list", "none"}:
+            parts.append(("." if parts else "") + part)
+    return f"{''.join(parts) or 'the record'}: {error['msg']}"
+
+
 def load_scheme_json(path: Path, data: bytes, sha256: str, settings: Settings) -> Loaded:
     try:
         record = json.loads(decode_text(path, data))
     except json.JSONDecodeError as exc:
         raise IngestError(path, f"is not valid JSON: {exc.msg} at line {exc.lineno}") from exc
     except RecursionError as exc:
-        raise IngestError(path, "is JSON nested too deeply to be a scheme record") from exc
-    try:
-        return _scheme_record(path, record)
-    except (TypeError, AttributeError, ValueError, RecursionError) as exc:
         raise IngestError(
             path,
-            f"is JSON but not a scheme record as Karigar reads them: a field has an unexpected "
-            f"type ({type(exc).__name__}: {exc})",
+            f"is JSON nested deeper than the {settings.max_json_depth} limit "
+            "(KARIGAR_MAX_JSON_DEPTH); a scheme record nests a few levels",
         ) from exc
+    if _depth(record, settings.max_json_depth) > settings.max_json_depth:
+        raise IngestError(
+            path,
+            f"is JSON nested deeper than the {settings.max_json_depth} limit "
+            "(KARIGAR_MAX_JSON_DEPTH); a scheme record nests a few levels",
+        )
+    if not isinstance(record, dict) or not isinstance(record.get("content"), dict):
+        raise IngestError(
+            path,
+            'is JSON but not a scheme record: expected {"content": {"title": ..., "details": ..., '
+            '"benefits": [...], ...}}',
+        )
+    try:
+        _SchemeRecord.model_validate(record)
+    except ValidationError as exc:
+        raise IngestError(
+            path, f"is a scheme record with a wrong field: {_field_problem(exc)}; fix that field"
+        ) from exc
+    return _scheme_record(path, record)
 
 
 def _scheme_record(path: Path, record: Any) -> Loaded:
@@ -277,6 +361,12 @@ def load_pdf(path: Path, data: bytes, sha256: str, settings: Settings) -> Loaded
         ) from exc
     if n_pages == 0:
         raise IngestError(path, "is a PDF with no pages")
+    if n_pages > settings.max_pages:
+        raise IngestError(
+            path,
+            f"has {n_pages:,} pages, over the {settings.max_pages:,} limit (KARIGAR_MAX_PAGES); "
+            "split it or raise the limit",
+        )
     raw_pages: list[str] = []
     ocr_flags: list[bool] = []
     for index in range(n_pages):
@@ -350,4 +440,13 @@ def load(path: Path, data: bytes, sha256: str, settings: Settings) -> Loaded:
             f"is {size_mb:.0f} MB, over the {settings.max_file_mb:.0f} MB limit "
             "(KARIGAR_MAX_FILE_MB); split it or raise the limit",
         )
-    return loader(path, data, sha256, settings)
+    loaded = loader(path, data, sha256, settings)
+    longest = max(loaded.pages, key=lambda p: len(p.text))
+    if len(longest.text) > settings.max_page_chars:
+        where = f"page {longest.number}" if longest.number else "its text"
+        raise IngestError(
+            path,
+            f"{where} has {len(longest.text):,} characters, over the {settings.max_page_chars:,} "
+            "limit (KARIGAR_MAX_PAGE_CHARS); split the file or raise the limit",
+        )
+    return loaded

@@ -25,9 +25,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ingest.catalogue import write_catalogue
-from ingest.chunking import chunk_document
-from ingest.clean import addressed_to_assistant
-from ingest.loaders import LOADERS, load
+from ingest.loaders import LOADERS
 from ingest.manifest import (
     MANIFEST_NAME,
     ManifestEntry,
@@ -46,6 +44,7 @@ from ingest.report import (
     FileResult,
     IngestReport,
 )
+from ingest.worker import read_file
 from retrieval.core.embeddings import Embedder
 from retrieval.core.errors import ConfigError, IngestError, StoreError
 from retrieval.core.settings import Settings
@@ -371,14 +370,9 @@ class Ingestor:
             result.path = rel
             return result
         try:
-            loaded = load(path, data, sha, self.settings)
-            planted = addressed_to_assistant("\n".join(p.text for p in loaded.pages))
-            doc = self._describe(path, rel, sha, loaded.meta | {"flagged": planted}, entry)
-            chunks = chunk_document(
-                doc_id, loaded.pages, self.settings.chunk_chars, self.settings.max_prefix_chars
-            )
-            if not chunks:
-                raise IngestError(path, "yields no text to index after cleaning")
+            loaded = read_file(path, data, sha, doc_id, self.settings)
+            doc = self._describe(path, rel, sha, loaded.meta | {"flagged": loaded.planted}, entry)
+            chunks = loaded.chunks
             vectors: list[list[float]] = []
             texts = [embedding_text(c, doc.title) for c in chunks]
             for start in range(0, len(texts), EMBED_SLICE):

@@ -87,6 +87,33 @@ class Settings(BaseSettings):
         description="Where `karigar eval` writes its dated reports (the web app shows the latest).",
     )
     max_file_mb: float = Field(default=200.0, gt=0, description="Larger files are refused.")
+    max_pages: int = Field(
+        default=5000, gt=0, description="A PDF with more pages is refused, before it is read."
+    )
+    max_page_chars: int = Field(
+        default=5_000_000,
+        gt=0,
+        description="Longest page a file may yield (a text, HTML or JSON file is one page).",
+    )
+    max_chunks: int = Field(default=20_000, gt=0, description="Most passages one file may yield.")
+    max_json_depth: int = Field(
+        default=64, gt=0, description="Deepest nesting a scheme JSON file may have."
+    )
+    max_file_seconds: float = Field(
+        default=1800.0,
+        gt=0,
+        description="Reading, OCR and chunking of one file stop after this; the batch goes on.",
+    )
+    max_parse_mb: int = Field(
+        default=4096,
+        ge=256,
+        description="Memory the worker process that reads a file may take (address space).",
+    )
+    parse_in_worker: bool = Field(
+        default=True,
+        description="Read each file in a worker process that can be stopped (the limits above "
+        "hold there); false reads in the ingest's own process, for debugging.",
+    )
     max_prefix_chars: int = Field(
         default=300,
         ge=40,
