@@ -100,7 +100,8 @@ def test_a_file_that_needs_too_much_memory_fails_and_the_store_is_intact(
     report = Ingestor(settings, embedder).run()
     said = _reasons(report)
     status, reason = said["a_huge.txt"]
-    assert status == FAILED and "256 MB of memory (KARIGAR_MAX_PARSE_MB)" in reason
+    assert status == FAILED and "more than 256 MB of memory" in reason
+    assert "KARIGAR_MAX_PARSE_MB" in reason
     assert said["b_good.txt"][0] == ADDED
     store = Ingestor(settings, embedder).store
     assert [r.doc.path for r in store.records().values()] == ["b_good.txt"]
@@ -112,3 +113,29 @@ def test_the_limits_hold_when_reading_in_the_ingests_own_process(tmp_path, make_
     data = "\n\n".join(f"Heading {i}\n\n{GOOD}" for i in range(5)).encode()
     with pytest.raises(IngestError, match=r"KARIGAR_MAX_CHUNKS"):
         parse(path, data, "0" * 64, "x", settings)
+
+
+def test_a_worker_that_dies_fails_its_file_and_a_fresh_one_reads_the_next(tmp_path, make_settings):
+    """The worker killed from outside while it reads (as the kernel's OOM killer would):
+    the file fails naming the memory setting; the next file is read by a new worker."""
+    import os
+    import signal
+    import threading
+
+    from ingest.worker import WORKER, read_file
+
+    settings = make_settings()
+    path = tmp_path / "a.txt"
+    WORKER.close()
+    read_file(path, GOOD.encode(), "0" * 64, "a", settings)  # a worker is up
+    proc = WORKER._proc
+    assert proc is not None
+    timer = threading.Timer(0.5, os.kill, (proc.pid, signal.SIGKILL))
+    timer.start()
+    slow = settings.model_copy(update={"max_page_chars": 10**9, "max_chunks": 10**7})
+    huge = ((GOOD + "\n\n") * 20_000).encode()  # 47 MB: longer than half a second to read
+    with pytest.raises(IngestError, match=r"exit code -9.*KARIGAR_MAX_PARSE_MB"):
+        read_file(path, huge, "1" * 64, "b", slow)
+    timer.join()
+    parsed = read_file(tmp_path / "c.txt", GOOD.encode(), "2" * 64, "c", settings)
+    assert parsed.chunks and WORKER._proc is not None and WORKER._proc.pid != proc.pid
