@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,16 +32,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(full_store):
-    settings = full_store[0]
+@contextmanager
+def _streamlit(settings, log_name: str):
+    """`streamlit run ui/app.py` over `settings`'s store, as `make run` starts it; its URL."""
     port = _free_port()
     env = dict(
         os.environ,
         KARIGAR_DATA_DIR=str(settings.data_dir),
         KARIGAR_CORPUS_DIR=str(settings.corpus_dir),
     )
-    log = ARTIFACTS / "streamlit-e2e.log"
+    log = ARTIFACTS / log_name
     ARTIFACTS.mkdir(exist_ok=True)
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -78,6 +79,12 @@ def server(full_store):
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(full_store):
+    with _streamlit(full_store[0], "streamlit-e2e.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -263,3 +270,33 @@ def test_the_researcher_reads_a_table_figure_with_its_row_highlighted(browser, s
     assert text_box and image_box and image_box["x"] > text_box["x"] + text_box["width"] / 2
     shot = _shot(page, "researcher")
     _report(capsys, "researcher", shot, ready=ready, **asked)
+
+
+def test_an_upload_through_the_browser_is_read_and_then_found(
+    browser, make_settings, mini_corpus, corpus
+):
+    """The upload path in the real server: the file is read by the ingest worker process
+    (which under Streamlit must not run the app's script again) and its passage is found."""
+    from playwright.sync_api import expect
+
+    from ingest.pipeline import Ingestor
+
+    settings = make_settings(mini_corpus)
+    Ingestor(settings).run()
+    record = corpus / "schemes" / "Bank_Guarantee_Charges_Reimbursement_Scheme.json"
+    with _streamlit(settings, "streamlit-upload.log") as url:
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        page.goto(url)
+        page.locator("[data-testid='stSidebar']").get_by_text("Corpus", exact=True).click()
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(record))
+        _click(page.get_by_role("button", name="Ingest these files"))
+        expect(page.get_by_text(re.compile(r"Bank_Guarantee.*: added, \d+ chunks"))).to_be_visible(
+            timeout=120_000
+        )
+        page.locator("[data-testid='stSidebar']").get_by_text("Chat", exact=True).click()
+        page.get_by_placeholder("Ask about schemes").wait_for(timeout=60_000)
+        _ask(page, "What does the Bank Guarantee Charges Reimbursement Scheme reimburse?")
+        answer = page.locator("[data-testid='stChatMessage']").last
+        expect(answer.locator("[data-testid='stExpander'] summary").first).to_contain_text(
+            "Bank Guarantee"
+        )
