@@ -52,7 +52,7 @@ from retrieval.answer.units import Unit
 from retrieval.core.errors import ConfigError
 from retrieval.core.filters import Filters
 from retrieval.core.settings import Settings
-from retrieval.core.text import FIELD_NAMES, NOT_NAMES, acronym, clean_text
+from retrieval.core.text import FIELD_NAMES, NOT_NAMES, acronym, clean_question, clean_text
 from retrieval.core.types import Answer, AnswerSentence, Chunk, Citation, Hit, SourceDoc
 from retrieval.search.finder import SchemeFinder
 from retrieval.search.glossary import names_the_field
@@ -177,9 +177,15 @@ class AnswerChain:
         return answer
 
     def _answer(self, query: Query) -> Answer:
-        question = clean_text(query.text).strip()
+        question = clean_question(query.text)
         if not question:
             raise ConfigError("the question is empty: ask something")
+        if len(question) > self.settings.max_question_chars:
+            raise ConfigError(
+                f"the question has {len(question):,} characters, over the "
+                f"{self.settings.max_question_chars:,} read (KARIGAR_MAX_QUESTION_CHARS): ask it "
+                "in fewer words, or add the text to the corpus and ask about it"
+            )
         history = [(clean_text(q), clean_text(a)) for q, a in query.history]
         filters = query.filters
         k = query.k or self.k

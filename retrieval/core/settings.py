@@ -114,6 +114,9 @@ class Settings(BaseSettings):
         description="Read each file in a worker process that can be stopped (the limits above "
         "hold there); false reads in the ingest's own process, for debugging.",
     )
+    max_question_chars: int = Field(
+        default=2000, ge=100, description="Longer questions are refused with a message."
+    )
     max_prefix_chars: int = Field(
         default=300,
         ge=40,

@@ -120,6 +120,17 @@ def clean_text(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])")  # terminal colour codes and the like
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_question(text: str) -> str:
+    """A question as typed or pasted, made plain: `clean_text`, terminal escape codes dropped,
+    other control characters read as spaces, runs of spaces made one."""
+    text = _CONTROL.sub(" ", _ANSI.sub("", clean_text(text)))
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
 _NUMBER = re.compile(r"^[(\[]?[-+]?(?:rs\.?|₹)?\d[\d,]*(?:\.\d+)?%?[)\]]?$", re.IGNORECASE)
 
 
