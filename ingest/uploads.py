@@ -22,11 +22,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.chunking import chunk_document
-from ingest.loaders import load
 from ingest.manifest import NAMES_FILE, read_names
 from ingest.pipeline import Ingestor
 from ingest.report import FAILED, FileResult
+from ingest.worker import read_file
 from retrieval.core.errors import ConfigError, IngestError
 from retrieval.core.settings import Settings
 
@@ -129,10 +128,8 @@ def save_upload(ingestor: Ingestor, name: str, data: bytes) -> FileResult:
     folder = uploads_dir(settings)
     target = folder / checked.name
     sha = hashlib.sha256(data).hexdigest()
-    try:  # the new version must read before anything stored is touched
-        loaded = load(target, data, sha, settings)
-        if not chunk_document(sha[:16], loaded.pages, settings.chunk_chars):
-            raise IngestError(target, "yields no text to index after cleaning")
+    try:  # the new version must read (in the worker, under its limits) before anything
+        read_file(target, data, sha, sha[:16], settings)  # stored is touched
     except IngestError as exc:
         kept = " The version stored before is kept." if target.exists() else ""
         raise IngestError(name, f"{exc.reason}.{kept}") from exc

@@ -139,3 +139,21 @@ def test_a_worker_that_dies_fails_its_file_and_a_fresh_one_reads_the_next(tmp_pa
     timer.join()
     parsed = read_file(tmp_path / "c.txt", GOOD.encode(), "2" * 64, "c", settings)
     assert parsed.chunks and WORKER._proc is not None and WORKER._proc.pid != proc.pid
+
+
+def test_an_upload_is_read_under_the_same_limits_before_anything_is_replaced(
+    make_settings, embedder
+):
+    from ingest.uploads import save_upload, uploads_dir
+
+    settings = make_settings(max_chunks=3)
+    ingestor = Ingestor(settings, embedder)
+    first = save_upload(ingestor, "notes.txt", GOOD[:800].encode())
+    assert first.status == ADDED
+    longer = "\n\n".join(f"Heading {i}\n\n{GOOD}" for i in range(5)).encode()
+    with pytest.raises(IngestError, match=r"KARIGAR_MAX_CHUNKS.*The version stored before is kept"):
+        save_upload(ingestor, "notes.txt", longer)
+    assert (uploads_dir(settings) / "notes.txt").read_bytes() == GOOD[:800].encode()
+    assert [r.doc.path for r in ingestor.store.documents().values()] == [
+        str(uploads_dir(settings) / "notes.txt")
+    ]
