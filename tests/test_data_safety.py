@@ -416,3 +416,26 @@ def test_a_year_that_names_an_edition_reads_that_edition(searcher):
     assert edition.hits[0].doc.path == "pdf/PMEGP_Guidelines_2018_superseded.pdf"
     plain = searcher.retrieve("How many PMEGP units were set up in 2018?")
     assert plain.filters.status == "current"
+
+
+def test_a_damaged_store_says_so_and_how_to_rebuild(make_settings, tmp_path):
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "note.txt").write_text("The PMEGP scheme gives margin money to new units. " * 20)
+    settings = make_settings(corpus_dir=root)
+    assert _run(settings, "ingest", "--no-progress").returncode == 0
+    database = settings.chroma_path / "chroma.sqlite3"
+    damaged = bytearray(database.read_bytes())
+    for at in range(100, len(damaged), 997):  # past the header: pages the reader trips on
+        damaged[at] = 0x5A
+    database.write_bytes(bytes(damaged))
+    for command in (("ui.cli", "status"), ("ui.cli", "ask", "What does PMEGP give?")):
+        done = _run(settings, *command)
+        said = done.stdout + done.stderr
+        assert done.returncode != 0 and "Traceback" not in said, said[-2000:]
+        assert f"the Chroma store in {settings.chroma_path} is damaged" in said
+        assert "Move it aside" in said and "karigar ingest" in said
+    # the way out it names works
+    settings.chroma_path.rename(settings.chroma_path.with_name("chroma.damaged"))
+    assert _run(settings, "ingest", "--no-progress").returncode == 0
+    assert "1 documents" in _run(settings, "ui.cli", "status").stdout

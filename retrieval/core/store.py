@@ -27,10 +27,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from retrieval.core.chroma import (
@@ -72,6 +74,23 @@ class DocRecord:
     chunks: int
     ocr_pages: tuple[int, ...]
     ingested_at: str
+
+
+_DAMAGED = re.compile(
+    r"malformed|not a database|database disk image|file is encrypted|corrupt|"
+    r"Error loading hnsw index|Error constructing hnsw|no such table",
+    re.IGNORECASE,
+)
+
+
+def damaged_message(path: Path, exc: object) -> str:
+    """What to do with a store folder that cannot be read back."""
+    return (
+        f"the Chroma store in {path} is damaged ({exc}). Move it aside (`mv {path} "
+        f"{path}.damaged`) and run `karigar ingest` to build it again from the corpus; uploads "
+        f"(in {path.parent / 'uploads'}) are kept and are read again by "
+        f"`karigar ingest {path.parent / 'uploads'}`"
+    )
 
 
 class Store:
@@ -123,6 +142,8 @@ class Store:
         except Exception as exc:
             if not self.embedded:
                 raise self._unreachable(exc) from exc
+            if _DAMAGED.search(str(exc)):
+                raise StoreError(damaged_message(settings.chroma_path, exc)) from exc
             raise StoreError(
                 f"cannot open the Chroma store in {settings.chroma_path} ({exc}); check the "
                 "folder's permissions, or set KARIGAR_DATA_DIR to another folder"
