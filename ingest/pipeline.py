@@ -46,7 +46,7 @@ from ingest.report import (
 )
 from ingest.worker import read_file
 from retrieval.core.embeddings import Embedder
-from retrieval.core.errors import ConfigError, IngestError, StoreError
+from retrieval.core.errors import ConfigError, DiskFullError, IngestError, StoreError
 from retrieval.core.settings import Settings
 from retrieval.core.store import COMPLETE, DocRecord, Store
 from retrieval.core.text import embedding_text
@@ -395,6 +395,8 @@ class Ingestor:
                 ingested_at,
                 on_step=lambda step: self.on_step(step, rel),
             )
+        except DiskFullError:
+            raise  # every later file would fail too: the run stops, saying why
         except StoreError as exc:  # nothing of it was kept
             return self._failed(
                 rel, f"could not be stored: {exc.__cause__ or exc}", previous, started

@@ -439,3 +439,39 @@ def test_a_damaged_store_says_so_and_how_to_rebuild(make_settings, tmp_path):
     settings.chroma_path.rename(settings.chroma_path.with_name("chroma.damaged"))
     assert _run(settings, "ingest", "--no-progress").returncode == 0
     assert "1 documents" in _run(settings, "ui.cli", "status").stdout
+
+
+def test_a_full_disk_stops_the_ingest_with_a_message_and_loses_nothing(tmp_path, corpus):
+    """The store on a 1.5 MB file system: the second ingest fills it. The run stops saying
+    the disk is full (not a traceback, not a hang), `status` says so too, and once there is
+    room the same ingest completes over what was stored before."""
+    from tests.conftest import require
+
+    require(os.geteuid() == 0 and shutil.which("mount") is not None, "root, to mount a tmpfs")
+    small = tmp_path / "small"
+    small.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1500k", "tmpfs", str(small)], capture_output=True
+    )
+    require(mounted.returncode == 0, f"mounting a tmpfs ({mounted.stderr!r})")
+    try:
+        first, later = tmp_path / "first", tmp_path / "later"
+        _copy(corpus, first, ["seeds/indian-sme-clusters-overview.txt"])
+        for seed in sorted((corpus / "seeds").glob("*.txt"))[1:]:
+            _copy(corpus, later, [f"seeds/{seed.name}"])
+        settings = Settings(corpus_dir=first, data_dir=small / "data", progress=False)
+        assert _run(settings, "ingest", str(first), "--no-progress").returncode == 0
+        full = _run(settings, "ingest", str(later), "--no-progress")
+        said = full.stdout + full.stderr
+        assert full.returncode != 0 and "Traceback" not in said, said[-3000:]
+        assert f"the disk holding {settings.chroma_path} is full" in said
+        assert "Free some space and run `karigar ingest` again" in said
+        status = _run(settings, "ui.cli", "status")
+        assert status.returncode != 0 and "Traceback" not in status.stderr
+        assert "is full" in status.stdout + status.stderr
+        subprocess.run(["mount", "-o", "remount,size=30m", str(small)], check=True)
+        assert _run(settings, "ingest", str(later), "--no-progress").returncode == 0
+        shown = _run(settings, "ui.cli", "status").stdout
+        assert f"{1 + len(list(later.rglob('*.txt')))} documents" in shown
+    finally:
+        subprocess.run(["umount", str(small)], check=False)

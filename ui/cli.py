@@ -197,22 +197,23 @@ def status() -> None:
     try:
         parts = _parts()
         store = parts.store
-        records = store.documents()
-    except KarigarError as exc:
+        done = list(store.documents().values())
+        count = store.count()
+        index = parts.multilingual
+        indexed = index.count() if index is not None else 0
+    except KarigarError as exc:  # a damaged store, a full disk, a stopped server
         raise typer.Exit(show_error(exc)) from exc
-    done = list(records.values())
     out.print(
         f"Store: {store.location}  (model {store.embedding_model}, {store.dimension} dimensions)"
     )
-    out.print(f"{len(done)} documents, {store.count()} chunks")
-    index = parts.multilingual
+    out.print(f"{len(done)} documents, {count} chunks")
     if index is None:
         out.print(
             "Multilingual index: not built (run `karigar index-multilingual` for "
             "questions in Hindi)"
         )
     else:
-        out.print(f"Multilingual index: {index.count()} of {store.count()} chunks")
+        out.print(f"Multilingual index: {indexed} of {count} chunks")
     data = IngestReport.load_last(parts.settings.reports_dir)
     if data is not None:
         out.print(f"Last ingest ({data['started_at']}): {data['summary']}")

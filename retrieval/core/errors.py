@@ -15,6 +15,11 @@ class StoreError(KarigarError):
     """The vector store cannot be opened or written as asked."""
 
 
+class DiskFullError(StoreError):
+    """The disk holding the store is full: every later write would fail too, so an ingest
+    stops; what was stored before stays, and the next run removes the half-written part."""
+
+
 class IngestError(KarigarError):
     """One file could not be read. Carries the file's path so a batch report can name it."""
 

@@ -25,9 +25,11 @@ nothing else sees distances.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import re
+import shutil
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -47,7 +49,7 @@ from retrieval.core.chroma import (
     ids_in,
     similarity,
 )
-from retrieval.core.errors import StoreError
+from retrieval.core.errors import DiskFullError, StoreError
 from retrieval.core.facets import facets_of
 from retrieval.core.filters import Filters
 from retrieval.core.settings import Settings
@@ -74,6 +76,10 @@ class DocRecord:
     chunks: int
     ocr_pages: tuple[int, ...]
     ingested_at: str
+
+
+_FULL = re.compile(r"disk is full|no space left|database or disk is full", re.IGNORECASE)
+FULL_BYTES = 64 * 1024 * 1024  # after a failed write, a store disk with less free is full
 
 
 _DAMAGED = re.compile(
@@ -220,6 +226,11 @@ class Store:
             try:
                 return call()
             except ChromaError as again:
+                if self._disk_full(again):
+                    raise DiskFullError(
+                        f"the disk holding {self.location} is full ({again}); the store cannot "
+                        "be read until some space is freed on it. Nothing stored is lost"
+                    ) from again
                 raise StoreError(
                     f"the store in {self.location} could not be read ({again}); if an ingest "
                     "is running, ask again when it ends"
@@ -420,9 +431,34 @@ class Store:
                 step("chunks")
             self.complete_document(doc.doc_id, len(chunks))
         except Exception as exc:
-            self.delete_document(doc.doc_id)  # nothing of a failed write stays
+            try:
+                self.delete_document(doc.doc_id)  # nothing of a failed write stays
+            except Exception as again:  # the same fault: the next run's recover() removes it
+                log.warning("%s: the half-written document stays pending: %s", doc.path, again)
+            if self._disk_full(exc):
+                raise DiskFullError(
+                    f"the disk holding {self.location} is full ({exc}); {doc.path} was not "
+                    "stored. Free some space and run `karigar ingest` again: what was stored "
+                    "before is kept, and the half-written document is removed first"
+                ) from exc
             raise StoreError(f"{doc.path} could not be stored: {exc}") from exc
         step("complete")
+
+    def _disk_full(self, exc: BaseException) -> bool:
+        """Whether a failed write was for want of space: the error says so, or (Chroma's
+        own errors seldom do) the store's disk has almost nothing left."""
+        seen: BaseException | None = exc
+        while seen is not None:
+            if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
+                return True
+            if _FULL.search(str(seen)):
+                return True
+            seen = seen.__cause__ or seen.__context__
+        if not self.embedded:
+            return False
+        usage = shutil.disk_usage(self.settings.chroma_path)
+        small = usage.total < 16 * FULL_BYTES  # a small disk: Chroma writes in large pieces
+        return usage.free < (usage.total * 0.3 if small else FULL_BYTES)
 
     def move_document(self, doc: SourceDoc) -> None:
         """Record a new path (and metadata) for an unchanged document, without re-embedding."""
