@@ -534,6 +534,7 @@ def test_warming_sets_what_it_loaded_aside_from_the_garbage_collector(full_store
     try:
         web.warm_and_settle(shared)
         assert shared.searcher.lexical._index is not None  # built by the warm-up
+        assert ("extractive", 5) in shared._chains  # so is the chain a first question uses
         assert gc.get_freeze_count() > 100_000  # the models and indexes among them
         assert len(gc.get_objects(generation=2)) < 1_000  # a full pass has little to walk
     finally:
