@@ -75,9 +75,8 @@ def resettle() -> None:
 
 
 def loading_notice(state: dict[str, Any]) -> None:
-    """A still notice while the models load: no timed redraw, since a timed fragment's runs
-    outlived the run that answered a question and redrew the sources under the user's first
-    click in the browser journeys."""
+    """A still notice while the models load; a question asked meanwhile waits for them
+    under its own spinner, and its answer says how long it waited."""
     if state["error"]:
         st.error(f"The search could not load: {state['error']}")
     elif not state["done"]:

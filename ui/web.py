@@ -30,6 +30,7 @@ def warm_and_settle(shared: Parts) -> None:
     hold, 0.3 to 0.4 s each, and one falling between a finished answer and the browser held
     the answer back that long."""
     shared.warm()
+    gc.unfreeze()  # what an earlier settle set aside (an index since replaced) is looked at again
     gc.collect()
     gc.freeze()
 
