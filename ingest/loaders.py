@@ -208,6 +208,14 @@ def _depth(value: Any, limit: int) -> int:
     return deepest
 
 
+def _too_deep(path: Path, settings: Settings) -> IngestError:
+    return IngestError(
+        path,
+        f"is JSON nested deeper than the {settings.max_json_depth} limit "
+        "(KARIGAR_MAX_JSON_DEPTH); a scheme record nests a few levels",
+    )
+
+
 def _field_problem(exc: ValidationError) -> str:
     """The wrong field as a path ('content.benefits[2]') and what was wrong: of a union's
     alternatives, the one that reached deepest."""
@@ -226,18 +234,10 @@ def load_scheme_json(path: Path, data: bytes, sha256: str, settings: Settings) -
         record = json.loads(decode_text(path, data))
     except json.JSONDecodeError as exc:
         raise IngestError(path, f"is not valid JSON: {exc.msg} at line {exc.lineno}") from exc
-    except RecursionError as exc:
-        raise IngestError(
-            path,
-            f"is JSON nested deeper than the {settings.max_json_depth} limit "
-            "(KARIGAR_MAX_JSON_DEPTH); a scheme record nests a few levels",
-        ) from exc
+    except RecursionError as exc:  # deeper than the parser goes: deeper than any limit
+        raise _too_deep(path, settings) from exc
     if _depth(record, settings.max_json_depth) > settings.max_json_depth:
-        raise IngestError(
-            path,
-            f"is JSON nested deeper than the {settings.max_json_depth} limit "
-            "(KARIGAR_MAX_JSON_DEPTH); a scheme record nests a few levels",
-        )
+        raise _too_deep(path, settings)
     if not isinstance(record, dict) or not isinstance(record.get("content"), dict):
         raise IngestError(
             path,
