@@ -75,6 +75,10 @@ UNKNOWN_FIELD_NOTE = (
     "The question names no scheme, body or term of this field that Karigar's Hindi glossary "
     "knows: ask with the scheme's or the body's name."
 )
+UNSUPPORTED_NOTE = (
+    "Left out: {n} sentence{s} the generator wrote that the cited passages do not support "
+    "(a figure, name or claim not found in them)."
+)
 MULTILINGUAL_MISSING_NOTE = (
     "Questions in Hindi, Assamese or Bengali are found far better with the multilingual index: "
     "build it once with `karigar index-multilingual`."
@@ -229,6 +233,11 @@ class AnswerChain:
             notes.append(f"Not quoted: {'; '.join(planted)}. {FLAGGED_NOTE}")
         mark = time.perf_counter()
         composed = self.generator.compose(standalone, usable) if usable else Composed([], [])
+        if composed.unsupported:  # a model that writes: only what the passages back is shown
+            n = len(composed.unsupported)
+            notes.append(UNSUPPORTED_NOTE.format(n=n, s="" if n == 1 else "s"))
+            kept = [s for s in composed.sentences if s[0] not in composed.unsupported]
+            composed = replace(composed, sentences=kept, unsupported=())
         composed, usable, differing = self._checked_against_guidelines(
             standalone, usable, composed, result.filters, k
         )

@@ -16,7 +16,7 @@ from typing import Any
 from retrieval.answer.citations import is_supported, parse_cited_text, says_not_answered
 from retrieval.answer.generators import Composed, ExtractiveGenerator
 from retrieval.core.embeddings import TextEmbedder
-from retrieval.core.errors import ConfigError
+from retrieval.core.errors import ConfigError, GeneratorError
 from retrieval.core.settings import Settings
 from retrieval.core.text import passage_text
 from retrieval.core.types import Hit
@@ -96,9 +96,19 @@ class ChatModelGenerator:
     def compose(self, question: str, hits: list[Hit]) -> Composed:
         passages = [h.chunk.text for h in hits]
         numbered = "\n\n".join(f"[{i}] {' '.join(p.split())}" for i, p in enumerate(passages, 1))
-        reply = self.chat_model.invoke(
-            [("system", CHAT_SYSTEM), ("human", f"Passages:\n{numbered}\n\nQuestion: {question}")]
-        )
+        try:
+            reply = self.chat_model.invoke(
+                [
+                    ("system", CHAT_SYSTEM),
+                    ("human", f"Passages:\n{numbered}\n\nQuestion: {question}"),
+                ]
+            )
+        except Exception as exc:  # the client libraries raise their own kinds (httpx, openai)
+            raise GeneratorError(
+                f"the {self.name} generator failed: {type(exc).__name__}: {exc}. Check that "
+                "the chat model server is running and KARIGAR_CHAT_BASE_URL / "
+                "KARIGAR_CHAT_MODEL name it, or ask with the extractive generator"
+            ) from exc
         text = str(getattr(reply, "content", reply))
         # the word-and-number check alone: the embedding lift let more half-invented sentences
         # through on the labelled pairs (0.71 vs 0.74 accuracy, `python -m bench.support_check`)
@@ -144,6 +154,8 @@ def chat_generator(kind: str, embedder: TextEmbedder, settings: Settings) -> Cha
             base_url=settings.chat_base_url or None,
             api_key=settings.chat_api_key or "none",
             temperature=0,
+            timeout=settings.chat_timeout_seconds,
+            max_retries=1,
         )  # type: ignore[arg-type]
     elif kind == "ollama":
         try:
@@ -156,6 +168,7 @@ def chat_generator(kind: str, embedder: TextEmbedder, settings: Settings) -> Cha
             model=settings.chat_model,
             temperature=0,
             base_url=settings.chat_base_url or "http://127.0.0.1:11434",
+            client_kwargs={"timeout": settings.chat_timeout_seconds},
         )
     else:  # pragma: no cover - make_generator checks the name
         raise ConfigError(f"unknown chat generator {kind!r}")

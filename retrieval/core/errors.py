@@ -20,6 +20,10 @@ class DiskFullError(StoreError):
     stops; what was stored before stays, and the next run removes the half-written part."""
 
 
+class GeneratorError(KarigarError):
+    """The chat model server named in the settings failed or could not be reached."""
+
+
 class IngestError(KarigarError):
     """One file could not be read. Carries the file's path so a batch report can name it."""
 

@@ -77,6 +77,12 @@ class Settings(BaseSettings):
         "Ollama URL (default http://127.0.0.1:11434).",
     )
     chat_api_key: str = Field(default="", description="API key for the OpenAI-compatible server.")
+    chat_timeout_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="How long an answer from the openai or ollama server may take before the "
+        "question fails with a message.",
+    )
     multilingual: bool = Field(
         default=False,
         description="Build the multilingual (e5) index on ingest, for questions in Hindi, "
