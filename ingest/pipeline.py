@@ -109,7 +109,7 @@ def _ingest_lock(settings: Settings) -> Iterator[None]:
         except BlockingIOError as exc:
             raise StoreError(
                 f"another ingest is running on {settings.data_dir} (lock {lock_path}); wait for "
-                "it to finish"
+                "it to finish, then try again"
             ) from exc
         try:
             yield
@@ -193,6 +193,12 @@ class Ingestor:
         """`on_file(done, total, result)` is called after each file (the web app's bar)."""
         with _ingest_lock(self.settings):
             return self._run(source, prune, rebuild, on_file)
+
+    def delete(self, doc_id: str) -> None:
+        """Delete one stored document, under the ingest lock: never while an ingest writes to
+        the same data folder (that is a `StoreError` saying so), so the two never interleave."""
+        with _ingest_lock(self.settings):
+            self.store.delete_document(doc_id)
 
     def _run(
         self,

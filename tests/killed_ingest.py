@@ -1,12 +1,24 @@
 """`python -m tests.killed_ingest STEP N`: an ingest of KARIGAR_CORPUS_DIR into
 KARIGAR_DATA_DIR that SIGKILLs itself the N-th time it reaches STEP (see
-`ingest.pipeline.StepObserver`), as a power cut would. Used by `tests/test_kill.py`."""
+`ingest.pipeline.StepObserver`), as a power cut would. Used by `tests/test_kill.py`.
+
+`python -m tests.killed_ingest hold STEP`: the same ingest, that stops at the first STEP,
+prints "holding" and goes on only once its standard input closes (an ingest caught mid-write,
+for `tests/test_data_safety.py`).
+
+`python -m tests.killed_ingest watch`: the same ingest, printing a line as it reaches each
+step, so that another process can kill it at a random moment once it writes
+(`tests/test_kill.py`, `bench/kill.py`)."""
 
 from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
+import threading
+import time
+from pathlib import Path
 
 from ingest.pipeline import Ingestor
 from retrieval.core.settings import Settings
@@ -17,13 +29,66 @@ def main(step: str, n: int) -> None:
 
     def observe(name: str, _path: str) -> None:
         nonlocal reached
+        if step == "watch":
+            print(name, flush=True)
+            return
+        if step == "hold":
+            if name == sys.argv[2] and not reached:
+                reached = 1
+                print("holding", flush=True)
+                sys.stdin.read()
+            return
         if name == step:
             reached += 1
             if reached == n:
                 os.kill(os.getpid(), signal.SIGKILL)
 
+    if step in ("watch", "hold"):
+        print("start", flush=True)
     Ingestor(Settings(progress=False), on_step=observe).run()
+    if step in ("watch", "hold"):
+        print("finished", flush=True)
+
+
+def watched_run(corpus_dir: Path, data_dir: Path, kill_after: float | None) -> tuple[str, float]:
+    """Run `watch` over the folders; with `kill_after`, SIGKILL it (from outside, wherever it
+    is) that many seconds after its first step, when it begins to write. (The last step it
+    printed, the seconds from its first step to its end.)"""
+    env = os.environ | {"KARIGAR_CORPUS_DIR": str(corpus_dir), "KARIGAR_DATA_DIR": str(data_dir)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.killed_ingest", "watch"],
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    steps: list[str] = []
+    writing = threading.Event()
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            steps.append(line.strip())
+            if steps[-1] != "start":
+                writing.set()
+        writing.set()  # ended (or died) before any step
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    writing.wait(timeout=600)
+    began = time.perf_counter()
+    if kill_after is not None:
+        try:
+            proc.wait(timeout=kill_after)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=600)
+    ran = time.perf_counter() - began
+    reader.join(timeout=10)
+    assert steps[:1] == ["start"], f"the ingest did not start: {steps}"
+    return steps[-1], ran
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    main(sys.argv[1], int(sys.argv[2]) if sys.argv[2:] and sys.argv[2].isdigit() else 0)

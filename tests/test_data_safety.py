@@ -337,6 +337,46 @@ def test_a_stopped_chroma_server_is_a_message_and_the_chain_recovers(
         stop_chroma(server)
 
 
+def test_a_delete_is_refused_while_an_ingest_writes_and_done_after(
+    make_settings, mini_corpus, embedder, corpus
+):
+    """Delete during an ingest (in another process, caught mid-write): refused with a message,
+    nothing changed; once the ingest is done the delete goes through, the store consistent."""
+    from retrieval.core.errors import StoreError
+
+    settings = make_settings(corpus_dir=mini_corpus)
+    Ingestor(settings, embedder).run()
+    another = "seeds/lokanathan-2025-growth-of-smes-and-handicrafts.txt"
+    _copy(corpus, mini_corpus, (another,))  # one more file for the other ingest to write
+    ingestor = Ingestor(settings, embedder)
+    victim = next(r for r in ingestor.store.records().values() if r.doc.path == SEEDS[0])
+    holder = subprocess.Popen(
+        [sys.executable, "-m", "tests.killed_ingest", "hold", "chunks"],
+        env=_env(settings),
+        cwd=PROJECT_ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdin is not None
+        assert holder.stdout.readline().strip() == "start"
+        assert holder.stdout.readline().strip() == "holding"  # mid-write, lock held
+        with pytest.raises(StoreError, match="another ingest is running.*try again"):
+            ingestor.delete(victim.doc.doc_id)
+        assert victim.doc.doc_id in ingestor.store.records()
+        holder.stdin.close()
+        assert holder.wait(timeout=300) == 0
+    finally:
+        holder.kill()
+    ingestor.delete(victim.doc.doc_id)
+    records = ingestor.store.records()
+    assert victim.doc.doc_id not in records
+    assert another in {r.doc.path for r in records.values()}
+    assert ingestor.store.chunks_of(victim.doc.doc_id) == []
+    assert sum(r.chunks for r in records.values()) == ingestor.store.count()
+
+
 # -- 6. planted text is not quoted as a cited, current fact ---------------------------------
 PLANTED = (
     "Notes from the district meeting\n\n"

@@ -483,7 +483,11 @@ def delete_section(store: Store, records: list[DocRecord]) -> None:
         )
     )
     if st.button(f"Yes, delete {record.doc.path}", key="delete_confirm", type="primary"):
-        store.delete_document(record.doc.doc_id)
+        try:  # under the ingest lock: refused, with a message, while an ingest writes
+            Ingestor(s, parts().embedder, store).delete(record.doc.doc_id)
+        except KarigarError as exc:
+            st.error(str(exc))
+            return
         if upload:
             path.unlink(missing_ok=True)
         st.session_state.deleted_message = f"Deleted “{record.doc.title}” ({record.doc.path})" + (
