@@ -14,6 +14,7 @@ import tomllib
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ingest.pipeline import _ingest_lock
 from ingest.uploads import check_upload, uploads_dir
 from retrieval.answer.chain import REFUSAL
 from retrieval.core.settings import PROJECT_ROOT
@@ -229,7 +230,8 @@ def test_the_evaluation_page_shows_the_latest_report(chat, full_store):
 def test_an_empty_store_offers_to_ingest_the_reference_corpus(
     monkeypatch, make_settings, mini_corpus
 ):
-    at = _app(monkeypatch, make_settings(mini_corpus))
+    settings = make_settings(mini_corpus)
+    at = _app(monkeypatch, settings)
     assert any("is empty" in i.value for i in at.info)
     at.button(key="ingest_reference").click().run()
     assert not at.exception, at.exception
@@ -242,6 +244,10 @@ def test_an_empty_store_offers_to_ingest_the_reference_corpus(
     at.selectbox(key="delete_doc").set_value(chosen).run()
     assert any("Its file stays in the corpus folder" in w.value for w in at.warning)
     assert not at.success  # nothing happens before the confirmation
+    with _ingest_lock(settings):  # an ingest writing (from another process): refused, kept
+        at.button(key="delete_confirm").click().run()
+    assert any("another ingest is running" in e.value for e in at.error), at.error
+    assert chosen in set(at.dataframe[0].value["file"])
     at.button(key="delete_confirm").click().run()
     assert any(s.value.endswith("its corpus file is kept.") for s in at.success)
     assert len(at.dataframe[0].value) == 4 and chosen not in set(at.dataframe[0].value["file"])
@@ -286,6 +292,39 @@ def test_upload_checks_content_then_ingests_and_delete_removes(
     )
     assert any("is empty" in i.value for i in at.info)  # it was the only document
     assert not (uploads_dir(settings) / "guarantee.json").exists()
+
+
+def test_a_stopped_chroma_server_is_a_message_in_the_app_which_recovers_without_a_restart(
+    monkeypatch, make_settings, mini_corpus, embedder, tmp_path
+):
+    from ingest.pipeline import Ingestor
+    from tests.test_server import _free_port, start_chroma, stop_chroma
+
+    port = _free_port()
+    data, log = tmp_path / "server-data", tmp_path / "chroma.log"
+    server = start_chroma(data, port, log)
+    try:
+        settings = make_settings(mini_corpus, chroma_host="127.0.0.1", chroma_port=port)
+        Ingestor(settings, embedder).run()
+        monkeypatch.setenv("KARIGAR_CHROMA_HOST", "127.0.0.1")
+        monkeypatch.setenv("KARIGAR_CHROMA_PORT", str(port))
+        at = _app(monkeypatch, settings)
+        question = "What is the age limit for joining the Atal Pension Yojana?"
+        _ask(at, question)
+        assert not at.error and any(e.label.startswith("[1]") for e in at.expander)
+        stop_chroma(server)
+        _ask(at, question)  # no traceback: the message, with what to do
+        assert any("cannot reach the Chroma server" in e.value for e in at.error), at.error
+        server = start_chroma(data, port, log)
+        at.radio(key="page").set_value("Corpus").run()  # the same app process, no restart
+        assert not at.exception and not at.error, at.error
+        assert any(c.value.startswith("5 documents, ") for c in at.caption)
+        at.radio(key="page").set_value("Chat").run()
+        _ask(at, question)
+        assert not at.error, at.error
+        assert len([m for m in at.chat_message if m.name == "assistant"]) >= 2
+    finally:
+        stop_chroma(server)
 
 
 def test_upload_check_refuses_by_content_size_and_type():
