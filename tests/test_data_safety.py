@@ -37,11 +37,23 @@ def _copy(corpus, root, rels):
 
 
 def _env(settings: Settings) -> dict[str, str]:
-    return os.environ | {
-        "KARIGAR_CORPUS_DIR": str(settings.corpus_dir),
-        "KARIGAR_DATA_DIR": str(settings.data_dir),
-        "COLUMNS": "200",
-    }
+    server = (
+        {
+            "KARIGAR_CHROMA_HOST": settings.chroma_host,
+            "KARIGAR_CHROMA_PORT": str(settings.chroma_port),
+        }
+        if settings.chroma_host
+        else {}
+    )
+    return (
+        os.environ
+        | server
+        | {
+            "KARIGAR_CORPUS_DIR": str(settings.corpus_dir),
+            "KARIGAR_DATA_DIR": str(settings.data_dir),
+            "COLUMNS": "200",
+        }
+    )
 
 
 def _run(settings: Settings, *module_and_args: str) -> subprocess.CompletedProcess[str]:
@@ -331,8 +343,14 @@ def test_a_stopped_chroma_server_is_a_message_and_the_chain_recovers(
         stop_chroma(server)
         with pytest.raises(StoreError, match="cannot reach the Chroma server.*chroma run"):
             chain.answer(question)
+        cli = ("ui.cli", "ask", question.text)
+        stopped = _run(settings, *cli)  # the command line: a line saying so, no traceback
+        assert stopped.returncode != 0 and "Traceback" not in stopped.stderr, stopped.stderr
+        assert "cannot reach the Chroma server" in stopped.stdout + stopped.stderr
         server = start_chroma(data, port, log)
         assert not chain.answer(question).abstained  # the same process, once it is back
+        back = _run(settings, *cli)
+        assert back.returncode == 0 and "Atal Pension" in back.stdout, back.stderr[-2000:]
     finally:
         stop_chroma(server)
 
