@@ -5,7 +5,8 @@ clean run's, trial after trial.
 
 The corpus is the test suite's small real one (two seeds, a PDF, two scheme records, from
 ../shared/corpus). Each trial kills `python -m tests.killed_ingest watch` from outside, at a
-moment drawn uniformly over a whole run's writing, then ingests again in this process and
+moment drawn from a whole run (half the time inside a file's writing, from its embedding to its
+completion: windows too short to be hit often otherwise), then ingests again in this process and
 compares every record, chunk and page with the clean run. `make test` runs 5 such trials
 with a fixed seed (`tests/test_kill.py`). Prints each trial and the count that survived.
 """
@@ -24,7 +25,7 @@ from pathlib import Path
 from ingest.pipeline import Ingestor
 from retrieval.core.embeddings import get_embedder
 from retrieval.core.settings import PROJECT_ROOT, Settings
-from tests.killed_ingest import watched_run
+from tests.killed_ingest import kill_moment, watched_run
 from tests.test_kill import _snapshot
 
 FILES = (
@@ -49,14 +50,17 @@ def main() -> int:
     clean = Settings(corpus_dir=corpus, data_dir=work / "clean", progress=False)
     Ingestor(clean, embedder).run()
     expected = _snapshot(clean, embedder)
-    last, window = watched_run(corpus, work / "whole", None)
+    last, timeline = watched_run(corpus, work / "whole", None)
     assert last == "finished", last
-    print(f"seed {seed}; a whole run writes for {window:.1f} s; kills drawn over that window")
+    print(
+        f"seed {seed}; a whole run goes on for {timeline[-1][0]:.1f} s after its first step; "
+        "half the kills anywhere in it, half inside a file's writing"
+    )
     rng = random.Random(seed)
     survived, where = 0, Counter()
     for trial in range(1, trials + 1):
         data = work / f"trial{trial}"
-        at = rng.uniform(0, window)
+        at = kill_moment(rng, timeline)
         step, _ = watched_run(corpus, data, at)
         where[step] += 1
         settings = Settings(corpus_dir=corpus, data_dir=data, progress=False)

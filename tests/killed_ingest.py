@@ -13,6 +13,7 @@ step, so that another process can kill it at a random moment once it writes
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -50,10 +51,12 @@ def main(step: str, n: int) -> None:
         print("finished", flush=True)
 
 
-def watched_run(corpus_dir: Path, data_dir: Path, kill_after: float | None) -> tuple[str, float]:
+def watched_run(
+    corpus_dir: Path, data_dir: Path, kill_after: float | None
+) -> tuple[str, list[tuple[float, str]]]:
     """Run `watch` over the folders; with `kill_after`, SIGKILL it (from outside, wherever it
     is) that many seconds after its first step, when it begins to write. (The last step it
-    printed, the seconds from its first step to its end.)"""
+    printed; every step with its seconds since the first.)"""
     env = os.environ | {"KARIGAR_CORPUS_DIR": str(corpus_dir), "KARIGAR_DATA_DIR": str(data_dir)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.killed_ingest", "watch"],
@@ -63,31 +66,48 @@ def watched_run(corpus_dir: Path, data_dir: Path, kill_after: float | None) -> t
         stderr=subprocess.DEVNULL,
         text=True,
     )
-    steps: list[str] = []
+    steps: list[tuple[float, str]] = []
     writing = threading.Event()
 
     def read() -> None:
         assert proc.stdout is not None
         for line in proc.stdout:
-            steps.append(line.strip())
-            if steps[-1] != "start":
+            steps.append((time.perf_counter(), line.strip()))
+            if steps[-1][1] != "start":
                 writing.set()
         writing.set()  # ended (or died) before any step
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
     writing.wait(timeout=600)
-    began = time.perf_counter()
     if kill_after is not None:
         try:
             proc.wait(timeout=kill_after)
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=600)
-    ran = time.perf_counter() - began
     reader.join(timeout=10)
-    assert steps[:1] == ["start"], f"the ingest did not start: {steps}"
-    return steps[-1], ran
+    assert steps[:1] and steps[0][1] == "start", f"the ingest did not start: {steps}"
+    began = steps[1][0] if len(steps) > 1 else steps[0][0]
+    return steps[-1][1], [(t - began, name) for t, name in steps[1:]]
+
+
+def kill_moment(rng: random.Random, timeline: list[tuple[float, str]]) -> float:
+    """A moment to kill at, drawn from a whole run's `timeline`: half the time anywhere in the
+    run, half the time inside a file's writing (from its "embedded" step to its "complete"),
+    windows that are short beside parsing and embedding and would be rarely hit otherwise."""
+    end = timeline[-1][0]
+    windows, opened = [], None
+    for t, name in timeline:
+        if name == "embedded":
+            opened = t
+        elif name == "complete" and opened is not None:
+            windows.append((opened, t + 0.05))
+            opened = None
+    if not windows or rng.random() < 0.5:
+        return rng.uniform(0, end)
+    start, stop = rng.choice(windows)
+    return rng.uniform(start, stop)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import pytest
 
 from ingest.pipeline import Ingestor
 from retrieval.core.settings import PROJECT_ROOT, Settings
-from tests.killed_ingest import watched_run
+from tests.killed_ingest import kill_moment, watched_run
 
 RANDOM_KILLS = 5  # `python -m bench.kill` runs 20 and more
 
@@ -96,15 +96,15 @@ def test_killed_at_random_moments_then_rerun_equals_a_clean_run(
     """SIGKILL from outside at a random moment of the writing (not at a failpoint): the next
     run leaves exactly what a clean run leaves."""
     rng = random.Random(20261204)
-    last, window = watched_run(mini_corpus, tmp_path / "whole", None)
+    last, timeline = watched_run(mini_corpus, tmp_path / "whole", None)
     assert last == "finished"
     where = []
     settings = make_settings(corpus_dir=mini_corpus)
     for trial in range(RANDOM_KILLS):
         data = settings.data_dir / f"trial{trial}"
-        at = rng.uniform(0, window)
+        at = kill_moment(rng, timeline)
         where.append(watched_run(mini_corpus, data, at)[0])
         again = settings.model_copy(update={"data_dir": data})
         assert Ingestor(again, embedder).run().exit_code == 0
         assert _snapshot(again, embedder) == clean_snapshot, (trial, at, where[-1])
-    assert any(w not in ("start", "finished") for w in where), where  # some landed mid-write
+    assert any(w not in ("start", "finished") for w in where), where  # some landed mid-run
