@@ -176,7 +176,7 @@ def chat_page(store: Store, filters: Filters) -> None:
         with st.chat_message("user"):
             st.markdown(web.escape_markdown(question))
         with st.chat_message("assistant"):
-            waited = wait_for_models()
+            waited = st.session_state.pop("models_waited", 0.0) + wait_for_models()
             answer = ask(Query(question, tuple(history), filters, st.session_state.get("k", 5)))
             if answer is None:
                 return
@@ -552,6 +552,11 @@ def main() -> None:
     )
     try:  # a store that cannot be opened or read (a stopped server): its message, no traceback
         settings()
+        if st.session_state.get("page", "Chat") == "Chat" and (
+            st.session_state.get("question") or st.session_state.get("ask_as_typed")
+        ):  # a question asked while the models load waits first, before anything is drawn:
+            # drawn beside the loading thread, the page would take longer (the two share the GIL)
+            st.session_state.models_waited = wait_for_models()
         store = parts().store
         filters = sidebar(store)
         page = st.session_state.get("page", "Chat")
@@ -569,6 +574,7 @@ def main() -> None:
         warming = _warming(st.session_state.settings_json)
         if page == "Chat" and not warming["done"] and not st.session_state.get("question"):
             loading_notice(warming)  # not in the run that answers: that one waits for them
+        st.session_state.pop("models_waited", None)  # a wait no answer of this run used
     except KarigarError as exc:
         st.error(str(exc))
 
