@@ -104,12 +104,25 @@ class Parts:
             )
         return self._chains[key]
 
-    def warm(self) -> None:
+    WARM_STEPS = (
+        "the search index",
+        "the scheme finder",
+        "the embedding model",
+        "the answering modules",
+    )
+
+    def warm(self, on_step: Callable[[int, str], None] | None = None) -> None:
         """Load the model and build the lexical index, the scheme finder's rows and the
-        extractive chain now, not on the first question."""
+        extractive chain now, not on the first question. `on_step(i, name)` is told as each
+        of `WARM_STEPS` begins (the app's progress bar)."""
+        say = on_step or (lambda _i, _name: None)
+        say(0, self.WARM_STEPS[0])
         self.searcher.lexical.warm()
+        say(1, self.WARM_STEPS[1])
         self.finder.count()
+        say(2, self.WARM_STEPS[2])
         self.embedder.embed_query("warm up")
+        say(3, self.WARM_STEPS[3])
         self.chain("extractive")  # the answering modules (rules engine among them): 0.6 s
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import re
+import time
 import tomllib
 
 import pytest
@@ -570,11 +572,52 @@ def test_warming_sets_what_it_loaded_aside_from_the_garbage_collector(full_store
 
     shared = open_parts(full_store[0], embedder=embedder, store=full_store[2])
     gc.collect()
+    steps: list[tuple[int, str]] = []
     try:
-        web.warm_and_settle(shared)
+        web.warm_and_settle(shared, lambda i, name: steps.append((i, name)))
+        assert steps == list(enumerate(shared.WARM_STEPS))  # what the progress bar shows
         assert shared.searcher.lexical._index is not None  # built by the warm-up
         assert ("extractive", 5) in shared._chains  # so is the chain a first question uses
         assert gc.get_freeze_count() > 100_000  # the models and indexes among them
         assert len(gc.get_objects(generation=2)) < 1_000  # a full pass has little to walk
     finally:
         gc.unfreeze()
+
+
+def test_while_the_models_load_a_progress_bar_shows_and_a_question_waits_for_them(
+    monkeypatch, make_settings, mini_corpus, embedder
+):
+    import threading
+
+    from ingest.pipeline import Ingestor
+
+    settings = make_settings(mini_corpus)
+    Ingestor(settings, embedder).run()
+    release = threading.Event()
+    real = web.warm_and_settle
+
+    def slow(shared, on_step=None):  # the real warm-up, held at its second step
+        def step(i, name):
+            on_step(i, name)
+            if i == 1:
+                release.wait(60)
+
+        real(shared, step)
+
+    monkeypatch.setattr(web, "warm_and_settle", slow)
+    at = _app(monkeypatch, settings)
+    bars = at.get("progress")
+    assert bars and bars[0].proto.text.startswith("Loading the "), bars
+    for _ in range(60):  # drawn again, it says where the loading is
+        if "Loading the scheme finder (2 of 4" in at.get("progress")[0].proto.text:
+            break
+        time.sleep(0.5)
+        at.run()
+    else:
+        pytest.fail(at.get("progress")[0].proto.text)
+    threading.Timer(2.0, release.set).start()
+    _ask(at, "What is the age limit for joining the Atal Pension Yojana?")
+    said = " ".join(c.value for c in at.caption)
+    waited = re.search(r"answered in [\d.]+ s \(after ([\d.]+) s loading the models\)", said)
+    assert waited and float(waited.group(1)) >= 1.0, said
+    assert not at.get("progress")  # the answering run draws no loading bar

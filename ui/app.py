@@ -51,11 +51,21 @@ def _warming(settings_json: str) -> dict[str, Any]:
     question asked before they are ready waits for them)."""
     shared = _parts(settings_json)
     ready = threading.Event()
-    state: dict[str, Any] = {"done": False, "error": "", "ready": ready}
+    state: dict[str, Any] = {
+        "done": False,
+        "error": "",
+        "ready": ready,
+        "step": 0,
+        "stage": Parts.WARM_STEPS[0],
+        "started": time.perf_counter(),
+    }
+
+    def on_step(i: int, name: str) -> None:
+        state["step"], state["stage"] = i, name
 
     def warm() -> None:
         try:
-            web.warm_and_settle(shared)
+            web.warm_and_settle(shared, on_step)
         except Exception as exc:  # shown on the page; the question path raises it again
             state["error"] = str(exc)
         finally:
@@ -74,17 +84,24 @@ def resettle() -> None:
     ).start()
 
 
+@st.fragment(run_every=1.0)
 def loading_notice(state: dict[str, Any]) -> None:
-    """A still notice while the models load; a question asked meanwhile waits for them
-    under its own spinner, and its answer says how long it waited."""
+    """A progress bar while the models load, redrawn each second (a fragment: the rest of
+    the page is not run again); once they are loaded the page is drawn again without it. A
+    question asked meanwhile waits for them, and its answer says how long it waited."""
     if state["error"]:
         st.error(f"The search could not load: {state['error']}")
-    elif not state["done"]:
-        st.info(
-            "Loading the embedding model and the search index in the background (about 15 s "
-            "on a first start). The Schemes, Eligibility and Corpus pages work already; a "
-            "question asked now is answered as soon as they are ready."
-        )
+        return
+    if state["done"]:
+        st.rerun()  # the whole page, now without this notice
+    steps = len(Parts.WARM_STEPS)
+    st.progress(
+        state["step"] / steps,
+        text=f"Loading {state['stage']} ({state['step'] + 1} of {steps}, "
+        f"{time.perf_counter() - state['started']:.0f} s; about 15 s on a first start). The "
+        "Schemes, Eligibility and Corpus pages work already; a question asked now is answered "
+        "as soon as this is done.",
+    )
 
 
 @st.cache_resource(show_spinner="Loading the generator…")

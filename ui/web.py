@@ -10,6 +10,7 @@ import html
 import json
 import re
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -24,12 +25,12 @@ if TYPE_CHECKING:
 _LOCK = threading.Lock()
 
 
-def warm_and_settle(shared: Parts) -> None:
+def warm_and_settle(shared: Parts, on_step: Callable[[int, str], None] | None = None) -> None:
     """Load the models and indexes, then set everything loaded aside from the garbage
     collector (`gc.freeze`): its full passes otherwise walk the half a million objects they
     hold, 0.3 to 0.4 s each, and one falling between a finished answer and the browser held
     the answer back that long."""
-    shared.warm()
+    shared.warm(on_step)
     gc.unfreeze()  # what an earlier settle set aside (an index since replaced) is looked at again
     gc.collect()
     gc.freeze()
