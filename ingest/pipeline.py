@@ -50,7 +50,7 @@ from retrieval.core.errors import ConfigError, DiskFullError, IngestError, Store
 from retrieval.core.settings import Settings
 from retrieval.core.store import COMPLETE, DocRecord, Store
 from retrieval.core.text import embedding_text
-from retrieval.core.types import SourceDoc
+from retrieval.core.types import Chunk, Hit, SourceDoc
 from retrieval.parts import open_parts
 
 log = logging.getLogger(__name__)
@@ -193,6 +193,18 @@ class Ingestor:
         """`on_file(done, total, result)` is called after each file (the web app's bar)."""
         with _ingest_lock(self.settings):
             return self._run(source, prune, rebuild, on_file)
+
+    def _keep_unit_vectors(self, doc: SourceDoc, chunks: list[Chunk], rel: str) -> None:
+        """The reader's unit vectors for the document's chunks, kept for the answers: a
+        failure costs only their speed (the answers embed what is missing)."""
+        from retrieval.answer.generators import unit_texts
+
+        texts = [t for c in chunks for t in unit_texts(Hit(c, doc, 0.0))]
+        try:
+            for start in range(0, len(texts), EMBED_SLICE):
+                self._parts.unit_vectors.vectors(self.embedder, texts[start : start + EMBED_SLICE])
+        except Exception as exc:  # the document is stored: its units are embedded on use
+            log.warning("unit vectors of %s not kept: %s", rel, exc)
 
     def delete(self, doc_id: str) -> None:
         """Delete one stored document, under the ingest lock: never while an ingest writes to
@@ -407,6 +419,8 @@ class Ingestor:
             return self._failed(
                 rel, f"could not be stored: {exc.__cause__ or exc}", previous, started
             )
+        if self.settings.unit_vectors_at_ingest:
+            self._keep_unit_vectors(doc, chunks, rel)
         self._drop_versions(previous, keep=doc_id, rel=rel)
         status = UPDATED if previous else ADDED
         records[doc_id] = DocRecord(

@@ -20,6 +20,8 @@ from retrieval.core.embeddings import E5Embedder, Embedder, get_e5, get_embedder
 from retrieval.core.errors import ConfigError
 from retrieval.core.settings import Settings
 from retrieval.core.store import Store
+from retrieval.core.unit_vectors import FILE_NAME as UNIT_VECTORS_FILE
+from retrieval.core.unit_vectors import UnitVectors
 from retrieval.search.finder import SchemeFinder
 from retrieval.search.hybrid import Searcher
 from retrieval.search.multilingual import MultilingualIndex
@@ -71,6 +73,11 @@ class Parts:
         return self.multilingual or MultilingualIndex(self.store)
 
     @cached_property
+    def unit_vectors(self) -> UnitVectors:
+        """The reader's unit vectors, kept in memory and in the data folder's file."""
+        return UnitVectors(self.settings.data_dir / UNIT_VECTORS_FILE)
+
+    @cached_property
     def finder(self) -> SchemeFinder:
         """The scheme finder over this store: the chat's and the Schemes page's."""
         return SchemeFinder(self.store)
@@ -92,7 +99,12 @@ class Parts:
                 get_e5 if self.searcher.multilingual is not None else None
             )
             made = make_generator(
-                name, self.embedder, self.settings, multilingual=e5, idf=self.searcher.lexical.idf
+                name,
+                self.embedder,
+                self.settings,
+                multilingual=e5,
+                idf=self.searcher.lexical.idf,
+                unit_vectors=self.unit_vectors,
             )
             self._chains[key] = AnswerChain(
                 self.searcher,

@@ -14,6 +14,10 @@ import pytest
 
 from retrieval.core.settings import PROJECT_ROOT, Settings
 
+# Ingest in tests embeds the chunks only: the reader's unit vectors are computed when a
+# question reads them (the same answers, `tests/test_store.py` checks both ways); embedding
+# every unit at ingest would add minutes to the suite. Subprocesses inherit it.
+os.environ.setdefault("KARIGAR_UNIT_VECTORS_AT_INGEST", "false")
 CORPUS = Path(os.environ.get("KARIGAR_TEST_CORPUS", PROJECT_ROOT.parent / "shared" / "corpus"))
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

@@ -221,3 +221,87 @@ def test_records_are_read_again_after_any_write_by_any_store_object(make_setting
     assert set(store.documents()) == {"d1", "d2"}
     other.delete_document("d1")
     assert set(store.records()) == {"d2"}
+
+
+def test_the_lexical_index_kept_in_step_equals_one_built_from_nothing(
+    make_settings, mini_corpus, corpus, embedder
+):
+    """After each write (a new file, a moved file, a deleted document) the index re-reads
+    only the documents that changed; what it holds and what it finds are those of an index
+    built from the whole store."""
+    import shutil
+
+    from ingest.pipeline import Ingestor
+    from retrieval.search.lexical import LexicalIndex
+
+    settings = make_settings(corpus_dir=mini_corpus)
+    ingestor = Ingestor(settings, embedder)
+    ingestor.run()
+    kept = LexicalIndex(ingestor.store)
+    kept.warm()
+    read: list[list[str]] = []
+    real = ingestor.store.chunks_of_documents
+
+    def counting(doc_ids):
+        read.append(list(doc_ids))
+        return real(doc_ids)
+
+    ingestor.store.chunks_of_documents = counting  # type: ignore[method-assign]
+
+    def same_as_new(question: str) -> None:
+        fresh = LexicalIndex(ingestor.store)
+        a, b = kept._fresh(), fresh._fresh()
+        assert [c.chunk_id for c in a.chunks] == [c.chunk_id for c in b.chunks]
+        assert a.docs == b.docs and a.df == b.df
+        found = [(c.chunk_id, score) for c, _, score in kept.search(question, 8)]
+        assert found and found == [(c.chunk_id, score) for c, _, score in fresh.search(question, 8)]
+
+    shutil.copy(
+        corpus / "seeds/lokanathan-2025-growth-of-smes-and-handicrafts.txt", mini_corpus / "seeds"
+    )
+    ingestor.run()
+    same_as_new("How many SSI units does Assam have?")
+    assert len(read) == 1 and len(read[0]) == 1  # the new document alone was read
+    (mini_corpus / "moved").mkdir()
+    shutil.move(mini_corpus / "schemes/Atal_Pension_Yojana.json", mini_corpus / "moved")
+    ingestor.run()  # same content, new path: the record changes, the chunks' metadata too
+    same_as_new("age limit Atal Pension Yojana")
+    assert any(c.path.startswith("moved/") for c in kept._fresh().docs)
+    gone = next(r for r in ingestor.store.documents().values() if r.doc.path.startswith("seeds/jk"))
+    ingestor.delete(gone.doc.doc_id)
+    same_as_new("handicrafts in Jammu and Kashmir")
+
+
+def test_unit_vectors_kept_at_ingest_serve_the_answers_and_change_nothing(
+    make_settings, mini_corpus, embedder
+):
+    """With unit vectors kept at ingest, a new process answers without embedding a unit of
+    the passages it reads, and the answers are those computed without them."""
+    import sqlite3
+
+    from ingest.pipeline import Ingestor
+    from retrieval.answer.chain import Query
+    from retrieval.parts import open_parts
+
+    questions = (
+        "What is the age limit for joining the Atal Pension Yojana?",
+        "How much is the stipend in the Advanced Training in Handicrafts scheme?",
+        "What is the maximum project cost for a second loan under PMEGP?",
+    )
+    plain = make_settings(corpus_dir=mini_corpus)
+    Ingestor(plain, embedder).run()
+    assert not (plain.data_dir / "unit-vectors.sqlite").exists()
+    kept = plain.model_copy(
+        update={"data_dir": plain.data_dir.parent / "kept", "unit_vectors_at_ingest": True}
+    )
+    Ingestor(kept, embedder).run()
+    with sqlite3.connect(kept.data_dir / "unit-vectors.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM vectors").fetchone()[0] > 50
+    parts = open_parts(kept, embedder)  # a new process's view: nothing in memory yet
+    chain = parts.chain()
+    answers = [chain.answer(Query(q)) for q in questions]
+    assert parts.unit_vectors.misses == 0 and parts.unit_vectors.hits > 20
+    computed = open_parts(plain, embedder).chain()
+    for question, answer in zip(questions, answers, strict=True):
+        again = computed.answer(Query(question))
+        assert (answer.text, answer.citations) == (again.text, again.citations), question

@@ -418,6 +418,7 @@ class AnswerChain:
             self.searcher.embedder,
             selection=Selection(passages=2 * self.k),
             idf=self.searcher.lexical.idf,
+            unit_vectors=getattr(self.generator, "unit_vectors", None),
         )
 
     def _document_text(self, doc_id: str) -> str:

@@ -32,6 +32,7 @@ from retrieval.core.embeddings import TextEmbedder
 from retrieval.core.errors import ConfigError
 from retrieval.core.text import passage_text
 from retrieval.core.types import Hit
+from retrieval.core.unit_vectors import UnitVectors
 from retrieval.search.lexical import numbers_in, tokenize
 from retrieval.search.multilingual import is_indic
 from retrieval.search.ranking import Selection
@@ -133,8 +134,12 @@ class ExtractiveGenerator:
         selection: Selection | None = None,
         model: ReaderModel | None = None,
         idf: Callable[[Iterable[str]], dict[str, float]] | None = None,
+        unit_vectors: UnitVectors | None = None,
     ) -> None:
         self.embedder = embedder
+        # the units' vectors, kept once computed (memory and the data folder); None: computed
+        # on every question
+        self.unit_vectors = unit_vectors
         self.idf = idf  # how rare a word is in the store (`LexicalIndex.idf`)
         # e5, loaded on the first question in an Indic script: it ranks the English
         # sentences against the untranslated question
@@ -167,8 +172,11 @@ class ExtractiveGenerator:
         if self.multilingual is not None and indic:  # e5 compares the Indic question with
             embedder = self.multilingual()  # English sentences
         # a row is read as rendered: with the header it sits under, named cell by cell
-        texts = [f"{_context(hits[u.hit_index])}: {u.rendered}" for u in units]
-        vectors = np.asarray(embedder.embed(texts))
+        texts = [unit_text(hits[u.hit_index], u) for u in units]
+        if self.unit_vectors is not None and embedder is self.embedder:
+            vectors = self.unit_vectors.vectors(embedder, texts)
+        else:
+            vectors = np.asarray(embedder.embed(texts))
         views = _views(units, hits)
         intent = section_intent(analysis.ask)
         parts = []
@@ -461,6 +469,16 @@ def _context(hit: Hit) -> str:
     return " — ".join(part for part in (hit.doc.title, hit.chunk.section) if part)
 
 
+def unit_text(hit: Hit, unit: Unit) -> str:
+    """What the reader embeds of a unit: its passage's title and section, then the unit."""
+    return f"{_context(hit)}: {unit.rendered}"
+
+
+def unit_texts(hit: Hit) -> list[str]:
+    """What the reader embeds of every unit of one passage (ingest keeps their vectors)."""
+    return [unit_text(hit, u) for u in passage_units(0, hit) if not u.brief]
+
+
 def _other_editions(
     chosen: list[Unit], every: list[Unit], hits: list[Hit], share: float
 ) -> list[Unit]:
@@ -530,12 +548,15 @@ def make_generator(
     settings: Settings,
     multilingual: Callable[[], TextEmbedder] | None = None,
     idf: Callable[[Iterable[str]], dict[str, float]] | None = None,
+    unit_vectors: UnitVectors | None = None,
 ) -> Generator:
     """extractive | llm (settings.llm_model) | llm:<model> | openai | ollama. `multilingual`
     gives e5 to the extractive reader, for questions in an Indic script; `idf` the store's
     word rarity."""
     if name == "extractive":
-        return ExtractiveGenerator(embedder, multilingual=multilingual, idf=idf)
+        return ExtractiveGenerator(
+            embedder, multilingual=multilingual, idf=idf, unit_vectors=unit_vectors
+        )
     if name == "llm" or name.startswith("llm:"):
         from retrieval.answer.llm_generators import LocalLLMGenerator
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import SecretStr
+
 from retrieval.answer.citations import is_supported, parse_cited_text, says_not_answered
 from retrieval.answer.generators import Composed, ExtractiveGenerator
 from retrieval.core.embeddings import TextEmbedder
@@ -152,11 +154,11 @@ def chat_generator(kind: str, embedder: TextEmbedder, settings: Settings) -> Cha
         model = ChatOpenAI(
             model=settings.chat_model,
             base_url=settings.chat_base_url or None,
-            api_key=settings.chat_api_key or "none",
+            api_key=SecretStr(settings.chat_api_key or "none"),
             temperature=0,
             timeout=settings.chat_timeout_seconds,
             max_retries=1,
-        )  # type: ignore[arg-type]
+        )
     elif kind == "ollama":
         try:
             from langchain_ollama import ChatOllama

@@ -77,6 +77,12 @@ class Settings(BaseSettings):
         "Ollama URL (default http://127.0.0.1:11434).",
     )
     chat_api_key: str = Field(default="", description="API key for the OpenAI-compatible server.")
+    unit_vectors_at_ingest: bool = Field(
+        default=True,
+        description="Embed the reader's units (sentences, rows) of each ingested document at "
+        "ingest and keep them in the data folder, so answers do not embed them (about 2 to 3 "
+        "times faster answers; ingest embeds about twice as much text).",
+    )
     chat_timeout_seconds: float = Field(
         default=120.0,
         gt=0,

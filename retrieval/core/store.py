@@ -538,6 +538,21 @@ class Store:
         )
         return sorted((c for c, _ in chunk_rows(found)), key=lambda c: c.index)
 
+    def chunks_of_documents(self, doc_ids: Sequence[str]) -> list[tuple[Chunk, SourceDoc]]:
+        """Every chunk of these documents with its document (an index kept in step reads only
+        what changed), `_batch` documents a query."""
+        out: list[tuple[Chunk, SourceDoc]] = []
+        ids = list(doc_ids)
+        for start in range(0, len(ids), self._batch):
+            part = ids[start : start + self._batch]
+            found = self._read(
+                lambda part=part: self._chunks.get(  # type: ignore[misc]
+                    where={"doc_id": {"$in": part}}, include=["documents", "metadatas"]
+                )
+            )
+            out.extend((c, doc_from_metadata(meta)) for c, meta in chunk_rows(found))
+        return out
+
     def iter_chunks(self) -> Iterator[tuple[Chunk, SourceDoc]]:
         """Every chunk of a complete document with its document, read `_batch` at a time (for
         the lexical index)."""

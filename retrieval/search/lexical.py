@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import snowballstemmer
 
-from retrieval.core.store import Store
+from retrieval.core.store import DocRecord, Store
 from retrieval.core.text import clean_text, passage_text
 from retrieval.core.types import Chunk, SourceDoc
 
@@ -164,6 +164,9 @@ class LexicalIndex:
         self.store = store
         self._index: _Index | None = None
         self._lock = threading.Lock()
+        # per complete document: its record as last read, and its chunks with their tokens,
+        # so a new generation (another file ingested) re-reads only the documents it changed
+        self._by_doc: dict[str, tuple[DocRecord, list[tuple[Chunk, SourceDoc, list[str]]]]] = {}
 
     def warm(self) -> None:
         """Build the index now (a server does it at start, not on its first question)."""
@@ -178,26 +181,42 @@ class LexicalIndex:
             return self._index
 
     def _build(self, generation: str) -> _Index:
+        """The index at `generation`: the documents whose record is new or changed are read
+        from the store (all of them the first time), the rest come from the last build."""
         import bm25s
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # its import set DEBUG
 
-        pairs = sorted(self.store.iter_chunks(), key=lambda p: p[0].chunk_id)
-        chunks = [c for c, _ in pairs]
-        docs = [d for _, d in pairs]
-        if not chunks:
+        records = self.store.documents()
+        known = {d: v for d, v in self._by_doc.items() if d in records and v[0] == records[d]}
+        stale = [d for d in records if d not in known]
+        if stale:
+            rows = (
+                self.store.iter_chunks()
+                if len(stale) == len(records)
+                else self.store.chunks_of_documents(stale)
+            )
+            read: dict[str, list[tuple[Chunk, SourceDoc, list[str]]]] = {d: [] for d in stale}
+            for c, d in rows:
+                if c.doc_id in read:
+                    text = passage_text(
+                        d.title, c.section, c.table_header, c.text, with_acronym=True
+                    )
+                    read[c.doc_id].append((c, d, tokenize(text) or ["_empty_"]))
+            known.update({d: (records[d], rows_) for d, rows_ in read.items()})
+        self._by_doc = known
+        entries = sorted(
+            (e for _, rows_ in known.values() for e in rows_), key=lambda e: e[0].chunk_id
+        )
+        if not entries:
             return _Index(generation, [], [], None)
-        corpus = [
-            tokenize(passage_text(d.title, c.section, c.table_header, c.text, with_acronym=True))
-            or ["_empty_"]
-            for c, d in pairs
-        ]
+        corpus = [tokens for _, _, tokens in entries]
         bm25 = bm25s.BM25()
         bm25.index(corpus, show_progress=False)
         df: Counter[str] = Counter()
         for tokens in corpus:
             df.update(set(tokens))
-        return _Index(generation, chunks, docs, bm25, df)
+        return _Index(generation, [c for c, _, _ in entries], [d for _, d, _ in entries], bm25, df)
 
     def chunks_of(self, doc_id: str) -> list[tuple[Chunk, SourceDoc]]:
         """Every chunk of one document, in page and reading order (from the index in
