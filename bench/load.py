@@ -156,7 +156,7 @@ def run_mode(mode: str, source: Settings, work: Path, asked: list[str], args) ->
         # asked alone again over the store as the ingest left it: the new documents change
         # the words' statistics, so an answer may move with them; that is not a fault
         after = {q: signature(chain.answer(Query(q))) for q in {q for q, _ in differing}}
-        wrong = [q for q, got in differing if got != after[q]]
+        wrong = [(q, got) for q, got in differing if got != after[q]]
         print(
             f"{mode}: {args.askers} askers for {args.seconds} s, {len(asked)} questions; "
             f"ingest of {written} other documents beside them exited {ingest.returncode}"
@@ -174,8 +174,8 @@ def run_mode(mode: str, source: Settings, work: Path, asked: list[str], args) ->
         )
         for e in errors[:5]:
             print(f"  error: {e}")
-        for q in sorted(set(wrong))[:5]:
-            print(f"  differs from both: {q}")
+        for q, got in wrong[:3]:
+            print(f"  differs from both: {q}\n    under load: {got}\n    alone: {alone[q]}")
         return not errors and not wrong and ingest.returncode == 0
     finally:
         if server is not None:
