@@ -41,7 +41,7 @@ class UnitVectors:
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
         self._db_failed = path is None
-        self.hits = self.misses = 0  # since start: what `bench/query.py`-style runs report
+        self.hits = self.misses = 0  # since start (`python -m bench.unit_vectors` prints them)
 
     def _connection(self) -> sqlite3.Connection | None:
         if self._db is None and not self._db_failed:
