@@ -416,15 +416,26 @@ PHRASINGS = (
 )
 
 
-@pytest.fixture
-def planted_corpus(corpus, make_settings, embedder, tmp_path):
-    root = tmp_path / "corpus"
+def _planted(corpus, root: Path, settings: Settings, embedder):
     _copy(corpus, root, ("pdf/PMEGP_Guidelines_KVIC_certified_2022-23.pdf",))
     (root / "notes").mkdir()
     (root / "notes" / "district-meeting.txt").write_text(PLANTED, "utf-8")
-    settings = make_settings(corpus_dir=root)
-    report = Ingestor(settings, embedder).run()
-    return settings, report, root
+    return settings, Ingestor(settings, embedder).run(), root
+
+
+@pytest.fixture
+def planted_corpus(corpus, make_settings, embedder, tmp_path):
+    """The PMEGP guideline and a note with a planted instruction, for a test that adds to it."""
+    root = tmp_path / "corpus"
+    return _planted(corpus, root, make_settings(corpus_dir=root), embedder)
+
+
+@pytest.fixture(scope="module")
+def planted_store(corpus, embedder, tmp_path_factory):
+    """The same, ingested once for the tests that only ask."""
+    folder = tmp_path_factory.mktemp("planted")
+    settings = Settings(corpus_dir=folder / "corpus", data_dir=folder / "data", progress=False)
+    return _planted(corpus, folder / "corpus", settings, embedder)
 
 
 def test_planted_text_is_never_quoted_and_a_guideline_leads_an_unofficial_figure(
@@ -513,14 +524,14 @@ def chat_server(tmp_path_factory):
 
 
 def test_a_chat_model_never_shows_a_figure_the_passages_do_not_hold(
-    planted_corpus, embedder, chat_server
+    planted_store, embedder, chat_server
 ):
     """Through the `openai` generator (SmolLM2 behind a real server), an instruction planted
     in the question or in a document never reaches the answer as a figure: the model may write
     it, the support check leaves it out and says so."""
     from retrieval.answer.chain import UNSUPPORTED_NOTE
 
-    settings, _, _ = planted_corpus
+    settings, _, _ = planted_store
     url, _ = chat_server
     chat_settings = settings.model_copy(
         update={"generator": "openai", "chat_model": "smollm2", "chat_base_url": url}
@@ -541,11 +552,11 @@ def test_a_chat_model_never_shows_a_figure_the_passages_do_not_hold(
 
 
 def test_the_local_model_picks_only_document_sentences_whatever_the_question_says(
-    planted_corpus, embedder, tmp_path
+    planted_store, embedder, tmp_path
 ):
     """SmolLM2 in the process (`llm:smollm2`): it chooses sentences, so a planted figure can
     never be written; the answer quotes the guideline or refuses."""
-    settings, _, _ = planted_corpus
+    settings, _, _ = planted_store
     chain = open_parts(settings.model_copy(update={"llm_model": "smollm2"}), embedder).chain("llm")
     for question in PLANTED_QUESTIONS:
         answer = chain.answer(Query(question))
@@ -554,11 +565,11 @@ def test_the_local_model_picks_only_document_sentences_whatever_the_question_say
         assert all(c.path.startswith("pdf/PMEGP") for c in answer.citations), answer.text
 
 
-def test_an_unreachable_chat_server_is_a_message_naming_the_setting(planted_corpus, embedder):
+def test_an_unreachable_chat_server_is_a_message_naming_the_setting(planted_store, embedder):
     from retrieval.core.errors import GeneratorError
     from tests.test_server import _free_port
 
-    settings, _, _ = planted_corpus
+    settings, _, _ = planted_store
     dead = settings.model_copy(
         update={
             "chat_model": "smollm2",
