@@ -20,14 +20,15 @@ import json
 import os
 import re
 import socket
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from bench.answer_latency import percentile
 from retrieval.core.settings import PROJECT_ROOT, Settings
 from tests.test_e2e import CHROMIUM
+from tests.test_server import _free_port
 
 # when the `n`-th chat message (the answer awaited) first shows its closing caption, in the
 # page's own clock: Playwright's waits poll with pauses of up to 0.5 s
@@ -44,17 +45,6 @@ _WATCH = """n => {
 }"""
 
 QUESTIONS = PROJECT_ROOT / "eval" / "questions" / "eval_set.jsonl"
-
-
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
 async def _user(browser, url: str, asked: list[str], out: dict) -> None:
@@ -105,13 +95,14 @@ async def _round(url: str, users: int, per_user: list[list[str]]) -> dict:
 
 
 def _say(label: str, out: dict) -> None:
-    n = len(out["browser"])
+    def p(key: str, share: float) -> float:
+        return percentile(out[key], share) if out[key] else float("nan")
+
     print(
-        f"{label}: {n} answers in {out['wall']:.0f} s, {len(out['errors'])} errors; in the "
-        f"browser p50 {statistics.median(out['browser']) if n else float('nan'):.2f} / p95 "
-        f"{_pct(out['browser'], 0.95):.2f} s; the pipeline's own p50 "
-        f"{statistics.median(out['pipeline']) if n else float('nan'):.2f} / p95 "
-        f"{_pct(out['pipeline'], 0.95):.2f} s"
+        f"{label}: {len(out['browser'])} answers in {out['wall']:.0f} s, "
+        f"{len(out['errors'])} errors; in the browser p50 {p('browser', 0.5):.2f} / p95 "
+        f"{p('browser', 0.95):.2f} s; the pipeline's own p50 {p('pipeline', 0.5):.2f} / p95 "
+        f"{p('pipeline', 0.95):.2f} s"
     )
     for e in out["errors"][:5]:
         print(f"  error: {e}")
@@ -129,7 +120,7 @@ def main() -> int:
     lines = [json.loads(x) for x in QUESTIONS.read_text("utf-8").splitlines() if x.strip()]
     asked = [x["question"] for x in lines]
     per_user = [asked[i * args.questions : (i + 1) * args.questions] for i in range(args.users)]
-    port = _port()
+    port = _free_port()
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"karigar-app-load-{port}.log"
     with log.open("w") as sink:
         app = subprocess.Popen(

@@ -23,7 +23,6 @@ import json
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,7 @@ from email.parser import Parser
 from importlib import metadata
 from pathlib import Path
 
+from bench.answer_latency import percentile
 from retrieval.answer.chain import Query
 from retrieval.core.settings import PROJECT_ROOT, Settings
 from retrieval.parts import open_parts
@@ -73,13 +73,6 @@ def signature(answer) -> tuple:
         answer.text,
         tuple((c.path, c.page) for c in answer.citations),
     )
-
-
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def run_mode(mode: str, source: Settings, work: Path, asked: list[str], args) -> bool:
@@ -123,7 +116,7 @@ def run_mode(mode: str, source: Settings, work: Path, asked: list[str], args) ->
         lock = threading.Lock()
         times: list[float] = []
         errors: list[str] = []
-        differing: list[str] = []
+        differing: list[tuple[str, tuple]] = []
         during_ingest = 0
         stop_at = time.monotonic() + args.seconds
 
@@ -168,9 +161,10 @@ def run_mode(mode: str, source: Settings, work: Path, asked: list[str], args) ->
             f"before, of which {len(wrong)} also from the one asked alone after"
         )
         print(
-            f"  seconds per answer: alone p50 {statistics.median(alone_times):.2f} / p95 "
-            f"{pct(alone_times, 0.95):.2f}; under load p50 {pct(times, 0.5):.2f} / p95 "
-            f"{pct(times, 0.95):.2f}; throughput {len(times) / args.seconds:.1f} answers/s"
+            f"  seconds per answer: alone p50 {percentile(alone_times, 0.5):.2f} / p95 "
+            f"{percentile(alone_times, 0.95):.2f}; under load p50 {percentile(times, 0.5):.2f} / "
+            f"p95 {percentile(times, 0.95):.2f}; throughput {len(times) / args.seconds:.1f} "
+            "answers/s"
         )
         for e in errors[:5]:
             print(f"  error: {e}")

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import time
 
+from bench.answer_latency import percentile
+from bench.load import signature
 from retrieval.answer.chain import Query
 from retrieval.core.settings import PROJECT_ROOT
 from retrieval.parts import open_parts
@@ -44,11 +45,11 @@ def main() -> int:
             started = time.perf_counter()
             a = chain.answer(Query(q))
             times.append(time.perf_counter() - started)
-            answers.append((a.text, tuple((c.path, c.page) for c in a.citations)))
+            answers.append(signature(a))
         return sorted(times), answers
 
     def both(times: list[float]) -> tuple[float, float]:
-        return statistics.median(times), times[min(len(times) - 1, int(0.95 * len(times)))]
+        return percentile(times, 0.5), percentile(times, 0.95)
 
     chain.generator.unit_vectors = None  # type: ignore[attr-defined]
     chain.__dict__.pop("reader", None)  # the chain's own reader takes the generator's

@@ -25,7 +25,9 @@ from ingest.pipeline import Ingestor
 from retrieval.core.settings import Settings
 
 
-def main(step: str, n: int) -> None:
+def main(step: str, arg: str) -> None:
+    """`step` is "watch", "hold" (then `arg` is the step to hold at) or a step to be killed
+    at (then `arg` is the how-many-th time)."""
     reached = 0
 
     def observe(name: str, _path: str) -> None:
@@ -34,14 +36,14 @@ def main(step: str, n: int) -> None:
             print(name, flush=True)
             return
         if step == "hold":
-            if name == sys.argv[2] and not reached:
+            if name == arg and not reached:
                 reached = 1
                 print("holding", flush=True)
                 sys.stdin.read()
             return
         if name == step:
             reached += 1
-            if reached == n:
+            if reached == int(arg):
                 os.kill(os.getpid(), signal.SIGKILL)
 
     if step in ("watch", "hold"):
@@ -111,4 +113,4 @@ def kill_moment(rng: random.Random, timeline: list[tuple[float, str]]) -> float:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]) if sys.argv[2:] and sys.argv[2].isdigit() else 0)
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "")
