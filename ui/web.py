@@ -8,8 +8,10 @@ from __future__ import annotations
 import gc
 import html
 import json
+import logging
 import re
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -25,15 +27,31 @@ if TYPE_CHECKING:
 _LOCK = threading.Lock()
 
 
+def app_log() -> logging.Logger:
+    """The app's own log lines (when the models were loaded, with the time to the
+    millisecond) on the server's standard error, beside Streamlit's; never a question or a
+    document's text. Libraries' INFO lines stay off."""
+    log = logging.getLogger("karigar.app")
+    if not log.handlers:  # once per process: the script runs again on every interaction
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+    return log
+
+
 def warm_and_settle(shared: Parts, on_step: Callable[[int, str], None] | None = None) -> None:
     """Load the models and indexes, then set everything loaded aside from the garbage
     collector (`gc.freeze`): its full passes otherwise walk the half a million objects they
     hold, 0.3 to 0.4 s each, and one falling between a finished answer and the browser held
     the answer back that long."""
+    started = time.perf_counter()
     shared.warm(on_step)
     gc.unfreeze()  # what an earlier settle set aside (an index since replaced) is looked at again
     gc.collect()
     gc.freeze()
+    app_log().info("search models and indexes loaded in %.1f s", time.perf_counter() - started)
 
 
 # -- highlighting -------------------------------------------------------------------------
