@@ -50,6 +50,7 @@ from retrieval.core.errors import ConfigError, DiskFullError, IngestError, Store
 from retrieval.core.settings import Settings
 from retrieval.core.store import COMPLETE, DocRecord, Store
 from retrieval.core.text import embedding_text
+from retrieval.core.timing import stage
 from retrieval.core.types import Chunk, Hit, SourceDoc
 from retrieval.parts import open_parts
 
@@ -388,14 +389,16 @@ class Ingestor:
             result.path = rel
             return result
         try:
-            loaded = read_file(path, data, sha, doc_id, self.settings)
+            with stage("reading (parse, OCR, clean, chunk)"):
+                loaded = read_file(path, data, sha, doc_id, self.settings)
             doc = self._describe(path, rel, sha, loaded.meta | {"flagged": loaded.planted}, entry)
             chunks = loaded.chunks
             vectors: list[list[float]] = []
             texts = [embedding_text(c, doc.title) for c in chunks]
-            for start in range(0, len(texts), EMBED_SLICE):
-                vectors += self.embedder.embed(texts[start : start + EMBED_SLICE])
-                bar_chunks.update(len(texts[start : start + EMBED_SLICE]))
+            with stage("embedding"):
+                for start in range(0, len(texts), EMBED_SLICE):
+                    vectors += self.embedder.embed(texts[start : start + EMBED_SLICE])
+                    bar_chunks.update(len(texts[start : start + EMBED_SLICE]))
         except IngestError as exc:
             return self._failed(rel, exc.reason, previous, started)
         except Exception as exc:  # a parser bug must not stop the batch either
@@ -405,14 +408,15 @@ class Ingestor:
         ingested_at = datetime.now(UTC).isoformat(timespec="seconds")
         self.on_step("embedded", rel)
         try:
-            self.store.write_document(
-                doc,
-                loaded.pages,
-                chunks,
-                vectors,
-                ingested_at,
-                on_step=lambda step: self.on_step(step, rel),
-            )
+            with stage("store write"):
+                self.store.write_document(
+                    doc,
+                    loaded.pages,
+                    chunks,
+                    vectors,
+                    ingested_at,
+                    on_step=lambda step: self.on_step(step, rel),
+                )
         except DiskFullError:
             raise  # every later file would fail too: the run stops, saying why
         except StoreError as exc:  # nothing of it was kept
@@ -420,7 +424,8 @@ class Ingestor:
                 rel, f"could not be stored: {exc.__cause__ or exc}", previous, started
             )
         if self.settings.unit_vectors_at_ingest:
-            self._keep_unit_vectors(doc, chunks, rel)
+            with stage("unit vectors"):
+                self._keep_unit_vectors(doc, chunks, rel)
         self._drop_versions(previous, keep=doc_id, rel=rel)
         status = UPDATED if previous else ADDED
         records[doc_id] = DocRecord(

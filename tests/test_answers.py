@@ -116,6 +116,28 @@ def test_each_part_of_a_multi_part_question_is_answered(chain):
     }
 
 
+def test_an_answer_s_time_is_told_stage_by_stage_only_when_collected(chain):
+    """What `bench/query.py` reads: each stage the answer passed through, its seconds
+    adding up within the whole; nothing kept when no one collects."""
+    from retrieval.core.timing import collect
+
+    question = (
+        "Under PMEGP, what share of the project cost does the bank sanction for a general "
+        "category beneficiary, and how many years is the lock-in period of the margin money?"
+    )
+    with collect() as stages:
+        answer = chain.answer(Query(question))
+    assert not answer.abstained
+    passed = {"question analysis", "query embedding", "dense", "lexical", "fusion"}
+    passed |= {"re-scoring", "store refresh", "answerability", "unit vectors", "reading"}
+    assert passed <= stages.keys(), stages
+    assert all(secs > 0 for secs in stages.values())
+    assert sum(stages.values()) <= answer.timings["total"]
+    with collect() as outer, collect() as inner:
+        chain.answer(Query(question))
+    assert inner and not outer  # the innermost collection gets them
+
+
 def test_the_scheme_record_a_question_names_is_read_whole(chain, searcher):
     """A question naming a scheme reads its whole record: the age limit sits under
     Eligibility, the loan under Benefits, in different passages."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from ingest.chunking import chunk_document
@@ -253,8 +254,12 @@ def test_the_lexical_index_kept_in_step_equals_one_built_from_nothing(
         a, b = kept._fresh(), fresh._fresh()
         assert [c.chunk_id for c in a.chunks] == [c.chunk_id for c in b.chunks]
         assert a.docs == b.docs and a.df == b.df
+        assert a.vectors is not None and np.array_equal(a.vectors, b.vectors)
         found = [(c.chunk_id, score) for c, _, score in kept.search(question, 8)]
         assert found and found == [(c.chunk_id, score) for c, _, score in fresh.search(question, 8)]
+        vector = embedder.embed_query(question)
+        near = [(h.chunk.chunk_id, h.score) for h in kept.nearest(vector, 8)]
+        assert near and near == [(h.chunk.chunk_id, h.score) for h in fresh.nearest(vector, 8)]
 
     shutil.copy(
         corpus / "seeds/lokanathan-2025-growth-of-smes-and-handicrafts.txt", mini_corpus / "seeds"
@@ -270,6 +275,41 @@ def test_the_lexical_index_kept_in_step_equals_one_built_from_nothing(
     gone = next(r for r in ingestor.store.documents().values() if r.doc.path.startswith("seeds/jk"))
     ingestor.delete(gone.doc.doc_id)
     same_as_new("handicrafts in Jammu and Kashmir")
+
+
+def test_the_dense_search_in_memory_finds_what_chroma_finds_under_every_filter(
+    make_settings, mini_corpus, embedder
+):
+    """`LexicalIndex.nearest` (every chunk compared in memory) against the store's own
+    query (Chroma's index, exact on a corpus this small): the same chunks in the same order
+    with the same similarity, with no filter and with each kind of filter."""
+    from ingest.pipeline import Ingestor
+    from retrieval.core.filters import Filters
+    from retrieval.search.lexical import LexicalIndex
+
+    settings = make_settings(corpus_dir=mini_corpus)
+    ingestor = Ingestor(settings, embedder)
+    ingestor.run()
+    store = ingestor.store
+    index = LexicalIndex(store)
+    some = next(iter(store.documents().values())).doc
+    for question, filters in [
+        ("pension for workers in the unorganised sector", Filters()),
+        ("handicrafts in Jammu and Kashmir", Filters(states=("Jammu and Kashmir",))),
+        ("bank guarantee charges", Filters(doc_types=("scheme_record",))),
+        ("growth of small enterprises", Filters(status="any")),
+        ("growth of small enterprises", Filters(doc_ids=(some.doc_id,))),
+    ]:
+        vector = embedder.embed_query(question)
+        ours = index.nearest(vector, 12, filters.keep)
+        theirs = store.query(vector, 12, filters)
+        assert ours, (question, filters)
+        assert [h.chunk.chunk_id for h in ours] == [h.chunk.chunk_id for h in theirs]
+        assert all(
+            abs(a.score - b.score) < 1e-4 and a.doc == b.doc
+            for a, b in zip(ours, theirs, strict=True)
+        )
+        assert all(filters.keep(h.doc) for h in ours)
 
 
 def test_unit_vectors_kept_at_ingest_serve_the_answers_and_change_nothing(

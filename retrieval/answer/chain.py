@@ -53,6 +53,7 @@ from retrieval.core.errors import ConfigError
 from retrieval.core.filters import Filters
 from retrieval.core.settings import Settings
 from retrieval.core.text import FIELD_NAMES, NOT_NAMES, acronym, clean_question, clean_text
+from retrieval.core.timing import stage
 from retrieval.core.types import Answer, AnswerSentence, Chunk, Citation, Hit, SourceDoc
 from retrieval.search.finder import SchemeFinder
 from retrieval.search.glossary import names_the_field
@@ -209,15 +210,17 @@ class AnswerChain:
                 took = {**answer.timings, "total": time.perf_counter() - started}
                 return replace(answer, standalone_question=standalone, timings=took)
         mark = time.perf_counter()
-        analysis = analyse(standalone)
+        with stage("question analysis"):
+            analysis = analyse(standalone)
         result = self.gather(standalone, question, analysis, k, filters)
         timings["retrieve"] = time.perf_counter() - mark
         notes = [ENGLISH_SOURCES_NOTE] if is_indic(question) else []
         if notes and not self.searcher.multilingual_ready:
             notes.append(MULTILINGUAL_MISSING_NOTE)
         hits = result.hits
-        absent = missing_names(standalone, hits, analysis, self._document_text)
-        absent += missing_periods(analysis.ask, hits) + missing_ordinals(analysis.ask, hits)
+        with stage("answerability"):
+            absent = missing_names(standalone, hits, analysis, self._document_text)
+            absent += missing_periods(analysis.ask, hits) + missing_ordinals(analysis.ask, hits)
         if absent:
             notes.append(f"The documents found do not mention {', '.join(absent)}.")
         unknown = is_indic(question) and not names_the_field(question)
@@ -232,15 +235,17 @@ class AnswerChain:
         if planted:
             notes.append(f"Not quoted: {'; '.join(planted)}. {FLAGGED_NOTE}")
         mark = time.perf_counter()
-        composed = self.generator.compose(standalone, usable) if usable else Composed([], [])
+        with stage("reading"):
+            composed = self.generator.compose(standalone, usable) if usable else Composed([], [])
         if composed.unsupported:  # a model that writes: only what the passages back is shown
             n = len(composed.unsupported)
             notes.append(UNSUPPORTED_NOTE.format(n=n, s="" if n == 1 else "s"))
             kept = [s for s in composed.sentences if s[0] not in composed.unsupported]
             composed = replace(composed, sentences=kept, unsupported=())
-        composed, usable, differing = self._checked_against_guidelines(
-            standalone, usable, composed, result.filters, k
-        )
+        with stage("guideline check"):
+            composed, usable, differing = self._checked_against_guidelines(
+                standalone, usable, composed, result.filters, k
+            )
         timings["generate"] = time.perf_counter() - mark
         if not composed.sentences:
             timings["total"] = time.perf_counter() - started

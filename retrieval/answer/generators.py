@@ -31,6 +31,7 @@ from retrieval.answer.units import Unit, passage_units
 from retrieval.core.embeddings import TextEmbedder
 from retrieval.core.errors import ConfigError
 from retrieval.core.text import passage_text
+from retrieval.core.timing import stage
 from retrieval.core.types import Hit
 from retrieval.core.unit_vectors import UnitVectors
 from retrieval.search.lexical import numbers_in, tokenize
@@ -173,16 +174,19 @@ class ExtractiveGenerator:
             embedder = self.multilingual()  # English sentences
         # a row is read as rendered: with the header it sits under, named cell by cell
         texts = [unit_text(hits[u.hit_index], u) for u in units]
-        if self.unit_vectors is not None and embedder is self.embedder:
-            vectors = self.unit_vectors.vectors(embedder, texts)
-        else:
-            vectors = np.asarray(embedder.embed(texts))
+        with stage("unit vectors"):
+            if self.unit_vectors is not None and embedder is self.embedder:
+                vectors = self.unit_vectors.vectors(embedder, texts)
+            else:
+                vectors = np.asarray(embedder.embed(texts))
         views = _views(units, hits)
         intent = section_intent(analysis.ask)
         parts = []
         for part in analysis.parts:
             query = question if indic else analysis.part_query(part)
-            sims = vectors @ np.asarray(embedder.embed_query(query))
+            with stage("query embedding"):
+                asked = np.asarray(embedder.embed_query(query))
+            sims = vectors @ asked
             if indic and len(sims) > 1:  # e5's similarities crowd together: spread them
                 low, span = self.selection.e5_low, self.selection.e5_span
                 sims = low + span * (sims - sims.min()) / (np.ptp(sims) or 1.0)

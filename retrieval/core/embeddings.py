@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -59,6 +60,30 @@ def known_dimension(name: str) -> int | None:
     return known[1] if known is not None else None
 
 
+class _RecentQueries:
+    """The vectors of the last `size` query texts: one question is embedded by the search,
+    by each of its parts' searches and by the reader, often as the same text (an e5 query
+    costs 0.2 s)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._vectors: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str, compute: Callable[[str], list[float]]) -> list[float]:
+        with self._lock:
+            vector = self._vectors.get(text)
+            if vector is not None:
+                self._vectors.move_to_end(text)
+                return list(vector)
+        vector = compute(text)
+        with self._lock:
+            self._vectors[text] = vector
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+        return list(vector)
+
+
 class Embedder:
     """A sentence-transformers model on the CPU; vectors are L2-normalised."""
 
@@ -86,6 +111,7 @@ class Embedder:
         self.dimension: int = int(dim)
         self.max_tokens: int = int(self._model.max_seq_length or 256)
         self._lock = threading.Lock()  # one forward pass at a time: torch uses all cores
+        self._recent = _RecentQueries()
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:
@@ -101,7 +127,7 @@ class Embedder:
         return [v.tolist() for v in vectors]
 
     def embed_query(self, text: str) -> list[float]:
-        return self.embed([text])[0]
+        return self._recent.get(text, lambda t: self.embed([t])[0])
 
     def count_tokens(self, text: str) -> int:
         return len(self._model.tokenizer(text, add_special_tokens=True)["input_ids"])
@@ -123,6 +149,7 @@ class E5Embedder:
             ) from exc
         self._model = E5()
         self._lock = threading.Lock()  # the C engine uses every core for one batch
+        self._recent = _RecentQueries()
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:
@@ -132,8 +159,11 @@ class E5Embedder:
         return [v.tolist() for v in vectors]
 
     def embed_query(self, text: str) -> list[float]:
-        with self._lock:
-            return [float(x) for x in self._model.query(clean_text(text))]
+        def compute(t: str) -> list[float]:
+            with self._lock:
+                return [float(x) for x in self._model.query(clean_text(t))]
+
+        return self._recent.get(text, compute)
 
 
 _E5: E5Embedder | None = None

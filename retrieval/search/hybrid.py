@@ -11,7 +11,7 @@ multilingual index is built.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -19,7 +19,8 @@ import numpy as np
 from retrieval.core.embeddings import TextEmbedder
 from retrieval.core.filters import Filters
 from retrieval.core.store import Store
-from retrieval.core.types import Hit
+from retrieval.core.timing import stage
+from retrieval.core.types import Chunk, Hit, SourceDoc
 from retrieval.search.glossary import gloss
 from retrieval.search.lexical import LexicalIndex
 from retrieval.search.multilingual import MultilingualIndex, is_indic
@@ -81,7 +82,7 @@ class _Space:
     text: str  # what BM25 and the word features read: the query, or its English gloss
     vector: list[float]
     nearest: Callable[[int, Filters], list[Hit]]
-    embeddings_of: Callable[[list[str]], dict[str, list[float]]]
+    embeddings_of: Callable[[list[str]], Mapping[str, Sequence[float]]]
     threshold: float
 
 
@@ -117,7 +118,8 @@ class Searcher:
         ml = self.multilingual if self.multilingual_ready else None
         indic = original if original and is_indic(original) else query if is_indic(query) else None
         if ml is not None and indic is not None and is_indic(query):
-            vector = ml.embedder.embed_query(indic)
+            with stage("multilingual"):
+                vector = ml.embedder.embed_query(indic)
             return _Space(
                 "e5",
                 gloss(query),
@@ -126,25 +128,48 @@ class Searcher:
                 ml.embeddings_of,
                 threshold("e5"),
             ), None
-        vector = self.embedder.embed_query(query)
+        with stage("query embedding"):
+            vector = self.embedder.embed_query(query)
         space = _Space(
             "english",
             query,
             vector,
-            lambda n, f: self.store.query(vector, n, f),
-            self.store.embeddings_of,
+            lambda n, f: self.lexical.nearest(vector, n, f.keep),
+            self.lexical.vectors_of,
             threshold("english"),
         )
         if ml is not None and indic is not None:
-            return space, ml.query(indic, self.weights.candidates)
+            with stage("multilingual"):
+                return space, ml.query(indic, self.weights.candidates)
         return space, None
 
     def _search(
         self, query: str, k: int, filters: Filters, space: _Space, extra: list[Hit] | None = None
     ) -> list[Hit]:
         w = self.weights
-        dense = space.nearest(w.candidates, filters)
-        lexical = self.lexical.search(query, w.candidates, keep=filters.keep) if query else []
+        with stage("dense"):
+            dense = space.nearest(w.candidates, filters)
+        with stage("lexical"):
+            lexical = self.lexical.search(query, w.candidates, keep=filters.keep) if query else []
+        with stage("fusion"):
+            found, sims, fused, bm25 = self._fuse(dense, lexical, extra, filters, space)
+        if not found:
+            return []
+        with stage("re-scoring"):
+            return self._rescored(query, k, found, sims, fused, bm25)
+
+    def _fuse(
+        self,
+        dense: list[Hit],
+        lexical: list[tuple[Chunk, SourceDoc, float]],
+        extra: list[Hit] | None,
+        filters: Filters,
+        space: _Space,
+    ) -> tuple[dict[str, Hit], dict[str, float], dict[str, float], dict[str, float]]:
+        """The candidates of every ranking with their fused rank score, their similarity to
+        the question (read from the store for those the dense search did not return) and
+        their BM25 score."""
+        w = self.weights
         extra_kept = [h for h in extra or [] if filters.keep(h.doc)]
         fused = fuse(
             [
@@ -164,10 +189,22 @@ class Searcher:
         missing = [cid for cid in found if cid not in sims]
         if missing:
             q = np.asarray(space.vector)
-            for cid, vec in space.embeddings_of(missing).items():
+            with stage("candidate vectors"):
+                vectors = space.embeddings_of(missing)
+            for cid, vec in vectors.items():
                 sims[cid] = float(np.dot(q, np.asarray(vec)))
-        if not found:
-            return []
+        return found, sims, fused, bm25
+
+    def _rescored(
+        self,
+        query: str,
+        k: int,
+        found: dict[str, Hit],
+        sims: dict[str, float],
+        fused: dict[str, float],
+        bm25: dict[str, float],
+    ) -> list[Hit]:
+        w = self.weights
         top_fused = max(fused.values())
         top_bm25 = max(bm25.values(), default=0.0) or 1.0
         terms = QueryTerms.of(query)
@@ -199,7 +236,8 @@ class Searcher:
         an Indic script, the multilingual index (if built) adds its own ranking. `topic`
         is the question without its profile: relevance reads its words' coverage."""
         filters = filters or Filters()
-        self.store.refresh()  # another process may have ingested since the last question
+        with stage("store refresh"):
+            self.store.refresh()  # another process may have ingested since the last question
         space, extra = self._spaces(query, original)
         if status_policy and filters.status == "current" and _ASKS_FOR_OLD.search(space.text):
             filters = filters.with_status("any")
