@@ -66,3 +66,12 @@ def test_a_query_asked_again_is_not_embedded_again(embedder):
     assert len(calls) == 2
     again[0] = 99.0  # a caller's change to its copy does not reach the kept vector
     assert embedder.embed_query("What is the PMEGP margin money rate in hill areas?") == first
+
+
+def test_numpy_s_blas_keeps_one_thread_beside_the_embedding_model(embedder):
+    """Loading the model leaves OpenBLAS one thread: its spinning threads slowed the
+    model's own on two cores."""
+    from threadpoolctl import threadpool_info
+
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas)

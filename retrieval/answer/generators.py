@@ -174,8 +174,8 @@ class ExtractiveGenerator:
             embedder = self.multilingual()  # English sentences
         # a row is read as rendered: with the header it sits under, named cell by cell
         texts = [unit_text(hits[u.hit_index], u) for u in units]
-        with stage("unit vectors"):
-            if self.unit_vectors is not None and embedder is self.embedder:
+        with stage("unit vectors"):  # kept per model: e5's too, for the Indic questions
+            if self.unit_vectors is not None:
                 vectors = self.unit_vectors.vectors(embedder, texts)
             else:
                 vectors = np.asarray(embedder.embed(texts))

@@ -276,6 +276,15 @@ class Store:
         self._bump()
 
     # -- generation: changes with every write, so derived indexes know when to rebuild --------
+    def fresh_generation(self) -> str:
+        """The generation after `refresh`: for an embedded store the one `refresh` just
+        read (one read, not two); a server's read once."""
+        if not self.embedded:
+            return self.generation()
+        self.refresh()
+        with self._lock:
+            return self._seen
+
     def generation(self) -> str:
         """Changes with every write (by any process), so views and indexes know when to
         rebuild."""

@@ -206,8 +206,7 @@ class LexicalIndex:
         self._fresh()
 
     def _fresh(self) -> _Index:
-        self.store.refresh()  # another process's ingest: the store's view first
-        generation = self.store.generation()
+        generation = self.store.fresh_generation()  # another process's ingest shows
         with self._lock:
             if self._index is None or self._index.generation != generation:
                 self._index = self._build(generation)
