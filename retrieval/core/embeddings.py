@@ -86,8 +86,9 @@ class _RecentQueries:
 
 def one_blas_thread() -> None:
     """numpy's OpenBLAS keeps its threads spinning after each product, on the cores torch's
-    threads then need: a question's embedding took 73 ms at the median between answers,
-    38 ms with one BLAS thread (`bench/query.py`). Our products are small (5,000 x 384), so
+    threads then need: over 120 of the project's questions answered in a row, a question's
+    embedding took 73 ms at the median, 38 ms with one BLAS thread. Our products are small
+    (5,000 x 384), so
     BLAS gets one thread in this process, unless OPENBLAS_NUM_THREADS says otherwise."""
     if "OPENBLAS_NUM_THREADS" in os.environ:
         return
