@@ -4,7 +4,8 @@ it always holds exactly the chunks Chroma holds: every upsert and delete shows i
 The same index keeps those chunks' vectors in one matrix (`nearest`): an exact search of
 every chunk in memory, a matrix product, takes a millisecond where Chroma's query with a
 filter took 85 ms at the median over the reference corpus (`bench/query.py`); the matrix
-costs 1.5 KB a chunk (7 MB for the reference corpus, 150 MB at 100,000 chunks).
+costs 1.5 KB a chunk (7 MB for the reference corpus, 150 MB at 100,000 chunks), held once:
+a rebuild takes the rows of the documents it keeps from the last matrix.
 
 Tokens keep numbers whole ("1,25,000" and "125000" are one token, "35%" is "35"), because
 officials and researchers ask about figures.
@@ -173,12 +174,20 @@ class _Index:
         return passes[self.doc_at]
 
 
-_Entry = tuple[Chunk, SourceDoc, list[str], np.ndarray]
+_Entry = tuple[Chunk, SourceDoc, list[str]]
+
+
+def _unit(vector: Iterable[float]) -> np.ndarray:
+    """The vector at unit length, float32 (normalised once, when read from the store: a
+    kept row is copied as it is, so a rebuild equals a build from nothing to the bit)."""
+    v = np.asarray(list(vector), dtype=np.float32)
+    norm = float(np.linalg.norm(v))
+    return v / norm if norm > 0 else v
 
 
 def _matrix(vectors: list[np.ndarray]) -> np.ndarray | None:
-    """The rows as one float32 matrix, unit length (a chunk without a vector: zeros, never
-    near anything); None when the store holds no vectors."""
+    """The rows as one float32 matrix (a chunk without a vector: zeros, never near
+    anything); None when the store holds no vectors."""
     width = max((len(v) for v in vectors), default=0)
     if not width:
         return None
@@ -186,8 +195,7 @@ def _matrix(vectors: list[np.ndarray]) -> np.ndarray | None:
     for i, v in enumerate(vectors):
         if len(v) == width:
             matrix[i] = v
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.where(norms > 0, norms, 1.0)
+    return matrix
 
 
 class LexicalIndex:
@@ -220,9 +228,18 @@ class LexicalIndex:
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # its import set DEBUG
 
         records = self.store.documents()
-        known = {d: v for d, v in self._by_doc.items() if d in records and v[0] == records[d]}
+        # the last build's vectors, by chunk: a document kept from it keeps its rows (the
+        # vectors are held once, in the matrix, not again per document)
+        last = self._index
+        kept_rows = last.row if last is not None and last.vectors is not None else {}
+        known = {
+            d: v
+            for d, v in self._by_doc.items()
+            if d in records and v[0] == records[d] and all(e[0].chunk_id in kept_rows for e in v[1])
+        }
         stale = [d for d in records if d not in known]
         stale_ids = set(stale)
+        fresh: dict[str, np.ndarray] = {}
         if stale:
             rows = (
                 self.store.iter_chunks()
@@ -230,12 +247,12 @@ class LexicalIndex:
                 else self.store.chunks_of_documents(stale)
             )
             pairs = [(c, d) for c, d in rows if c.doc_id in stale_ids]
-            vectors = self.store.embeddings_of([c.chunk_id for c, _ in pairs])
+            read_vectors = self.store.embeddings_of([c.chunk_id for c, _ in pairs])
             read: dict[str, list[_Entry]] = {d: [] for d in stale}
             for c, d in pairs:
                 text = passage_text(d.title, c.section, c.table_header, c.text, with_acronym=True)
-                vector = np.asarray(vectors.get(c.chunk_id, ()), dtype=np.float32)
-                read[c.doc_id].append((c, d, tokenize(text) or ["_empty_"], vector))
+                fresh[c.chunk_id] = _unit(read_vectors.get(c.chunk_id, ()))
+                read[c.doc_id].append((c, d, tokenize(text) or ["_empty_"]))
             known.update({d: (records[d], rows_) for d, rows_ in read.items()})
         self._by_doc = known
         entries = sorted(
@@ -243,23 +260,31 @@ class LexicalIndex:
         )
         if not entries:
             return _Index(generation, [], [], None)
-        corpus = [tokens for _, _, tokens, _ in entries]
+        corpus = [tokens for _, _, tokens in entries]
         bm25 = bm25s.BM25()
         bm25.index(corpus, show_progress=False)
         df: Counter[str] = Counter()
         for tokens in corpus:
             df.update(set(tokens))
         position: dict[str, int] = {}
-        for _, d, _, _ in entries:
+        for _, d, _ in entries:
             position.setdefault(d.doc_id, len(position))
-        distinct = {d.doc_id: d for _, d, _, _ in entries}
+        distinct = {d.doc_id: d for _, d, _ in entries}
+
+        def vector_of(chunk_id: str) -> np.ndarray:
+            if chunk_id in fresh:
+                return fresh[chunk_id]
+            assert last is not None and last.vectors is not None  # a kept document's row
+            return last.vectors[kept_rows[chunk_id]]
+
+        vectors = [vector_of(c.chunk_id) for c, _, _ in entries]
         return _Index(
             generation,
             [e[0] for e in entries],
             [e[1] for e in entries],
             bm25,
             df,
-            _matrix([e[3] for e in entries]),
+            _matrix(vectors),
             {e[0].chunk_id: i for i, e in enumerate(entries)},
             [distinct[d] for d in position],
             np.fromiter(
