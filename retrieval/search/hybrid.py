@@ -1,5 +1,6 @@
-"""Hybrid search: dense (Chroma) and lexical (BM25) candidates, fused by reciprocal rank and
-re-scored (`retrieval.search.ranking` holds every formula and weight), with the status
+"""Hybrid search: dense (every chunk's MiniLM vector compared in memory, kept beside the BM25
+index; e5's from its Chroma collection) and lexical (BM25) candidates, fused by reciprocal
+rank and re-scored (`retrieval.search.ranking` holds every formula and weight), with the status
 policy: current documents first, superseded ones when asked for or when nothing current is
 relevant enough. A question in an Indic script is searched in e5's space when the
 multilingual index is built.
@@ -167,7 +168,8 @@ class Searcher:
         space: _Space,
     ) -> tuple[dict[str, Hit], dict[str, float], dict[str, float], dict[str, float]]:
         """The candidates of every ranking with their fused rank score, their similarity to
-        the question (read from the store for those the dense search did not return) and
+        the question (read from their space's vectors for those the dense search did not
+        return) and
         their BM25 score."""
         w = self.weights
         extra_kept = [h for h in extra or [] if filters.keep(h.doc)]
