@@ -2,8 +2,8 @@
 
 * the embedding floor: embedding our chunks' texts and nothing else (no loading, cleaning,
   OCR, chunking or storing): no ingest can be faster than this with this model;
-* the plain LangChain recipe: pypdf page text (or the raw file), RecursiveCharacterTextSplitter
-  1000/200, the same model, langchain-chroma `add_texts`.
+* the plain LangChain recipe, as `karigar eval` builds it: pypdf page text (or the raw file),
+  RecursiveCharacterTextSplitter 1000/200, the same model, langchain-chroma.
 
     .venv/bin/python -m bench.ingest [--folder ../shared/corpus] [--fresh-ocr]
 
@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from ingest.pipeline import Ingestor, discover
-from retrieval.core.embeddings import as_langchain, get_embedder
+from retrieval.core.embeddings import get_embedder
 from retrieval.core.settings import PROJECT_ROOT, Settings
 from retrieval.core.text import embedding_text
 from retrieval.core.timing import collect
@@ -33,31 +33,13 @@ from retrieval.core.timing import collect
 TARGET = 1.2  # issue 15: the full ingest within 1.2 times the embedding floor, OCR aside
 
 
-def plain_langchain(files: list[Path], embedder, data_dir: Path) -> tuple[float, int]:
-    from langchain_chroma import Chroma
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
-    from pypdf import PdfReader
+def plain_langchain(files: list[Path], root: Path, embedder, folder: Path) -> tuple[float, int]:
+    """The recipe's ingest as `karigar eval` builds it (`eval.systems.PlainLangChainSystem`,
+    in a new folder): its seconds and its chunks."""
+    from eval.systems import PlainLangChainSystem
 
-    started = time.perf_counter()
-    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
-    store = Chroma(
-        "recipe", embedding_function=as_langchain(embedder), persist_directory=str(data_dir)
-    )
-    total = 0
-    for path in files:
-        try:
-            if path.suffix.lower() == ".pdf":
-                texts = [page.extract_text() or "" for page in PdfReader(path).pages]
-            else:
-                texts = [path.read_text(encoding="utf-8", errors="replace")]
-        except Exception as exc:  # the recipe has no error handling: the file is skipped
-            print(f"  (the recipe skips {path.name}: {type(exc).__name__})")
-            continue
-        pieces = [piece for text in texts for piece in splitter.split_text(text)]
-        if pieces:
-            store.add_texts(pieces)
-            total += len(pieces)
-    return time.perf_counter() - started, total
+    recipe = PlainLangChainSystem(files, root, embedder, folder)
+    return recipe.build_seconds, len(recipe.store.get(include=[])["ids"])
 
 
 def main() -> None:
@@ -94,7 +76,9 @@ def main() -> None:
             embedder.embed(texts[start : start + 64])
         floor_s = time.perf_counter() - started
 
-        recipe_s, recipe_chunks = plain_langchain(files, embedder, Path(tmp) / "recipe")
+        recipe_s, recipe_chunks = plain_langchain(
+            files, args.folder.resolve(), embedder, Path(tmp) / "recipe"
+        )
         shutil.rmtree(Path(tmp) / "recipe", ignore_errors=True)
     ocr_pages = sum(len(f.ocr_pages) for f in scanned)
     print(

@@ -21,17 +21,12 @@ import pytest
 
 from retrieval.core.settings import PROJECT_ROOT
 from tests.conftest import require
+from tests.test_server import _free_port
 
 pytestmark = pytest.mark.slow
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("KARIGAR_CHROMIUM", "/usr/bin/chromium")
 SERVER_LOG = ARTIFACTS / "streamlit-e2e.log"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager
