@@ -25,8 +25,8 @@ import time
 from pathlib import Path
 
 from ingest.pipeline import Ingestor, discover
-from retrieval.core.embeddings import get_embedder
-from retrieval.core.settings import PROJECT_ROOT, Settings
+from retrieval.core.embeddings import embedder_for
+from retrieval.core.settings import PROJECT_ROOT, Settings, load_settings
 from retrieval.core.text import embedding_text
 from retrieval.core.timing import collect
 
@@ -47,7 +47,7 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, default=PROJECT_ROOT.parent / "shared/corpus")
     parser.add_argument("--fresh-ocr", action="store_true", help="do not use the OCR cache")
     args = parser.parse_args()
-    embedder = get_embedder("all-MiniLM-L6-v2")
+    embedder = embedder_for(load_settings())
     embedder.embed(["warm up"])
     files, _ = discover(args.folder.resolve())
     cache = PROJECT_ROOT / ".bench-cache" / "ocr"

@@ -23,8 +23,8 @@ from collections import Counter
 from pathlib import Path
 
 from ingest.pipeline import Ingestor
-from retrieval.core.embeddings import get_embedder
-from retrieval.core.settings import PROJECT_ROOT, Settings
+from retrieval.core.embeddings import embedder_for
+from retrieval.core.settings import PROJECT_ROOT, Settings, load_settings
 from tests.killed_ingest import kill_moment, watched_run
 from tests.test_kill import _snapshot
 
@@ -46,7 +46,7 @@ def main() -> int:
     for rel in FILES:
         (corpus / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(source / rel, corpus / rel)
-    embedder = get_embedder("all-MiniLM-L6-v2")
+    embedder = embedder_for(load_settings())
     clean = Settings(corpus_dir=corpus, data_dir=work / "clean", progress=False)
     Ingestor(clean, embedder).run()
     expected = _snapshot(clean, embedder)

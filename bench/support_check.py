@@ -26,8 +26,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from retrieval.answer.citations import is_supported
-from retrieval.core.embeddings import get_embedder
-from retrieval.core.settings import PROJECT_ROOT, Settings
+from retrieval.core.embeddings import embedder_for
+from retrieval.core.settings import PROJECT_ROOT, Settings, load_settings
 
 PAIRS = PROJECT_ROOT / "eval" / "questions" / "support_pairs.jsonl"
 
@@ -54,7 +54,7 @@ def main() -> None:
     parser.add_argument("--model-cache", type=Path, default=None)
     args = parser.parse_args()
     pairs = load_pairs()
-    embedder = get_embedder("all-MiniLM-L6-v2")
+    embedder = embedder_for(load_settings())
     checks = {
         "lexical": lambda p: is_supported(p["sentence"], [p["passage"]]),
         "lexical+embedding": lambda p: is_supported(p["sentence"], [p["passage"]], embedder),

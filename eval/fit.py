@@ -204,11 +204,11 @@ def main() -> None:
     questions = [q for q in load_questions(faq_path=None) if q.split == "tune"]
     print(f"{len(questions)} tuning questions")
     if args.cache and Path(args.cache).exists():
-        from retrieval.core.embeddings import get_embedder
+        from retrieval.core.embeddings import embedder_for
         from retrieval.core.settings import load_settings
 
         cases = pickle.loads(Path(args.cache).read_bytes())
-        embedder = get_embedder(load_settings().embedding_model)
+        embedder = embedder_for(load_settings())
     else:
         cases, embedder = collect(questions)
         if args.cache:

@@ -16,7 +16,13 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from retrieval.core.embeddings import E5Embedder, Embedder, get_e5, get_embedder, known_dimension
+from retrieval.core.embeddings import (
+    E5Embedder,
+    Embedder,
+    embedder_for,
+    get_e5,
+    known_dimension,
+)
 from retrieval.core.errors import ConfigError
 from retrieval.core.settings import Settings
 from retrieval.core.store import Store
@@ -46,9 +52,7 @@ class Parts:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = get_embedder(
-                self.settings.embedding_model, self.settings.embed_batch_size
-            )
+            self._embedder = embedder_for(self.settings)
         return self._embedder
 
     @property

@@ -83,7 +83,7 @@ class _Space:
     text: str  # what BM25 and the word features read: the query, or its English gloss
     vector: list[float]
     nearest: Callable[[int, Filters], list[Hit]]
-    embeddings_of: Callable[[list[str]], Mapping[str, Sequence[float]]]
+    embeddings_of: Callable[[list[str]], Mapping[str, Sequence[float] | np.ndarray]]
     threshold: float
 
 
