@@ -61,9 +61,10 @@ def test_the_two_runtimes_give_the_same_vectors(embedder, torch_embedder, texts)
     cosine = (onnx * full).sum(axis=1)
     assert cosine.min() > 0.997, cosine.min()  # 0.9987 at the least on the corpus
     # and so the same neighbours: each sentence's nearest paragraph
-    assert (np.argmax(onnx @ onnx.T - 2 * np.eye(len(texts)), axis=1) == np.argmax(
-        full @ full.T - 2 * np.eye(len(texts)), axis=1
-    )).mean() > 0.9
+    assert (
+        np.argmax(onnx @ onnx.T - 2 * np.eye(len(texts)), axis=1)
+        == np.argmax(full @ full.T - 2 * np.eye(len(texts)), axis=1)
+    ).mean() > 0.9
 
 
 def test_a_text_embeds_the_same_alone_and_in_a_batch_of_others(embedder, texts):
