@@ -41,6 +41,21 @@ def header(first: str, width: int = 22) -> str:
     return f"{first:<{width}}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}"
 
 
+TARGET_MEMORY_MB = 1536  # issue 15: resident memory under 1.5 GB for the reference corpus
+
+
+def memory() -> str:
+    """This process's resident memory now and at its peak (the store, the models and the
+    indexes loaded, and what the answers left)."""
+    import resource
+
+    import psutil
+
+    now = psutil.Process().memory_info().rss / 2**20
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return f"{now:.0f} MB now, {peak:.0f} MB at the peak (target {TARGET_MEMORY_MB} MB)"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--generators", default="extractive")
@@ -99,6 +114,7 @@ def main() -> int:
                 f"({p50 / TARGET_P50:.2f}x the target); p95 < {TARGET_P95 * 1000:.0f} ms: "
                 f"{p95 * 1000:.0f} ms ({p95 / TARGET_P95:.2f}x)"
             )
+        print(f"\nresident memory after these answers: {memory()}")
         print()
 
     if not args.no_recipe:

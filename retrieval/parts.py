@@ -12,7 +12,10 @@ model when the embedding model's dimension is known.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -48,6 +51,8 @@ class Parts:
         self._embedder = embedder
         self._store = store
         self._chains: dict[tuple[str, int], AnswerChain] = {}
+        self.build: IndexBuild | None = None  # the multilingual index's, in the background
+        self._build_lock = threading.Lock()
 
     @property
     def embedder(self) -> Embedder:
@@ -66,6 +71,46 @@ class Parts:
                 name, dimension = self.embedder.name, self.embedder.dimension
             self._store = Store(self.settings, name, dimension)
         return self._store
+
+    def build_multilingual_in_background(self) -> IndexBuild | None:
+        """Bring the multilingual index up to date in a thread, if it lacks chunks (none
+        built yet, or documents added since): the web app calls this once its models are
+        loaded, so English questions are answered while e5 embeds (about 6 passages a second
+        here) and Indic ones use the index once it is whole, without a restart. Until then
+        the searcher does not use it (a part-built index would miss pages) and the answer's
+        note says how far the build is. Returns the build under way, or None when the index
+        is whole already; a second call during a build returns the same build."""
+        with self._build_lock:
+            if self.build is not None and not self.build.finished:
+                return self.build
+            index = self.multilingual_index()
+            plan = index.missing()
+            if not plan[0] and not plan[1]:
+                return None
+            build = IndexBuild(total=len(plan[0]))
+            self.build = build
+            self.searcher.multilingual = None  # not until it is whole
+            self.searcher.building = build
+
+        def run() -> None:
+            try:
+                index.sync(progress=build.advance, plan=plan)
+                with self._build_lock:
+                    self.__dict__["multilingual"] = index  # the cached property's value
+                    self.searcher.multilingual = index
+                    for chain in self._chains.values():  # the reader compares with e5 too
+                        if hasattr(chain.generator, "multilingual"):
+                            chain.generator.multilingual = get_e5
+                log.info("multilingual index built: %d chunks in %.0f s", build.total, build.age)
+            except Exception as exc:  # an Indic question's note says so; English goes on
+                build.error = str(exc)
+                log.warning("the multilingual index could not be built: %s", exc)
+            finally:
+                build.finished = True
+                self.searcher.building = None
+
+        threading.Thread(target=run, name="karigar-multilingual", daemon=True).start()
+        return build
 
     @cached_property
     def multilingual(self) -> MultilingualIndex | None:
@@ -140,6 +185,35 @@ class Parts:
         self.embedder.embed_query("warm up")
         say(3, self.WARM_STEPS[3])
         self.chain("extractive")  # the answering modules (rules engine among them): 0.6 s
+
+
+@dataclass
+class IndexBuild:
+    """The multilingual index being built in the background: how far, and how it ended."""
+
+    total: int  # chunks to embed
+    done: int = 0
+    finished: bool = False
+    error: str = ""
+    started: float = field(default_factory=time.perf_counter)
+
+    def advance(self, n: int) -> None:
+        self.done += n
+
+    @property
+    def age(self) -> float:
+        return time.perf_counter() - self.started
+
+    def minutes_left(self) -> float | None:
+        """At the rate so far; None before the first slice is written."""
+        if not self.done:
+            return None
+        return (self.total - self.done) * self.age / self.done / 60
+
+    def describe(self) -> str:
+        left = self.minutes_left()
+        eta = f", about {max(1, round(left))} min left" if left is not None else ""
+        return f"{self.done:,} of {self.total:,} passages{eta}"
 
 
 def open_parts(

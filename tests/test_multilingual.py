@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 
 import pytest
 from typer.testing import CliRunner
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 from ingest.pipeline import Ingestor
 from retrieval.answer.chain import (
     ENGLISH_SOURCES_NOTE,
+    MULTILINGUAL_BUILDING_NOTE,
     MULTILINGUAL_MISSING_NOTE,
     REFUSAL,
     AnswerChain,
@@ -25,6 +27,7 @@ from retrieval.answer.generators import ExtractiveGenerator
 from retrieval.core.embeddings import get_e5
 from retrieval.core.filters import Filters
 from retrieval.core.settings import PROJECT_ROOT, Settings
+from retrieval.parts import open_parts
 from retrieval.search.glossary import gloss
 from retrieval.search.hybrid import Searcher
 from retrieval.search.multilingual import MultilingualIndex, is_indic
@@ -190,3 +193,69 @@ def test_gloss_gives_english_keywords_for_the_fields_words():
         assert expected in words
     assert gloss("ऑस्ट्रेलिया की राजधानी क्या है?") == ""
     assert "SSI" in gloss("असम में कितनी लघु उद्योग (SSI) इकाइयाँ हैं?").split()
+
+
+@pytest.fixture
+def two_seeds(tmp_path, corpus, embedder) -> Settings:
+    """A store of two short seed papers, without a multilingual index."""
+    root = tmp_path / "corpus"
+    for name in ("indian-sme-clusters-overview.txt", "jk-handicrafts-msme-ramp-review.txt"):
+        (root / "seeds").mkdir(parents=True, exist_ok=True)
+        shutil.copy(corpus / "seeds" / name, root / "seeds" / name)
+    settings = Settings(corpus_dir=root, data_dir=tmp_path / "data", progress=False)
+    assert Ingestor(settings, embedder).run().exit_code == 0
+    return settings
+
+
+def test_the_app_builds_the_index_in_the_background_and_uses_it_once_whole(two_seeds, embedder):
+    """What the web app does once its models are loaded (`ui.web.index_multilingual_in_
+    background`): English questions go on; an Indic question's note says how far the build
+    is; once whole, the chain it already had searches and reads with e5, no restart."""
+    settings = two_seeds
+    parts = open_parts(settings, embedder)
+    chain = parts.chain("extractive")  # as the app holds it, before any index exists
+    hindi = next(q for q in _load("hindi.jsonl") if q["id"] == "h06")["question"]
+    assert MULTILINGUAL_MISSING_NOTE in chain.answer(Query(hindi)).notes
+
+    e5 = get_e5()
+    with e5._lock:  # e5 held: the build is under way, embedding nothing yet
+        build = parts.build_multilingual_in_background()
+        assert build is not None and build.total == parts.store.count()
+        assert parts.build_multilingual_in_background() is build  # one build at a time
+        assert not build.finished and not chain.searcher.multilingual_ready  # not part-built
+        note = MULTILINGUAL_BUILDING_NOTE.format(progress=build.describe())
+        assert note in chain.answer(Query(hindi)).notes
+        english = chain.answer(
+            Query("How many SSI clusters are there in India according to UNIDO?")
+        )
+        assert not english.abstained and "350" in english.text
+
+    waited = 0.0
+    while not build.finished and waited < 300:
+        time.sleep(0.5)
+        waited += 0.5
+    assert build.finished and not build.error and build.done == build.total
+    assert chain.searcher.multilingual_ready
+    assert chain.generator.multilingual is get_e5
+    result = chain.searcher.retrieve(hindi, 5, Filters(status="any"))
+    assert result.space == "e5"
+    assert "seeds/indian-sme-clusters-overview.txt" in {h.doc.path for h in result.hits}
+    answer = chain.answer(Query(hindi))
+    assert not any("multilingual index" in n for n in answer.notes)
+    assert parts.build_multilingual_in_background() is None  # whole: nothing to do
+
+
+def test_the_app_leaves_the_index_alone_when_the_settings_say_so(two_seeds, embedder):
+    from ui.web import index_multilingual_in_background
+
+    parts = open_parts(two_seeds.model_copy(update={"multilingual_in_background": False}), embedder)
+    index_multilingual_in_background(parts)
+    assert parts.build is None and parts.multilingual is None
+    parts = open_parts(two_seeds, embedder)
+    index_multilingual_in_background(parts)
+    assert parts.build is not None and parts.build.total == parts.store.count()
+    for _ in range(1500):  # 300 s at the most
+        if parts.build.finished:
+            break
+        time.sleep(0.2)
+    assert parts.build.finished and parts.searcher.multilingual_ready

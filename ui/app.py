@@ -30,7 +30,7 @@ from retrieval.core.filters import STATUS_CHOICES, Filters  # noqa: E402
 from retrieval.core.settings import Settings  # noqa: E402
 from retrieval.core.store import COMPLETE, DocRecord, Store  # noqa: E402
 from retrieval.core.types import DOC_TYPES, Answer, Citation, Hit  # noqa: E402
-from retrieval.parts import Parts, open_parts  # noqa: E402
+from retrieval.parts import IndexBuild, Parts, open_parts  # noqa: E402
 from ui import web  # noqa: E402
 from ui.eligibility_page import eligibility_page  # noqa: E402
 from ui.schemes_page import schemes_page  # noqa: E402
@@ -71,6 +71,8 @@ def _warming(settings_json: str) -> dict[str, Any]:
         finally:
             state["done"] = True
             ready.set()
+        if not state["error"]:
+            web.index_multilingual_in_background(shared)
 
     threading.Thread(target=warm, name="karigar-warm", daemon=True).start()
     return state
@@ -78,10 +80,15 @@ def _warming(settings_json: str) -> dict[str, Any]:
 
 def resettle() -> None:
     """After the store changed (an upload, a delete): the lexical index and the finder are
-    rebuilt, and set aside again, in the background."""
-    threading.Thread(
-        target=web.warm_and_settle, args=(parts(),), name="karigar-resettle", daemon=True
-    ).start()
+    rebuilt, and set aside again, and the multilingual index takes the new chunks, in the
+    background."""
+    shared = parts()
+
+    def settle() -> None:
+        web.warm_and_settle(shared)
+        web.index_multilingual_in_background(shared)
+
+    threading.Thread(target=settle, name="karigar-resettle", daemon=True).start()
 
 
 @st.fragment(run_every=1.0)
@@ -101,6 +108,20 @@ def loading_notice(state: dict[str, Any]) -> None:
         f"{time.perf_counter() - state['started']:.0f} s; about 15 s on a first start). The "
         "Schemes, Eligibility and Corpus pages work already; a question asked now is answered "
         "as soon as this is done.",
+    )
+
+
+@st.fragment(run_every=10.0)
+def multilingual_notice(build: IndexBuild) -> None:
+    """One line while the multilingual index is built in the background, its count redrawn
+    every 10 s; gone with the next page drawn after it is done."""
+    if build.finished:
+        if build.error:
+            st.caption(f"The index for Hindi, Assamese and Bengali questions failed: {build.error}")
+        return
+    st.caption(
+        f"Building the index for Hindi, Assamese and Bengali questions: {build.describe()}. "
+        "English questions are answered meanwhile."
     )
 
 
@@ -591,6 +612,10 @@ def main() -> None:
         warming = _warming(st.session_state.settings_json)
         if page == "Chat" and not warming["done"] and not st.session_state.get("question"):
             loading_notice(warming)  # not in the run that answers: that one waits for them
+        if page == "Chat" and warming["done"]:
+            build = parts().build
+            if build is not None and not build.finished:
+                multilingual_notice(build)
         st.session_state.pop("models_waited", None)  # a wait no answer of this run used
     except KarigarError as exc:
         st.error(str(exc))

@@ -54,6 +54,21 @@ def warm_and_settle(shared: Parts, on_step: Callable[[int, str], None] | None = 
     app_log().info("search models and indexes loaded in %.1f s", time.perf_counter() - started)
 
 
+def index_multilingual_in_background(shared: Parts) -> None:
+    """Start the multilingual index's build in the background when the settings ask for it
+    and it lacks chunks (`Parts.build_multilingual_in_background`); logged, never raised:
+    English questions do not need it."""
+    if not shared.settings.multilingual_in_background:
+        return
+    try:
+        build = shared.build_multilingual_in_background()
+    except Exception as exc:  # a store that cannot be read is said by the search itself
+        app_log().warning("the multilingual index was not started: %s", exc)
+        return
+    if build is not None:
+        app_log().info("multilingual index: building %d chunks in the background", build.total)
+
+
 # -- highlighting -------------------------------------------------------------------------
 def highlight(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
     """`text` as HTML with the spans (page offsets; `offset` is where `text` starts in the

@@ -84,6 +84,10 @@ MULTILINGUAL_MISSING_NOTE = (
     "Questions in Hindi, Assamese or Bengali are found far better with the multilingual index: "
     "build it once with `karigar index-multilingual`."
 )
+MULTILINGUAL_BUILDING_NOTE = (
+    "Questions in Hindi, Assamese or Bengali are found far better with the multilingual index, "
+    "which is being built ({progress}): ask again once it is done."
+)
 
 
 @dataclass(frozen=True)
@@ -216,7 +220,12 @@ class AnswerChain:
         timings["retrieve"] = time.perf_counter() - mark
         notes = [ENGLISH_SOURCES_NOTE] if is_indic(question) else []
         if notes and not self.searcher.multilingual_ready:
-            notes.append(MULTILINGUAL_MISSING_NOTE)
+            building = self.searcher.building
+            notes.append(
+                MULTILINGUAL_BUILDING_NOTE.format(progress=building.describe())
+                if building is not None
+                else MULTILINGUAL_MISSING_NOTE
+            )
         hits = result.hits
         with stage("answerability"):
             absent = missing_names(standalone, hits, analysis, self._document_text)

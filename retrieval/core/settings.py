@@ -96,6 +96,13 @@ class Settings(BaseSettings):
         "ingest and keep them in the data folder, so answers do not embed them (about 2 to 3 "
         "times faster answers; ingest embeds about twice as much text).",
     )
+    multilingual_in_background: bool = Field(
+        default=True,
+        description="The web app builds or updates the multilingual (e5) index in the "
+        "background once its models are loaded (about 14 minutes for the reference corpus on 2 "
+        "cores), answering English questions meanwhile; false leaves it to `karigar "
+        "index-multilingual`.",
+    )
     chat_timeout_seconds: float = Field(
         default=120.0,
         gt=0,

@@ -656,6 +656,13 @@ class Store:
         names = self._read(lambda: {getattr(c, "name", c) for c in self._client.list_collections()})
         return self._derived_name(suffix) in names
 
+    def drop_derived(self, suffix: str) -> None:
+        """Delete a derived index (built again by its own sync)."""
+        with self._lock:
+            self._derived_collections.pop(suffix, None)
+            if self.has_derived(suffix):
+                self._client.delete_collection(self._derived_name(suffix))
+
     def _derived_names(self) -> list[str]:
         prefix = self._derived_name("")
         names = (str(getattr(c, "name", c)) for c in self._client.list_collections())

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 import numpy as np
 
@@ -75,6 +76,10 @@ class SearchResult:
         return bool(self.hits) and self.relevance >= self.threshold
 
 
+class Progress(Protocol):
+    def describe(self) -> str: ...
+
+
 @dataclass
 class _Space:
     """The dense space a search ranks and re-scores in."""
@@ -103,6 +108,9 @@ class Searcher:
         self.lexical = LexicalIndex(store)
         self.weights = weights or Weights()
         self.multilingual = multilingual
+        # the multilingual index's build in the background (`Parts.build_multilingual_in_
+        # background`), while it runs: what an Indic question's note reports
+        self.building: Progress | None = None
 
     @property
     def multilingual_ready(self) -> bool:
