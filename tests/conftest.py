@@ -18,6 +18,9 @@ from retrieval.core.settings import PROJECT_ROOT, Settings
 # question reads them (the same answers, `tests/test_store.py` checks both ways); embedding
 # every unit at ingest would add minutes to the suite. Subprocesses inherit it.
 os.environ.setdefault("KARIGAR_UNIT_VECTORS_AT_INGEST", "false")
+# Nor does the web app start building the multilingual index in the background (ten minutes
+# of e5 beside every app test); tests/test_multilingual.py turns it on where it is the subject.
+os.environ.setdefault("KARIGAR_MULTILINGUAL_IN_BACKGROUND", "false")
 CORPUS = Path(os.environ.get("KARIGAR_TEST_CORPUS", PROJECT_ROOT.parent / "shared" / "corpus"))
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

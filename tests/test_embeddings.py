@@ -75,13 +75,6 @@ def test_a_text_embeds_the_same_alone_and_in_a_batch_of_others(embedder, texts):
         assert float(alone @ together[n]) > 0.99999
 
 
-def test_a_query_is_embedded_once_and_returned_as_a_copy(embedder):
-    first = embedder.embed_query("PMEGP margin money for a weaver")
-    first.append(0.0)  # the caller's list is its own
-    again = embedder.embed_query("PMEGP margin money for a weaver")
-    assert len(again) == 384
-
-
 def test_a_wrong_runtime_is_a_clear_error():
     with pytest.raises(ConfigError, match="backend 'gpu'.*onnx"):
         get_embedder("all-MiniLM-L6-v2", 8, "gpu")

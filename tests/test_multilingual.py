@@ -251,7 +251,7 @@ def test_the_app_leaves_the_index_alone_when_the_settings_say_so(two_seeds, embe
     parts = open_parts(two_seeds.model_copy(update={"multilingual_in_background": False}), embedder)
     index_multilingual_in_background(parts)
     assert parts.build is None and parts.multilingual is None
-    parts = open_parts(two_seeds, embedder)
+    parts = open_parts(two_seeds.model_copy(update={"multilingual_in_background": True}), embedder)
     index_multilingual_in_background(parts)
     assert parts.build is not None and parts.build.total == parts.store.count()
     for _ in range(1500):  # 300 s at the most
@@ -259,3 +259,19 @@ def test_the_app_leaves_the_index_alone_when_the_settings_say_so(two_seeds, embe
             break
         time.sleep(0.2)
     assert parts.build.finished and parts.searcher.multilingual_ready
+
+
+def test_a_part_built_index_is_not_searched_until_it_is_whole(two_seeds, embedder):
+    """A build cut short (the app stopped mid-way) leaves part of the chunks in e5: an Indic
+    question must not be searched there (it would miss the other pages)."""
+    parts = open_parts(two_seeds, embedder)
+    index = parts.multilingual_index()
+    to_add, _ = index.missing()
+    index.sync(plan=(to_add[:3], []))
+    searcher = Searcher(parts.store, embedder, multilingual=index)
+    assert index.count() == 3 and not searcher.multilingual_ready
+    hindi = next(q for q in _load("hindi.jsonl") if q["id"] == "h06")["question"]
+    assert searcher.retrieve(hindi, 5, Filters(status="any")).space == "english"
+    index.sync()
+    assert searcher.multilingual_ready
+    assert searcher.retrieve(hindi, 5, Filters(status="any")).space == "e5"

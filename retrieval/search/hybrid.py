@@ -114,8 +114,13 @@ class Searcher:
 
     @property
     def multilingual_ready(self) -> bool:
-        """A multilingual index with chunks in it: Indic questions need no translation."""
-        return self.multilingual is not None and self.multilingual.count() > 0
+        """A multilingual index holding every chunk: Indic questions need no translation. A
+        part-built one (a build cut short) is not used: it would miss pages; `karigar
+        index-multilingual` or the web app completes it."""
+        if self.multilingual is None:
+            return False
+        held = self.multilingual.count()
+        return held > 0 and held >= self.store.count()
 
     def search(
         self, query: str, k: int = 5, filters: Filters | None = None, original: str | None = None
@@ -124,8 +129,8 @@ class Searcher:
 
     def _spaces(self, query: str, original: str | None) -> tuple[_Space, list[Hit] | None]:
         """The space to score in and, for a translated Indic question, e5's own list."""
-        ml = self.multilingual if self.multilingual_ready else None
         indic = original if original and is_indic(original) else query if is_indic(query) else None
+        ml = self.multilingual if indic is not None and self.multilingual_ready else None
         if ml is not None and indic is not None and is_indic(query):
             with stage("multilingual"):
                 vector = ml.embedder.embed_query(indic)
