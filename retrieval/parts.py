@@ -75,7 +75,7 @@ class Parts:
     def build_multilingual_in_background(self) -> IndexBuild | None:
         """Bring the multilingual index up to date in a thread, if it lacks chunks (none
         built yet, or documents added since): the web app calls this once its models are
-        loaded, so English questions are answered while e5 embeds (about 6 passages a second
+        loaded, so English questions are answered while e5 embeds (6 to 8 passages a second
         here) and Indic ones use the index once it is whole, without a restart. Until then
         the searcher does not use it (a part-built index would miss pages) and the answer's
         note says how far the build is. Returns the build under way, or None when the index

@@ -275,3 +275,32 @@ def test_a_part_built_index_is_not_searched_until_it_is_whole(two_seeds, embedde
     index.sync()
     assert searcher.multilingual_ready
     assert searcher.retrieve(hindi, 5, Filters(status="any")).space == "e5"
+
+
+def test_the_chat_page_says_how_far_the_build_is_and_then_nothing(monkeypatch, two_seeds):
+    """The web app, as a facilitator opens it on a store without the index: the Chat page
+    says the index for Hindi questions is being built, with its count, until it is done."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("KARIGAR_DATA_DIR", str(two_seeds.data_dir))
+    monkeypatch.setenv("KARIGAR_CORPUS_DIR", str(two_seeds.corpus_dir))
+    monkeypatch.setenv("KARIGAR_MULTILINGUAL_IN_BACKGROUND", "true")
+
+    def captions(at: AppTest) -> str:
+        return "\n".join(c.value for c in at.caption)
+
+    at = AppTest.from_file(str(PROJECT_ROOT / "ui" / "app.py"), default_timeout=240)
+    with get_e5()._lock:  # e5 held: the build waits at its first slice
+        for _ in range(240):
+            at.run()
+            assert not at.exception, at.exception
+            if "Building the index" in captions(at):
+                break
+            time.sleep(0.5)
+        assert "Building the index for Hindi, Assamese and Bengali questions: 0 of" in captions(at)
+    for _ in range(600):
+        at.run()
+        if "Building the index" not in captions(at):
+            break
+        time.sleep(0.5)
+    assert "Building the index" not in captions(at) and not at.exception

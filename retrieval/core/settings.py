@@ -99,7 +99,7 @@ class Settings(BaseSettings):
     multilingual_in_background: bool = Field(
         default=True,
         description="The web app builds or updates the multilingual (e5) index in the "
-        "background once its models are loaded (about 14 minutes for the reference corpus on 2 "
+        "background once its models are loaded (10 to 14 minutes for the reference corpus on 2 "
         "cores), answering English questions meanwhile; false leaves it to `karigar "
         "index-multilingual`.",
     )
