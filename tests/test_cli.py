@@ -66,6 +66,9 @@ def test_search_prints_passages_with_their_source(env):
     assert all(r["page"] >= 1 and r["text"] for r in rows)
     status = runner.invoke(app, ["status"], env=env)
     assert "5 documents" in status.output and "all-MiniLM-L6-v2" in status.output
+    assert "int8 on onnxruntime" in " ".join(status.output.split())
+    torch = runner.invoke(app, ["status"], env={**env, "KARIGAR_EMBEDDING_BACKEND": "torch"})
+    assert "run by torch" in " ".join(torch.output.split())
 
 
 def test_errors_are_one_clear_line_with_exit_2(env, tmp_path):

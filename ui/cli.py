@@ -15,6 +15,7 @@ from rich.console import Console
 from eval.cli import eval_command
 from ingest.cli import ingest_command
 from retrieval.answer.chain import AnswerChain, Query
+from retrieval.core.embeddings import ONNX_MODELS
 from retrieval.core.errors import KarigarError, show_error
 from retrieval.core.filters import Filters
 from retrieval.core.settings import load_settings
@@ -203,8 +204,14 @@ def status() -> None:
         indexed = index.count() if index is not None else 0
     except KarigarError as exc:  # a damaged store, a full disk, a stopped server
         raise typer.Exit(show_error(exc)) from exc
+    runtime = (
+        "int8 on onnxruntime"
+        if parts.settings.embedding_backend == "onnx" and store.embedding_model in ONNX_MODELS
+        else "torch"
+    )
     out.print(
-        f"Store: {store.location}  (model {store.embedding_model}, {store.dimension} dimensions)"
+        f"Store: {store.location}  (model {store.embedding_model}, {store.dimension} "
+        f"dimensions; run by {runtime}, KARIGAR_EMBEDDING_BACKEND)"
     )
     out.print(f"{len(done)} documents, {count} chunks")
     if index is None:
