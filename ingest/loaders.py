@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from ingest import clean
-from ingest.ocr import ocr_pdf_page
+from ingest.ocr import ocr_pdf_pages
 from retrieval.core.errors import IngestError
 from retrieval.core.settings import Settings
 from retrieval.core.types import Page
@@ -367,7 +367,7 @@ def load_pdf(path: Path, data: bytes, sha256: str, settings: Settings) -> Loaded
             f"has {n_pages:,} pages, over the {settings.max_pages:,} limit (KARIGAR_MAX_PAGES); "
             "split it or raise the limit",
         )
-    raw_pages: list[str] = []
+    texts: list[str] = []
     ocr_flags: list[bool] = []
     for index in range(n_pages):
         try:
@@ -379,18 +379,21 @@ def load_pdf(path: Path, data: bytes, sha256: str, settings: Settings) -> Loaded
                 f"page {index + 1} of {n_pages} cannot be read ({type(exc).__name__}: "
                 f"{exc}); the file may be truncated or corrupt: get a fresh copy",
             ) from exc
-        needs_ocr = _usable_words(text) < settings.ocr_min_words and _has_image(page)
-        if needs_ocr:
-            text = ocr_pdf_page(
-                path,
-                index,
-                sha256,
-                settings.ocr_languages,
-                settings.ocr_dpi,
-                settings.ocr_cache_dir,
-            )
-        raw_pages.append(clean.drop_garbage_lines(clean.normalise(text)))
-        ocr_flags.append(needs_ocr)
+        texts.append(text)
+        ocr_flags.append(_usable_words(text) < settings.ocr_min_words and _has_image(page))
+    scanned = [i for i, needs in enumerate(ocr_flags) if needs]
+    if scanned:  # the scanned pages side by side, one Tesseract per core
+        read = ocr_pdf_pages(
+            path,
+            scanned,
+            sha256,
+            settings.ocr_languages,
+            settings.ocr_dpi,
+            settings.ocr_cache_dir,
+        )
+        for index, text in zip(scanned, read, strict=True):
+            texts[index] = text
+    raw_pages = [clean.drop_garbage_lines(clean.normalise(text)) for text in texts]
     running = clean.running_lines(raw_pages)
     labels = clean.printed_labels(raw_pages)
     pages = [

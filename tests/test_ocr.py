@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from difflib import SequenceMatcher
 
@@ -10,6 +11,7 @@ import pytest
 
 from ingest.loaders import load
 from retrieval.core.errors import OCRUnavailableError
+from retrieval.core.settings import Settings
 
 SCAN = "scanned/KVIC_PMEGP_2nd_Loan_Guidelines_2019-02-12_SCANNED.pdf"
 THEIR_OCR = "scanned/KVIC_PMEGP_2nd_Loan_Guidelines_2019-02-12_repo-OCR.pdf"
@@ -55,3 +57,34 @@ def test_without_tesseract_a_scan_fails_saying_how_to_install(corpus, make_setti
         )
     assert "apt-get install tesseract-ocr" in caught.value.reason
     assert caught.value.path.endswith("_SCANNED.pdf")
+
+
+def test_the_scanned_pages_of_a_file_are_read_side_by_side(
+    corpus, make_settings, tesseract, tmp_path, monkeypatch
+):
+    """One Tesseract per core: with two cores, two pages of the 4-page scan are read at
+    once (each run's start and end logged by a wrapper), and the pages come back in their
+    order, the same text as read one by one."""
+    log = tmp_path / "runs.log"
+    wrapper = tmp_path / "tesseract"
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        f'echo "start $(date +%s.%N)" >> "{log}"\n'
+        f'"{tesseract}" "$@"\n'
+        "rc=$?\n"
+        f'echo "end $(date +%s.%N)" >> "{log}"\n'
+        "exit $rc\n"
+    )
+    wrapper.chmod(0o755)
+    one_by_one = _load(corpus / SCAN, make_settings())  # the session's OCR cache
+    monkeypatch.setenv("KARIGAR_TESSERACT", str(wrapper))
+    fresh = Settings(corpus_dir=corpus, data_dir=tmp_path / "fresh", progress=False)
+    side_by_side = _load(corpus / SCAN, fresh)  # an empty cache: Tesseract reads each page
+    assert [p.text for p in side_by_side.pages] == [p.text for p in one_by_one.pages]
+    running = most = 0
+    events = [line.split() for line in log.read_text().splitlines()]
+    assert sum(kind == "start" for kind, _ in events) == 4
+    for kind, _ in sorted(events, key=lambda e: (float(e[1]), e[0] == "start")):
+        running += 1 if kind == "start" else -1
+        most = max(most, running)
+    assert most == min(2, os.cpu_count() or 1)
