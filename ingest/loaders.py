@@ -320,6 +320,12 @@ def _has_image(page: Any) -> bool:
         return True
 
 
+def needs_ocr(page: Any, text: str, min_words: int) -> bool:
+    """A PDF page Tesseract must read: an image on it and fewer usable words than
+    `min_words` in its text layer (`text`)."""
+    return _usable_words(text) < min_words and _has_image(page)
+
+
 def _usable_words(text: str) -> int:
     return len(clean.WATERMARKS.sub(" ", text).split())
 
@@ -380,7 +386,7 @@ def load_pdf(path: Path, data: bytes, sha256: str, settings: Settings) -> Loaded
                 f"{exc}); the file may be truncated or corrupt: get a fresh copy",
             ) from exc
         texts.append(text)
-        ocr_flags.append(_usable_words(text) < settings.ocr_min_words and _has_image(page))
+        ocr_flags.append(needs_ocr(page, text, settings.ocr_min_words))
     scanned = [i for i, needs in enumerate(ocr_flags) if needs]
     if scanned:  # the scanned pages side by side, one Tesseract per core
         read = ocr_pdf_pages(
