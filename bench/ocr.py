@@ -1,7 +1,8 @@
-"""OCR of the reference corpus's scanned pages, one page at a time (the reference) and side
-by side (one Tesseract per core, what ingest does), in one process, without the OCR cache.
+"""OCR of the reference corpus's scanned pages (21 in 9 files), one page at a time (the
+reference) and side by side (one Tesseract per core, what ingest does), in one process,
+without the OCR cache.
 
-    .venv/bin/python -m bench.ocr [--folder ../shared/corpus/scanned]
+    .venv/bin/python -m bench.ocr [--folder ../shared/corpus]
 
 The pages are those the PDF loader sends to OCR (no usable text layer, an image on the page).
 Prints seconds per page both ways and the ratio; the target (issue 15) is under 5 s a page.
