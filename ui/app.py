@@ -105,7 +105,7 @@ def loading_notice(state: dict[str, Any]) -> None:
     st.progress(
         state["step"] / steps,
         text=f"Loading {state['stage']} ({state['step'] + 1} of {steps}, "
-        f"{time.perf_counter() - state['started']:.0f} s; about 15 s on a first start). The "
+        f"{time.perf_counter() - state['started']:.0f} s; about 5 s on a first start). The "
         "Schemes, Eligibility and Corpus pages work already; a question asked now is answered "
         "as soon as this is done.",
     )
@@ -230,7 +230,7 @@ def wait_for_models() -> float:
     if warming["done"]:
         return 0.0
     started = time.perf_counter()
-    with st.spinner("Loading the search models first (once per start, about 15 s)…"):
+    with st.spinner("Loading the search models first (once per start, about 5 s)…"):
         warming["ready"].wait()
     return time.perf_counter() - started
 
