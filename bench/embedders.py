@@ -1,4 +1,4 @@
-"""The main index's model on its two runtimes and at two batch sizes, against a reference run
+"""The main index's model on its two runtimes and at three batch sizes, against a reference run
 in the same process: torch (sentence-transformers, full precision) at batch 32, what Karigar
 used before the int8 ONNX runtime became the default.
 
@@ -76,7 +76,7 @@ def main() -> None:
     questions = random.Random(7).sample(questions, min(args.queries, len(questions)))
     print(f"{len(chunks)} chunks, {len(sentences)} sentences, {len(questions)} questions\n")
 
-    runs = [("torch", 32), ("torch", 8), ("onnx", 32), ("onnx", 8)]
+    runs = [("torch", 32), ("torch", 8), ("torch", 1), ("onnx", 32), ("onnx", 8), ("onnx", 1)]
     results = {}
     vectors = {}
     for backend, batch in runs:

@@ -320,11 +320,20 @@ def runtime_of(name: str, backend: str) -> str:
     return "onnx" if backend == "onnx" and name in ONNX_MODELS else "torch"
 
 
-def get_embedder(name: str, batch_size: int = 8, backend: str = "onnx") -> Embedder:
+# Texts embedded per batch when the settings leave it open, per runtime, as measured on 2
+# cores (`python -m bench.embedders`, and the whole corpus's chunks document by document as
+# ingest embeds them): int8 onnxruntime is fastest one text at a time, since a batch only adds
+# padding (4,765 chunks: 82 s at 1, 118 s at 8); torch gains from batches of 8.
+BEST_BATCH = {"onnx": 1, "torch": 8}
+
+
+def get_embedder(name: str, batch_size: int | None = None, backend: str = "onnx") -> Embedder:
     """One model per process, shared, on the runtime `runtime_of` says: "onnx" runs the
     int8 weights where a package ships them and torch otherwise (a local folder); "torch"
-    always runs the full-precision weights."""
+    always runs the full-precision weights. `batch_size` None: the runtime's best
+    (`BEST_BATCH`)."""
     runtime = runtime_of(name, backend)
+    batch_size = batch_size or BEST_BATCH[runtime]
     with _CACHE_LOCK:
         key = (name, batch_size, runtime)
         if key not in _CACHE:

@@ -47,11 +47,12 @@ class Settings(BaseSettings):
         "load). Their vectors agree to a cosine of 0.9995, so either searches a store built "
         "by the other. A local model folder always runs on torch.",
     )
-    embed_batch_size: int = Field(
-        default=8,
+    embed_batch_size: int | None = Field(
+        default=None,
         ge=1,
-        description="Passages embedded per batch (sorted by length first). On 2 cores 8 "
-        "embeds faster than 32: less padding (`python -m bench.embedders`).",
+        description="Passages embedded per batch (sorted by length first); unset: the "
+        "runtime's fastest on 2 cores, 1 for the int8 ONNX runtime (a batch only adds "
+        "padding) and 8 for torch (`python -m bench.embedders`).",
     )
     chunk_chars: int = Field(
         default=900,
