@@ -247,3 +247,68 @@ def test_progress_bars_show_documents_and_chunks_per_second(
     shown = capsys.readouterr().err
     assert "documents" in shown and "doc/s" in shown
     assert "chunks" in shown and "chunk/s" in shown
+
+
+def test_the_next_file_is_read_while_this_one_is_embedded_and_stored(
+    make_settings, mini_corpus, embedder, monkeypatch
+):
+    """The worker reads file n+1 (on the read-ahead thread) before file n is complete, and
+    the store ends as a run that reads every file in turn leaves it."""
+    import ingest.pipeline as pipeline
+
+    events: list[tuple[str, str, str]] = []
+    real_read = pipeline.read_file
+
+    def logged_read(path, *args):
+        events.append(("read", path.name, threading.current_thread().name))
+        return real_read(path, *args)
+
+    monkeypatch.setattr(pipeline, "read_file", logged_read)
+
+    def step(name, rel):
+        if name == "complete":
+            events.append(("complete", rel.rsplit("/", 1)[-1], ""))
+
+    ahead = make_settings(corpus_dir=mini_corpus)
+    report = Ingestor(ahead, embedder, on_step=step).run()
+    assert report.exit_code == 0 and len(report.files) == 5
+    reads = [e for e in events if e[0] == "read"]
+    assert len(reads) == 5  # each file read once
+    assert [t for _, _, t in reads[1:]] == ["karigar-read-ahead"] * 4
+    order = [(kind, name) for kind, name, _ in events]
+    for before, after in zip(reads, reads[1:], strict=False):
+        # file n+1's read starts before file n is complete
+        assert order.index(("read", after[1])) < order.index(("complete", before[1]))
+
+    in_turn = make_settings(corpus_dir=mini_corpus, parse_in_worker=False)
+    in_turn = in_turn.model_copy(update={"data_dir": ahead.data_dir.parent / "in-turn"})
+    Ingestor(in_turn, embedder).run()
+    got, want = Ingestor(ahead, embedder).store, Ingestor(in_turn, embedder).store
+    assert sorted(got.all_chunk_ids()) == sorted(want.all_chunk_ids())
+    ids = sorted(got.all_chunk_ids())
+    assert {i: got.get_chunks([i])[i][0].text for i in ids} == {
+        i: want.get_chunks([i])[i][0].text for i in ids
+    }
+
+
+def test_a_read_started_ahead_for_a_file_not_read_is_dropped(run, monkeypatch):
+    """Two files of the same content: the second's read started ahead is not used (it is a
+    duplicate once the first is stored), and the files after it are still read ahead."""
+    import ingest.pipeline as pipeline
+
+    names = sorted(p.name for p in run.root.rglob("*") if p.is_file() and p.suffix != ".tsv")
+    first = next(p for p in sorted(run.root.rglob("*")) if p.is_file() and p.suffix != ".tsv")
+    copy = first.with_name("0" + first.name)  # sorted just before it
+    shutil.copy(first, copy)
+    threads: list[str] = []
+    real_read = pipeline.read_file
+    monkeypatch.setattr(
+        pipeline,
+        "read_file",
+        lambda path, *a: threads.append(threading.current_thread().name) or real_read(path, *a),
+    )
+    report = run()
+    statuses = sorted(_status(report).values())
+    assert statuses.count(SKIPPED) == 1 and statuses.count(ADDED) == len(names)
+    assert report.exit_code == 0
+    assert threads.count("karigar-read-ahead") >= len(names) - 1
