@@ -14,7 +14,6 @@ import fcntl
 import hashlib
 import logging
 import resource
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -45,7 +44,7 @@ from ingest.report import (
     FileResult,
     IngestReport,
 )
-from ingest.worker import Parsed, read_file
+from ingest.worker import read_file
 from retrieval.core.embeddings import Embedder
 from retrieval.core.errors import ConfigError, DiskFullError, IngestError, StoreError
 from retrieval.core.settings import Settings
@@ -166,63 +165,6 @@ def absolute_path(stored: str, settings: Settings) -> Path:
     return path if path.is_absolute() else settings.corpus_dir / path
 
 
-def _once(call: Callable[[], None]) -> Callable[[], None]:
-    """`call`, run by the first call only."""
-    pending = [call]
-
-    def run() -> None:
-        if pending:
-            pending.pop()()
-
-    return run
-
-
-class _ReadAhead:
-    """The next file read (parsed, OCR'd and chunked in the worker process) while this one
-    is embedded and written, so the worker and the embedding model work side by side. One
-    file ahead: the worker reads one file at a time. A read started for a file whose bytes
-    have changed by the time it is wanted is not used."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._key: tuple[Path, str] | None = None
-        self._done = threading.Event()
-        self._outcome: tuple[Parsed | None, BaseException | None] = (None, None)
-
-    def start(self, path: Path, data: bytes, sha: str) -> None:
-        if not self.settings.parse_in_worker or self._key == (path, sha):
-            return  # reading in this process (a debugger's setting), or started already
-        if self._key is not None and not self._done.is_set():
-            return  # one under way (a finished one nobody took is dropped)
-
-        def read() -> None:
-            try:
-                self._outcome = (read_file(path, data, sha, sha[:16], self.settings), None)
-            except BaseException as exc:  # handed to the file's own turn, as if read then
-                self._outcome = (None, exc)
-            finally:
-                self._done.set()
-
-        self._key, self._done = (path, sha), threading.Event()
-        # a daemon thread: a run stopped by a full disk does not wait for it at exit
-        threading.Thread(target=read, name="karigar-read-ahead", daemon=True).start()
-
-    def read(self, path: Path, data: bytes, sha: str, doc_id: str) -> Parsed:
-        """The file read: the read started ahead for it, else read now."""
-        if self._key == (path, sha):
-            self._done.wait()
-            parsed, error = self._outcome
-            self._key, self._outcome = None, (None, None)
-            if error is not None:
-                raise error
-            assert parsed is not None
-            return parsed
-        if self._key is not None:  # started for another file: it holds the worker, so let it end
-            self._done.wait()
-            self._key, self._outcome = None, (None, None)
-        return read_file(path, data, sha, doc_id, self.settings)
-
-
 class Ingestor:
     """One run over a folder (or one file) into one store."""
 
@@ -237,8 +179,6 @@ class Ingestor:
         self._parts = open_parts(settings, embedder, store)
         self.store = self._parts.store  # the model loads only once a file needs embedding
         self.on_step = on_step or (lambda _step, _path: None)
-        self._ahead = _ReadAhead(settings)
-        self._upcoming: Callable[[], None] = lambda: None  # starts the next file's read
 
     @property
     def embedder(self) -> Embedder:
@@ -254,26 +194,6 @@ class Ingestor:
         """`on_file(done, total, result)` is called after each file (the web app's bar)."""
         with _ingest_lock(self.settings):
             return self._run(source, prune, rebuild, on_file)
-
-    def _read_ahead(
-        self,
-        path: Path | None,
-        records: Mapping[str, DocRecord],
-        by_path: Mapping[str, Sequence[DocRecord]],
-    ) -> None:
-        """Start reading `path` if, as the store stands, it will be read (new or changed);
-        an unchanged file is not read at all."""
-        if path is None or not _is_utf8(store_path(path, self.settings)):
-            return
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return  # its own turn says why
-        sha = hashlib.sha256(data).hexdigest()
-        rel = store_path(path, self.settings)
-        exists = lambda stored: absolute_path(stored, self.settings).exists()  # noqa: E731
-        if plan_file(rel, sha[:16], records, by_path, exists).action in (NEW, CHANGED):
-            self._ahead.start(path, data, sha)
 
     def _keep_unit_vectors(self, doc: SourceDoc, chunks: list[Chunk], rel: str) -> None:
         """The reader's unit vectors for the document's chunks, kept for the answers: a
@@ -351,10 +271,7 @@ class Ingestor:
                     if path.is_relative_to(manifest_root)
                     else None
                 )
-                later = files[done] if done < len(files) else None
-                self._upcoming = _once(lambda n=later: self._read_ahead(n, records, by_path))
                 result = self._ingest_file(path, rel, entry, records, by_path, bar_chunks)
-                self._upcoming()  # if this file was not read (unchanged, moved, failed...)
                 report.files.append(result)
                 if result.status in (ADDED, UPDATED):
                     report.chunks_embedded += result.chunks
@@ -473,8 +390,7 @@ class Ingestor:
             return result
         try:
             with stage("reading (parse, OCR, clean, chunk)"):
-                loaded = self._ahead.read(path, data, sha, doc_id)
-            self._upcoming()  # the next file is read while this one is embedded and written
+                loaded = read_file(path, data, sha, doc_id, self.settings)
             doc = self._describe(path, rel, sha, loaded.meta | {"flagged": loaded.planted}, entry)
             chunks = loaded.chunks
             vectors: list[list[float]] = []
