@@ -2,6 +2,7 @@
 
     python -m eval.fit            # writes retrieval/answer/reader_model.json
     python -m eval.fit --dry-run  # prints the fit and the thresholds, writes nothing
+    python -m eval.fit --cv 5     # how a fit does on tuning questions it was not fit on
 
 For every question of the tuning half (`eval.questions.split_of`; the FAQ pairs are never
 read here) the chain's own retrieval runs, and the reader reads the top passages: every
@@ -13,14 +14,22 @@ finds); every unit of an unanswerable question is a negative. A logistic regress
 relative) are chosen on the same tuning questions by replaying the reader's selection, to
 maximise the share of answerable questions whose facts are all said plus the share of
 unanswerable ones refused. The test half is never read.
+
+`--cv K` weighs a change to the reader without looking at the test half: the tuning
+questions are split into K folds (fixed, seeded); the weights and thresholds are fit on K-1
+and replayed on the one left out, and the mean over the folds is printed (what a fit does on
+questions it has not seen, unlike the figures at fit). Nothing is written.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import itertools
 import json
 import pickle
+import random
 import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -177,6 +186,25 @@ def fit(cases: list[Case], embedder: Any) -> tuple[ReaderModel, dict[str, float]
 REFUSE_AT_MOST = 0.05  # the issue's target for answerable questions refused
 
 
+def folds(n: int, k: int, seed: int = 0) -> list[list[int]]:
+    """`range(n)` shuffled (seeded) and dealt into `k` folds."""
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    return [sorted(order[i::k]) for i in range(k)]
+
+
+def cross_validate(cases: list[Case], embedder: Any, k: int) -> dict[str, float]:
+    """The mean, over `k` folds of the cases, of `replay` on a fold under the model fit on
+    the others."""
+    figures = []
+    for held in folds(len(cases), k):
+        out = set(held)
+        with contextlib.redirect_stdout(io.StringIO()):  # the fit's own report
+            model, _ = fit([c for i, c in enumerate(cases) if i not in out], embedder)
+        figures.append(replay([cases[i] for i in held], model, embedder))
+    return {key: mean(f[key] for f in figures) for key in figures[0]}
+
+
 def fit_relevance(cases: list[Case], space: str) -> tuple[float, dict[str, float]]:
     """The retrieval abstention threshold of one space on the tuning half: the highest that
     refuses no more than REFUSE_AT_MOST of its answerable questions (so a right first
@@ -200,6 +228,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dry-run", action="store_true", help="print, write nothing")
     parser.add_argument("--cache", help="keep the readings in this file (to refit quickly)")
+    parser.add_argument(
+        "--cv", type=int, metavar="K", help="K-fold cross-validation on the tuning half only"
+    )
     args = parser.parse_args()
     questions = [q for q in load_questions(faq_path=None) if q.split == "tune"]
     print(f"{len(questions)} tuning questions")
@@ -213,6 +244,11 @@ def main() -> None:
         cases, embedder = collect(questions)
         if args.cache:
             Path(args.cache).write_bytes(pickle.dumps(cases))
+    if args.cv:
+        figures = cross_validate(cases, embedder, args.cv)
+        print(f"{args.cv}-fold cross-validation on the tuning half:")
+        print(json.dumps({key: round(v, 4) for key, v in figures.items()}, indent=1))
+        return
     model, figures = fit(cases, embedder)
     model = replace(
         model,

@@ -141,6 +141,16 @@ def small_corpus(mini_corpus):
     return mini_corpus
 
 
+def test_cross_validation_folds_split_the_tuning_questions_once_and_the_same_way():
+    from eval.fit import folds
+
+    split = folds(217, 5)
+    assert sorted(i for fold in split for i in fold) == list(range(217))
+    assert [len(f) for f in split] == [44, 44, 43, 43, 43]
+    assert split == folds(217, 5) and split != folds(217, 5, seed=1)
+    assert split[0] != list(range(44))  # shuffled, not the file's order (shapes come in runs)
+
+
 def test_the_plain_recipe_and_bm25_answer_from_real_files(
     small_corpus, make_settings, embedder, tmp_path
 ):
