@@ -143,6 +143,43 @@ def test_write_document_keeps_the_order_recovery_relies_on(make_settings, embedd
     assert store.records()["d1"].chunks == len(chunks) == store.count()
 
 
+def test_a_document_is_written_in_three_calls_and_each_changes_the_generation(
+    make_settings, embedder
+):
+    """Its record, the generation and its pages in one call; its chunks; its completion with
+    the generation (a Chroma call costs about 10 ms whatever it carries). Every step changes
+    the generation another process reads, so its views are rebuilt."""
+    store = Store(make_settings(), embedder.name, embedder.dimension)
+    other = Store(store.settings, embedder.name, embedder.dimension)  # another process's view
+    doc = _doc("d1")
+    pages = [Page(n, f"Page {n} on the lacquerware toys of Channapatna. " * 10) for n in (1, 2)]
+    chunks = chunk_document(doc.doc_id, pages, 300)
+    assert len(chunks) <= 64
+    calls: list[str] = []
+    for collection, name in ((store._docs, "docs"), (store._chunks, "chunks")):
+        for method in ("add", "upsert", "update", "delete"):
+            real = getattr(collection, method)
+
+            def logged(*a, _real=real, _name=f"{name}.{method}", **kw):
+                calls.append(_name)
+                return _real(*a, **kw)
+
+            object.__setattr__(collection, method, logged)
+    generations = [other.generation()]
+
+    def observe(step: str) -> None:
+        generations.append(other.generation())
+
+    store.write_document(
+        doc, pages, chunks, embedder.embed([c.text for c in chunks]), "2026-01-01", observe
+    )
+    assert calls == ["docs.upsert", "chunks.upsert", "docs.update"]
+    pending, _, complete = generations[1:]
+    assert len({generations[0], pending, complete}) == 3
+    assert store.records()["d1"].ingest_state == COMPLETE
+    assert [store.page_text("d1", n) for n in (1, 2)] == [p.text for p in pages]
+
+
 def test_a_failed_write_leaves_nothing_of_the_document(make_settings, embedder):
     store = Store(make_settings(), embedder.name, embedder.dimension)
     kept = _write(store, embedder, _doc("d0", "kept.txt"), "Handloom weavers of Assam.")
