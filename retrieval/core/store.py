@@ -292,23 +292,27 @@ class Store:
         metas = found["metadatas"] or []
         return str(metas[0].get("value", "")) if metas else ""
 
+    def _new_generation(self) -> str:
+        """A new generation, told to this process's views; the caller writes it."""
+        value = uuid.uuid4().hex
+        VIEWS.wrote(self.location, value)
+        return value
+
     def _bump(self) -> None:
         self._upsert_with_bump([], [], [])
 
     def _upsert_with_bump(
-        self, ids: list[str], metadatas: list[dict[str, Any]], documents: list[str] | None
+        self, ids: list[str], metadatas: list[dict[str, Any]], documents: list[str]
     ) -> None:
         """Upsert these records of the docs collection and a new generation in one call: a
         Chroma call costs about 10 ms however few records it carries (0.6 ms a record in a
         batch of 64), and an ingest writes three per document (`write_document`)."""
-        value = uuid.uuid4().hex
-        VIEWS.wrote(self.location, value)
-        docs = None if documents is None else [*documents, ""]
+        value = self._new_generation()
         self._docs.upsert(
             ids=[*ids, _GENERATION],
             embeddings=[_UNIT] * (len(ids) + 1),
             metadatas=[*metadatas, {"kind": "meta", "value": value}],
-            **({"documents": docs} if docs is not None else {}),
+            documents=[*documents, ""],
         )
         self._seen = value
 
@@ -429,8 +433,7 @@ class Store:
             )
 
     def complete_document(self, doc_id: str, chunks: int) -> None:
-        value = uuid.uuid4().hex
-        VIEWS.wrote(self.location, value)
+        value = self._new_generation()
         # the state and the new generation in one call (`_upsert_with_bump`)
         self._docs.update(
             ids=[doc_id, _GENERATION],
