@@ -396,6 +396,7 @@ def load_pdf(path: Path, data: bytes, sha256: str, settings: Settings) -> Loaded
             settings.ocr_languages,
             settings.ocr_dpi,
             settings.ocr_cache_dir,
+            data=data,
         )
         for index, text in zip(scanned, read, strict=True):
             texts[index] = text

@@ -40,20 +40,21 @@ def ocr_pdf_pages(
     dpi: int,
     cache_dir: Path | None,
     workers: int | None = None,
+    data: bytes | None = None,
 ) -> list[str]:
     """`ocr_pdf_page` for several pages of one PDF, in their order, as many at a time as the
     machine has cores (`workers`): the reference corpus's 21 scanned pages in 0.72 of the
     time on 2 cores (`python -m bench.ocr`). The first page that fails raises, as one page
     alone would."""
     workers = max(1, min(len(page_indexes), workers or os.cpu_count() or 1))
+
+    def one(i: int) -> str:
+        return ocr_pdf_page(path, i, sha256, languages, dpi, cache_dir, data)
+
     if workers == 1:
-        return [ocr_pdf_page(path, i, sha256, languages, dpi, cache_dir) for i in page_indexes]
+        return [one(i) for i in page_indexes]
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="karigar-ocr") as pool:
-        return list(
-            pool.map(
-                lambda i: ocr_pdf_page(path, i, sha256, languages, dpi, cache_dir), page_indexes
-            )
-        )
+        return list(pool.map(one, page_indexes))
 
 
 def ocr_pdf_page(
@@ -63,8 +64,11 @@ def ocr_pdf_page(
     languages: str,
     dpi: int,
     cache_dir: Path | None,
+    data: bytes | None = None,
 ) -> str:
-    """The text Tesseract reads on one page (0-based `page_index`) of a PDF."""
+    """The text Tesseract reads on one page (0-based `page_index`) of a PDF: rendered from
+    `data`, the file's bytes, when given (a worker on another machine has no copy of the
+    file), else from the file at `path` (which names it in errors either way)."""
     cache_file = None
     if cache_dir is not None:
         cache_file = cache_dir / sha256[:2] / f"{sha256}-p{page_index + 1}-{languages}-{dpi}.txt"
@@ -77,7 +81,7 @@ def ocr_pdf_page(
 
     try:
         with _PDFIUM:
-            pdf = pdfium.PdfDocument(str(path))
+            pdf = pdfium.PdfDocument(data if data is not None else str(path))
             try:
                 image = pdf[page_index].render(scale=dpi / 72).to_pil()
             finally:

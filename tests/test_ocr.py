@@ -47,6 +47,17 @@ def test_a_watermark_is_not_a_text_layer(corpus, make_settings, tesseract):
     assert "Khadi and Village Industries Commission" in page.text
 
 
+def test_a_scan_is_read_from_its_bytes_where_the_file_is_not(corpus, tmp_path, tesseract):
+    """An ingest worker on another machine gets the file's bytes, not the file: OCR renders
+    the pages from them (and the OCR cache here is empty, so Tesseract runs)."""
+    data = (corpus / CAMSCANNER).read_bytes()
+    settings = Settings(corpus_dir=tmp_path, data_dir=tmp_path / "data", progress=False)
+    elsewhere = tmp_path / "on-another-machine" / CAMSCANNER
+    loaded = load(elsewhere, data, hashlib.sha256(data).hexdigest(), settings)
+    assert loaded.pages[0].ocr
+    assert "Khadi and Village Industries Commission" in loaded.pages[0].text
+
+
 def test_without_tesseract_a_scan_fails_saying_how_to_install(corpus, make_settings, monkeypatch):
     monkeypatch.setenv("KARIGAR_TESSERACT", "/nonexistent/tesseract")
     settings = make_settings()
