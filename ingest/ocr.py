@@ -6,6 +6,7 @@ rebuild does not pay nine seconds a page again.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -16,6 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from retrieval.core.errors import IngestError, OCRUnavailableError
+
+log = logging.getLogger(__name__)
 
 INSTALL_HINT = (
     "install Tesseract: `sudo apt-get install tesseract-ocr tesseract-ocr-eng tesseract-ocr-hin`"
@@ -111,8 +114,14 @@ def ocr_pdf_page(
         raise IngestError(path, f"Tesseract failed on page {page_index + 1}: {err[0]}{hint}")
     text = done.stdout
     if cache_file is not None:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp_file = cache_file.with_suffix(".tmp")
-        tmp_file.write_text(text, encoding="utf-8")
-        tmp_file.replace(cache_file)  # atomic: a killed run never leaves half a cache entry
+        # a name of its own per writer: two workers reading the same page never mix
+        tmp_file = cache_file.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp_file.write_text(text, encoding="utf-8")
+            tmp_file.replace(cache_file)  # atomic: a killed run never leaves half an entry
+        except OSError as exc:  # a worker elsewhere may not write there: only speed is lost
+            log.warning(
+                "OCR of %s page %d not cached in %s: %s", path, page_index + 1, cache_dir, exc
+            )
     return text

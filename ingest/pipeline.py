@@ -15,16 +15,18 @@ import hashlib
 import logging
 import resource
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
 from ingest.catalogue import write_catalogue
+from ingest.fanout import EMBED_SLICE, Job, Prepared, RayWorkers, prepare, unit_texts_of
 from ingest.loaders import LOADERS
 from ingest.manifest import (
     MANIFEST_NAME,
@@ -44,21 +46,18 @@ from ingest.report import (
     FileResult,
     IngestReport,
 )
-from ingest.worker import read_file
 from retrieval.core.embeddings import Embedder
 from retrieval.core.errors import ConfigError, DiskFullError, IngestError, StoreError
 from retrieval.core.settings import Settings
 from retrieval.core.store import COMPLETE, DocRecord, Store
-from retrieval.core.text import embedding_text
 from retrieval.core.timing import stage
-from retrieval.core.types import Chunk, Hit, SourceDoc
+from retrieval.core.types import Chunk, SourceDoc
 from retrieval.parts import open_parts
 
 log = logging.getLogger(__name__)
 
 # Files that describe a corpus folder rather than belong to it.
 FOLDER_DOCS = {MANIFEST_NAME.lower(), "readme.md", "readme.txt", "readme"}
-EMBED_SLICE = 64  # chunks embedded between progress updates (and failpoint checks)
 
 
 # What `plan_file` decides for one file.
@@ -198,9 +197,7 @@ class Ingestor:
     def _keep_unit_vectors(self, doc: SourceDoc, chunks: list[Chunk], rel: str) -> None:
         """The reader's unit vectors for the document's chunks, kept for the answers: a
         failure costs only their speed (the answers embed what is missing)."""
-        from retrieval.answer.generators import unit_texts
-
-        texts = [t for c in chunks for t in unit_texts(Hit(c, doc, 0.0))]
+        texts = unit_texts_of(doc, chunks)
         try:
             for start in range(0, len(texts), EMBED_SLICE):
                 self._parts.unit_vectors.vectors(self.embedder, texts[start : start + EMBED_SLICE])
@@ -248,6 +245,7 @@ class Ingestor:
                     f"{', '.join(sorted(LOADERS))}",
                 )
             )
+        fanout = RayWorkers(settings) if settings.ingest_workers > 1 else None
         bar_docs = tqdm(
             total=len(files),
             unit="doc",
@@ -263,24 +261,71 @@ class Ingestor:
             disable=not settings.progress,
             dynamic_ncols=True,
         )
+        results: dict[int, FileResult] = {}
+
+        def finish(index: int, result: FileResult) -> None:
+            results[index] = result
+            if result.status in (ADDED, UPDATED):
+                report.chunks_embedded += result.chunks
+            bar_docs.update(1)
+            if on_file is not None:
+                on_file(len(results), len(files), result)
+
+        # files handed to the workers, oldest first: (index, job, previous versions, start,
+        # task); written in that order as they come back
+        flight: deque[tuple[int, Job, tuple[DocRecord, ...], float, Any]] = deque()
+
+        def land(oldest: int = 0) -> None:
+            """Write the files in flight until at most `oldest` remain."""
+            assert fanout is not None
+            while len(flight) > oldest:
+                index, job, previous, started, ref = flight.popleft()
+                try:
+                    prepared = fanout.result(job, ref)
+                except IngestError as exc:
+                    finish(index, self._failed(job.rel, exc.reason, previous, started))
+                    continue
+                bar_chunks.update(len(prepared.chunks))
+                finish(index, self._store(job, prepared, previous, started, records, by_path))
+
         try:
-            for done, path in enumerate(files, 1):
+            for index, path in enumerate(files):
                 rel = store_path(path, settings)
                 entry = (
                     manifest.get(path.relative_to(manifest_root).as_posix())
                     if path.is_relative_to(manifest_root)
                     else None
                 )
-                result = self._ingest_file(path, rel, entry, records, by_path, bar_chunks)
-                report.files.append(result)
-                if result.status in (ADDED, UPDATED):
-                    report.chunks_embedded += result.chunks
-                bar_docs.update(1)
-                if on_file is not None:
-                    on_file(done, len(files), result)
+                step = self._plan(path, rel, entry, records, by_path)
+                if (
+                    fanout is not None
+                    and not isinstance(step, FileResult)
+                    and any(f[1].doc_id == step[0].doc_id for f in flight)
+                ):
+                    land()  # the same content in flight: plan it again once that is stored
+                    step = self._plan(path, rel, entry, records, by_path)
+                if isinstance(step, FileResult):
+                    finish(index, step)
+                    continue
+                job, previous, started = step
+                if fanout is None:
+                    finish(
+                        index,
+                        self._prepare_and_store(
+                            job, previous, started, records, by_path, bar_chunks
+                        ),
+                    )
+                    continue
+                flight.append((index, job, previous, started, fanout.submit(job)))
+                land(fanout.window - 1)
+            if fanout is not None:
+                land()
         finally:
             bar_docs.close()
             bar_chunks.close()
+            if fanout is not None:
+                fanout.close()
+        report.files += [results[i] for i in sorted(results)]
         if prune:
             seen = {store_path(p, settings) for p in files}
             for rel, recs in sorted(by_path.items()):
@@ -333,15 +378,16 @@ class Ingestor:
         report.multilingual_in_store = result.total
 
     # -- one file -------------------------------------------------------------------------
-    def _ingest_file(
+    def _plan(
         self,
         path: Path,
         rel: str,
         entry: ManifestEntry | None,
         records: dict[str, DocRecord],
         by_path: dict[str, list[DocRecord]],
-        bar_chunks: tqdm,
-    ) -> FileResult:
+    ) -> FileResult | tuple[Job, tuple[DocRecord, ...], float]:
+        """A file's result when nothing needs reading (unchanged, moved, a duplicate, a bad
+        name, unreadable), else the job of reading it, with its stored versions."""
         started = time.perf_counter()
         if not _is_utf8(rel):
             return FileResult(
@@ -388,32 +434,51 @@ class Ingestor:
             result.reason = f"moved from {existing.doc.path}"
             result.path = rel
             return result
+        original = read_names(path.parent).get(path.name, "")
+        return Job(path, rel, data, sha, entry, original), previous, started
+
+    def _prepare_and_store(
+        self,
+        job: Job,
+        previous: tuple[DocRecord, ...],
+        started: float,
+        records: dict[str, DocRecord],
+        by_path: dict[str, list[DocRecord]],
+        bar_chunks: tqdm,
+    ) -> FileResult:
+        """Read, embed and store one file in this process."""
         try:
-            with stage("reading (parse, OCR, clean, chunk)"):
-                loaded = read_file(path, data, sha, doc_id, self.settings)
-            doc = self._describe(path, rel, sha, loaded.meta | {"flagged": loaded.planted}, entry)
-            chunks = loaded.chunks
-            vectors: list[list[float]] = []
-            texts = [embedding_text(c, doc.title) for c in chunks]
-            with stage("embedding"):
-                for start in range(0, len(texts), EMBED_SLICE):
-                    vectors += self.embedder.embed(texts[start : start + EMBED_SLICE])
-                    bar_chunks.update(len(texts[start : start + EMBED_SLICE]))
+            prepared = prepare(job, self.settings, self.embedder, bar_chunks.update)
         except IngestError as exc:
-            return self._failed(rel, exc.reason, previous, started)
+            return self._failed(job.rel, exc.reason, previous, started)
         except Exception as exc:  # a parser bug must not stop the batch either
-            log.warning("unexpected %s on %s: %s", type(exc).__name__, rel, exc)
-            log.debug("traceback of the error on %s", rel, exc_info=True)
-            return self._failed(rel, f"unexpected {type(exc).__name__}: {exc}", previous, started)
+            log.warning("unexpected %s on %s: %s", type(exc).__name__, job.rel, exc)
+            log.debug("traceback of the error on %s", job.rel, exc_info=True)
+            reason = f"unexpected {type(exc).__name__}: {exc}"
+            return self._failed(job.rel, reason, previous, started)
+        return self._store(job, prepared, previous, started, records, by_path)
+
+    def _store(
+        self,
+        job: Job,
+        prepared: Prepared,
+        previous: tuple[DocRecord, ...],
+        started: float,
+        records: dict[str, DocRecord],
+        by_path: dict[str, list[DocRecord]],
+    ) -> FileResult:
+        """Write a prepared file (this process is the store's only writer), keep its units'
+        vectors, then drop the versions it replaces."""
+        rel, doc, chunks = job.rel, prepared.doc, prepared.chunks
         ingested_at = datetime.now(UTC).isoformat(timespec="seconds")
         self.on_step("embedded", rel)
         try:
             with stage("store write"):
                 self.store.write_document(
                     doc,
-                    loaded.pages,
+                    prepared.pages,
                     chunks,
-                    vectors,
+                    prepared.vectors,
                     ingested_at,
                     on_step=lambda step: self.on_step(step, rel),
                 )
@@ -423,21 +488,28 @@ class Ingestor:
             return self._failed(
                 rel, f"could not be stored: {exc.__cause__ or exc}", previous, started
             )
-        if self.settings.unit_vectors_at_ingest:
+        if prepared.unit_vectors is not None:
+            with stage("unit vectors"):
+                self._parts.unit_vectors.keep(
+                    prepared.model, prepared.unit_texts, prepared.unit_vectors
+                )
+        elif self.settings.unit_vectors_at_ingest:
             with stage("unit vectors"):
                 self._keep_unit_vectors(doc, chunks, rel)
-        self._drop_versions(previous, keep=doc_id, rel=rel)
+        self._drop_versions(previous, keep=doc.doc_id, rel=rel)
         status = UPDATED if previous else ADDED
-        records[doc_id] = DocRecord(
+        records[doc.doc_id] = DocRecord(
             doc,
             COMPLETE,
-            sum(1 for p in loaded.pages if p.number),
+            sum(1 for p in prepared.pages if p.number),
             len(chunks),
-            tuple(p.number for p in loaded.pages if p.ocr),
+            tuple(p.number for p in prepared.pages if p.ocr),
             ingested_at,
         )
-        by_path[rel] = [records[doc_id]]
-        return self._result(status, records[doc_id], started)
+        by_path[rel] = [records[doc.doc_id]]
+        result = self._result(status, records[doc.doc_id], started)
+        result.worker = prepared.worker
+        return result
 
     def _describe(
         self, path: Path, rel: str, sha: str, derived: dict, entry: ManifestEntry | None

@@ -32,6 +32,7 @@ class FileResult:
     chunks: int = 0
     ocr_pages: list[int] = field(default_factory=list)
     seconds: float = 0.0
+    worker: str = ""  # the Ray worker (host:pid) that read it; "" when read by the ingest itself
 
 
 @dataclass

@@ -49,9 +49,12 @@ def test_a_watermark_is_not_a_text_layer(corpus, make_settings, tesseract):
 
 def test_a_scan_is_read_from_its_bytes_where_the_file_is_not(corpus, tmp_path, tesseract):
     """An ingest worker on another machine gets the file's bytes, not the file: OCR renders
-    the pages from them (and the OCR cache here is empty, so Tesseract runs)."""
+    the pages from them. Nor may it write the OCR cache where the settings say (here a file
+    stands where the cache folder should be): that costs only the cache."""
     data = (corpus / CAMSCANNER).read_bytes()
     settings = Settings(corpus_dir=tmp_path, data_dir=tmp_path / "data", progress=False)
+    settings.data_dir.mkdir()
+    settings.ocr_cache_dir.write_text("not a folder", "utf-8")
     elsewhere = tmp_path / "on-another-machine" / CAMSCANNER
     loaded = load(elsewhere, data, hashlib.sha256(data).hexdigest(), settings)
     assert loaded.pages[0].ocr

@@ -540,7 +540,10 @@ def ingest_uploads(files: list[tuple[str, bytes]]) -> None:
     """Each file checked by content, saved under a name no other upload has, and ingested;
     a new version of an upload replaces the old only once it has ingested."""
     shared = parts()
-    ingestor = Ingestor(settings(), shared.embedder, shared.store)
+    # an upload is a few files: read here, with the app's model, not on a Ray cluster
+    ingestor = Ingestor(
+        settings().model_copy(update={"ingest_workers": 1}), shared.embedder, shared.store
+    )
     bar = st.progress(0.0, text="Starting…")
     said: list[tuple[bool, str]] = []
     for done, (name, data) in enumerate(files, 1):

@@ -213,6 +213,11 @@ class OnnxEmbedder(Embedder):
         super().__init__(name, batch_size)
         options = ort.SessionOptions()
         options.log_severity_level = 3  # its warnings about unused initialisers
+        # every core unless OMP_NUM_THREADS says otherwise (Ray sets it to a task's CPUs, so
+        # two ingest workers on two cores do not fight over them)
+        threads = os.environ.get("OMP_NUM_THREADS", "")
+        if threads.isdigit() and int(threads) > 0:
+            options.intra_op_num_threads = int(threads)
         self._session = ort.InferenceSession(
             str(model_path), options, providers=["CPUExecutionProvider"]
         )

@@ -147,6 +147,18 @@ class Settings(BaseSettings):
         description="Read each file in a worker process that can be stopped (the limits above "
         "hold there); false reads in the ingest's own process, for debugging.",
     )
+    ingest_workers: int = Field(
+        default=1,
+        ge=1,
+        description="Processes that read, OCR and embed files side by side: 1 does it all in "
+        "the ingest's own process (no Ray needed); more fans the files out over Ray workers "
+        "(the `ray` extra), while this process alone writes the store.",
+    )
+    ray_address: str = Field(
+        default="",
+        description="The Ray cluster the workers run on ('auto', or 'ray://host:10001' for "
+        "several machines); empty starts a local one with `ingest_workers` workers for the run.",
+    )
     max_question_chars: int = Field(
         default=2000, ge=100, description="Longer questions are refused with a message."
     )

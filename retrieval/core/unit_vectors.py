@@ -92,6 +92,14 @@ class UnitVectors:
                 self._memory.popitem(last=False)
         return np.stack([found[k] for k in keys]) if keys else np.zeros((0, 0), np.float32)
 
+    def keep(self, model: str, texts: Sequence[str], vectors: np.ndarray) -> None:
+        """Keep vectors computed elsewhere (an ingest worker) for `model`'s texts, on disk
+        only: they are for the answers, which read what they need."""
+        with self._lock:
+            self._write(
+                {self._key(model, t): v for t, v in zip(texts, vectors, strict=True)}
+            )
+
     def _read(self, keys: list[str]) -> dict[str, np.ndarray]:
         db = self._connection()
         if db is None:
