@@ -1,14 +1,15 @@
 """Ingest fanned out over Ray workers against the same ingest in one process, in one run:
 
     .venv/bin/python -m bench.fanout [--folder ../shared/corpus] [--workers 2] [--files N]
-                                     [--fresh-ocr] [--server]
+                                     [--fresh-ocr] [--server] [--no-unit-vectors]
 
-Each side ingests the same files into a fresh data folder of its own (an embedded store, or a
-Chroma server started for the run with --server), with the reader's unit vectors kept, as the
-default settings do. OCR reads the scanned pages from the shared cache in .bench-cache/ocr
-unless --fresh-ocr (then each side runs Tesseract itself). Prints both times and the speed-up
-(one process's seconds over the workers'); the workers' side includes starting the local Ray
-cluster and loading the model in each worker.
+Each side ingests the same files into a fresh data folder of its own (an embedded store, or
+a Chroma server started for the run with --server), with the reader's unit vectors kept, as
+the default settings do (--no-unit-vectors: without, as the tests' shared store is built).
+OCR reads the scanned pages from the shared cache in .bench-cache/ocr unless --fresh-ocr
+(then each side runs Tesseract itself). Prints both times and the speed-up (one process's
+seconds over the workers'); the workers' side includes starting the local Ray cluster and
+loading the model in each worker.
 """
 
 from __future__ import annotations
@@ -64,6 +65,9 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=0, help="the first N files only (0: all)")
     parser.add_argument("--fresh-ocr", action="store_true")
     parser.add_argument("--server", action="store_true", help="write into a Chroma server")
+    parser.add_argument(
+        "--no-unit-vectors", action="store_true", help="as the tests ingest: no unit vectors"
+    )
     args = parser.parse_args()
     files, _ = discover(args.folder.resolve())
     cache = None if args.fresh_ocr else PROJECT_ROOT / ".bench-cache" / "ocr"
@@ -91,7 +95,12 @@ def main() -> None:
                 server = {"chroma_host": "127.0.0.1", "chroma_port": port}
             try:
                 seconds, chunks = _run(
-                    folder, Path(tmp) / f"data-{workers}", cache, ingest_workers=workers, **server
+                    folder,
+                    Path(tmp) / f"data-{workers}",
+                    cache,
+                    ingest_workers=workers,
+                    unit_vectors_at_ingest=not args.no_unit_vectors,
+                    **server,
                 )
             finally:
                 if proc is not None:

@@ -151,6 +151,7 @@ class RayWorkers:
                         num_cpus=settings.ingest_workers,
                         include_dashboard=False,
                         log_to_driver=False,
+                        logging_level=logging.ERROR,  # not its banner and notices on each run
                     )
             except Exception as exc:
                 raise ConfigError(
