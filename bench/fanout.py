@@ -33,7 +33,6 @@ def _run(
         corpus_dir=folder,
         data_dir=data_dir,
         progress=False,
-        unit_vectors_at_ingest=True,
         **overrides,  # type: ignore[arg-type]
     )
     data_dir.mkdir(parents=True)
