@@ -6,6 +6,10 @@ loaded, cleaned, chunked and embedded, then `Store.write_document` writes it in 
 recovery relies on (record `pending`, pages, chunks, record `complete`), and only then is the
 file's previous version removed. A run killed anywhere in between is repaired by the next
 run's `Store.recover()`; chunk ids are deterministic, so nothing is ever written twice.
+
+Loading and embedding (`ingest.fanout.prepare`) run in this process, or, with
+`KARIGAR_INGEST_WORKERS` above 1, in Ray workers a few files ahead; either way this process
+plans every file and is the only one that writes the store.
 """
 
 from __future__ import annotations
