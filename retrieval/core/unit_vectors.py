@@ -96,9 +96,7 @@ class UnitVectors:
         """Keep vectors computed elsewhere (an ingest worker) for `model`'s texts, on disk
         only: they are for the answers, which read what they need."""
         with self._lock:
-            self._write(
-                {self._key(model, t): v for t, v in zip(texts, vectors, strict=True)}
-            )
+            self._write({self._key(model, t): v for t, v in zip(texts, vectors, strict=True)})
 
     def _read(self, keys: list[str]) -> dict[str, np.ndarray]:
         db = self._connection()
