@@ -129,8 +129,7 @@ class RayWorkers:
     """Files prepared by Ray tasks, one CPU each. `submit` starts a file's task; `result`
     waits for it. A task whose worker dies is tried again `retries` times (on another worker
     where the cluster has one); if that fails too the file fails, naming why, and the batch
-    goes on.
-    Nothing of a file reaches the store before its task has returned whole."""
+    goes on. Nothing of a file reaches the store before its task has returned whole."""
 
     def __init__(self, settings: Settings, retries: int = 1) -> None:
         try:
@@ -175,10 +174,11 @@ class RayWorkers:
             kind, value = self._ray.get(ref)
         except self._ray.exceptions.RayError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            tries = self.retries + 1
             raise IngestError(
                 job.path,
-                f"the Ray worker reading it stopped, {self.retries + 1} time(s) "
-                f"({type(exc).__name__}: {first}); nothing of it was stored: run the ingest "
+                f"the Ray worker reading it stopped {'once' if tries == 1 else f'{tries} times'}"
+                f" ({type(exc).__name__}: {first}); nothing of it was stored: run the ingest "
                 "again",
             ) from exc
         if kind != "ok":

@@ -311,16 +311,14 @@ class Ingestor:
                 if isinstance(step, FileResult):
                     finish(index, step)
                     continue
-                job, previous, started = step
+                job, previous, begun = step
                 if fanout is None:
                     finish(
                         index,
-                        self._prepare_and_store(
-                            job, previous, started, records, by_path, bar_chunks
-                        ),
+                        self._prepare_and_store(job, previous, begun, records, by_path, bar_chunks),
                     )
                     continue
-                flight.append((index, job, previous, started, fanout.submit(job)))
+                flight.append((index, job, previous, begun, fanout.submit(job)))
                 land(fanout.window - 1)
             if fanout is not None:
                 land()

@@ -56,6 +56,8 @@ def test_first_run_adds_everything_second_run_embeds_nothing(run):
     assert set(_status(first).values()) == {ADDED} and len(first.files) == 5
     assert first.exit_code == 0
     assert first.chunks_embedded == run.embedder.calls == run.store.count() > 20
+    # the run's time holds every file's, read one after another
+    assert first.seconds >= sum(f.seconds for f in first.files) > 0
     records = run.store.records()
     assert {r.doc.path for r in records.values()} == set(_status(first))
     # each record's chunk count matches the store

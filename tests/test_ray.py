@@ -122,6 +122,7 @@ def test_two_ray_workers_into_a_chroma_server_store_what_one_process_stores(
     # a worker was killed in the middle of the scan; its file was read again by another
     assert killed, "no Ray worker was caught reading the scan"
     assert report.exit_code == 0, [(f.path, f.reason) for f in report.failed]
+    assert report.seconds >= max(f.seconds for f in report.files)  # the run holds each file
     assert [(f.path, f.status, f.chunks) for f in report.files] == [
         (f.path, f.status, f.chunks) for f in alone.files
     ]
@@ -172,7 +173,7 @@ def test_a_file_whose_worker_dies_on_every_try_fails_by_name(corpus, tmp_path):
         workers.close()
     assert killed
     assert caught.value.path == str(corpus / SCAN)
-    assert "the Ray worker reading it stopped, 1 time(s)" in caught.value.reason
+    assert "the Ray worker reading it stopped once" in caught.value.reason
     assert "nothing of it was stored" in caught.value.reason
 
 
