@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from ingest.pipeline import Ingestor, discover
 from retrieval.core.settings import PROJECT_ROOT, Settings
+from tests.test_server import _free_port, start_chroma, stop_chroma
 
 
 def _run(
@@ -44,17 +43,6 @@ def _run(
     if report.failed:
         print(f"  {len(report.failed)} file(s) failed, e.g. {report.failed[0].reason}")
     return seconds, report.chunks_in_store
-
-
-def _server(path: Path, port: int) -> subprocess.Popen:
-    chroma = Path(sys.executable).parent / "chroma"
-    proc = subprocess.Popen(
-        [str(chroma), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(path)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    time.sleep(5)
-    return proc
 
 
 def main() -> None:
@@ -83,14 +71,14 @@ def main() -> None:
         count = len(discover(folder)[0])
         print(f"{count} files from {args.folder}; OCR {'fresh' if cache is None else 'cached'}")
         results = {}
-        for name, workers, port in (
-            ("one process", 1, 8931),
-            (f"{args.workers} Ray workers", args.workers, 8932),
-        ):
+        for name, workers in (("one process", 1), (f"{args.workers} Ray workers", args.workers)):
             server: dict[str, object] = {}
             proc = None
-            if args.server:
-                proc = _server(Path(tmp) / f"server-{workers}", port)
+            if args.server:  # started and awaited as the tests start theirs
+                port = _free_port()
+                proc = start_chroma(
+                    Path(tmp) / f"server-{workers}", port, Path(tmp) / f"chroma-{workers}.log"
+                )
                 server = {"chroma_host": "127.0.0.1", "chroma_port": port}
             try:
                 seconds, chunks = _run(
@@ -103,8 +91,7 @@ def main() -> None:
                 )
             finally:
                 if proc is not None:
-                    proc.terminate()
-                    proc.wait(20)
+                    stop_chroma(proc)
             results[name] = seconds
             print(f"{name:>16}: {seconds:7.1f} s, {chunks:,} chunks")
         one, many = results.values()

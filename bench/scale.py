@@ -29,9 +29,6 @@ import argparse
 import random
 import resource
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -120,16 +117,11 @@ def main() -> None:
     shutil.rmtree(root / "server", ignore_errors=True)  # a server's store of an earlier run
     server = None
     extra: dict[str, object] = {}
-    if args.server:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        server = subprocess.Popen(
-            [str(Path(sys.executable).parent / "chroma"), "run", "--host", "127.0.0.1",
-             "--port", str(port), "--path", str(root / "server")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        time.sleep(5)
+    if args.server:  # started and awaited as the tests start theirs
+        from tests.test_server import _free_port, start_chroma
+
+        port = _free_port()
+        server = start_chroma(root / "server", port, root / "chroma.log")
         extra = {"chroma_host": "127.0.0.1", "chroma_port": port}
     try:
         settings = Settings(
@@ -183,8 +175,9 @@ def main() -> None:
         )
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(30)
+            from tests.test_server import stop_chroma
+
+            stop_chroma(server)
         if args.keep is None:
             shutil.rmtree(root, ignore_errors=True)
 
