@@ -37,7 +37,7 @@ from pathlib import Path
 from statistics import mean
 from typing import Any
 
-from eval.metrics import normalise
+from eval.metrics import normalise, states
 from eval.questions import Question, load_questions
 from retrieval.answer.analysis import analyse
 from retrieval.answer.generators import ExtractiveGenerator, Reading
@@ -59,7 +59,7 @@ class Case:
 
 def _label(text: str, facts: tuple[str, ...]) -> int:
     said = normalise(text)
-    return int(any(normalise(f) in said for f in facts))
+    return int(any(states(said, f) for f in facts))
 
 
 def collect(questions: list[Question], progress: bool = True) -> tuple[list[Case], Any]:
@@ -113,7 +113,7 @@ def replay(
         if c.question.answerable and c.question.key_facts:
             said = normalise(text)
             facts.append(
-                float(not abstained and all(normalise(f) in said for f in c.question.key_facts))
+                float(not abstained and all(states(said, f) for f in c.question.key_facts))
             )
             refused_bad.append(float(abstained))
         elif not c.question.answerable:

@@ -11,7 +11,8 @@ page level (the gold document's gold page):
 Correctness:
 * `key_fact_recall`: the share of the gold answer's key facts found in the answer after
   normalising (case, spaces, thousands separators, "Rs."/"₹", "per cent" -> "%", "five"
-  -> "5").
+  -> "5"); a sum in lakh or crore is also found written out ("4 lakh" is said by
+  "4,00,000", "₹5,00,000" by "Rs. 5 lakhs"), as Indian documents write it both ways.
 * `token_f1`: SQuAD's token-level F1 between answer and gold answer (Rajpurkar et al. 2016:
   lower-case, punctuation and articles removed).
 * `judge_correct` (in `eval.run`): the judge's verdict that the answer supports the gold
@@ -113,11 +114,41 @@ def normalise(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+_SCALES = {"lakh": 10**5, "lac": 10**5, "crore": 10**7, "cr": 10**7}
+_SCALED = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(lakhs?|lacs?|crores?|cr)\b\.?")
+
+
+def _written_out(match: re.Match[str]) -> str:
+    unit = match.group(2).rstrip("s")
+    value = round(float(match.group(1)) * _SCALES[unit], 2)
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def canonical(text: str) -> str:
+    """`normalise`d, with every sum in lakh or crore written out in digits: "2.50 lakh"
+    and "2,50,000" both read "250000"."""
+    return _SCALED.sub(_written_out, normalise(text))
+
+
+def states(said: str, fact: str) -> bool:
+    """Whether the text `said` (already `normalise`d) states `fact`: the fact's normalised
+    words in it, or its sum in lakh or crore written out (or written out, said in lakh or
+    crore), a whole number on its own ("400000" is not in "1400000")."""
+    wanted = normalise(fact)
+    if wanted in said:
+        return True
+    scaled = _SCALED.sub(_written_out, wanted)
+    written = _SCALED.sub(_written_out, said)
+    if scaled == wanted and scaled not in written:
+        return False  # no sum to read another way
+    return re.search(rf"(?<![\d.]){re.escape(scaled)}(?![\d]|\.\d)", written) is not None
+
+
 def key_fact_recall(answer: str, facts: Sequence[str]) -> float:
     if not facts:
         return 0.0
     said = normalise(answer)
-    return sum(normalise(f) in said for f in facts) / len(facts)
+    return sum(states(said, f) for f in facts) / len(facts)
 
 
 def _squad_tokens(text: str) -> list[str]:

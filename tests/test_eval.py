@@ -31,6 +31,22 @@ def test_correctness_metrics_normalise_figures():
     assert m.key_fact_recall("Up to Rs. 25 lakh", ["₹25 lakh"]) == 1.0
     assert m.key_fact_recall("repaid within five years", ["5 years"]) == 1.0
     assert m.key_fact_recall("Someone may apply.", ["1 person"]) == 0.0  # no word made a digit
+
+
+def test_a_sum_in_lakh_or_crore_is_found_written_out_and_back():
+    # the same sum, the way Indian documents write it both ways
+    assert m.key_fact_recall("to set up about 4,00,000 projects", ["4 lakh"]) == 1.0
+    assert m.key_fact_recall("about 4 lakh projects", ["4,00,000"]) == 1.0
+    assert m.key_fact_recall("awarded up to ₹5,00,000", ["Rs. 5 lakhs"]) == 1.0
+    assert m.key_fact_recall("a limit of ₹2.50 Lakhs", ["2,50,000"]) == 1.0
+    assert m.key_fact_recall("a Rs 1.2 crore unit", ["120 lakh"]) == 1.0
+    assert m.key_fact_recall("an outlay of ₹13,554.42 Crore", ["13,554.42"]) == 1.0
+    # another sum is not it: a longer number, a fraction more, a word with no number
+    assert m.key_fact_recall("14,00,000 units", ["4 lakh"]) == 0.0
+    assert m.key_fact_recall("Rs 4.5 lakh", ["4 lakh"]) == 0.0
+    assert m.key_fact_recall("400000.5", ["4 lakh"]) == 0.0
+    assert m.key_fact_recall("in crores of rupees", ["1 crore"]) == 0.0
+    assert m.canonical("Rs. 2.50 Lakhs and 3 crore") == "250000 and 30000000"
     assert m.token_f1("The subsidy is 35%", "subsidy is 35%") == pytest.approx(1.0)
     assert m.token_f1("nothing alike", "subsidy rate") == 0.0
 
