@@ -504,3 +504,69 @@ def test_a_part_no_passage_answers_is_said_missing():
         "The subsidy for special category beneficiaries is 35%."
     ]
     assert composed.missing == ("how many years is the lock-in?",)
+
+
+def test_a_lead_in_ending_its_passage_is_quoted_with_the_list_in_the_next_one():
+    doc = _doc("svanidhi", "Credit Guarantee Scheme for PM SVANidhi")
+
+    def chunk(cid: str, index: int, text: str, d: SourceDoc = doc) -> Hit:
+        c = Chunk(cid, d.doc_id, text, 3, "", 0, len(text), index)
+        return Hit(chunk=c, doc=d, score=0.5)
+
+    hits = [
+        chunk("a", 5, "Eligible street vendors would be as per following criteria:\n"),
+        chunk("b", 0, "Lending institutions include banks and NBFCs.\n", _doc("d2", "Other")),
+        chunk(
+            "c",
+            6,
+            "- Vendors holding a Certificate of Vending issued by the ULB\n"
+            "- Vendors left out of the survey who hold a Letter of Recommendation\n",
+        ),
+        chunk("d", 9, "The Trust shall pay eligible claims within 30 days:\n"),
+    ]
+    from retrieval.answer.generators import continuations
+
+    # the passage after one that ends on a lead-in; none after the last one's (index 10
+    # is not among the passages found)
+    assert continuations(hits, [0, 1, 3]) == {0: 2}
+    reader = ExtractiveGenerator(_FixedEmbedder(), model=_model_on("coverage_unit", 16, -3))
+    composed = reader.compose("Which street vendors are eligible as per the criteria?", hits)
+    # the lead-in, then the list it leads into (cited to its own passage), before the
+    # other passage's sentence
+    assert [s for s, _ in composed.sentences][:2] == [
+        "Eligible street vendors would be as per following criteria:",
+        "Vendors holding a Certificate of Vending issued by the ULB; Vendors left out of the"
+        " survey who hold a Letter of Recommendation",
+    ]
+    assert [i for _, i in composed.sentences][:2] == [(0,), (2,)]
+
+
+def test_a_lead_in_ending_its_passage_brings_the_sentence_that_opens_the_next():
+    doc = _doc("rbi", "Reserve Bank circular on the new MSME criteria")
+
+    def chunk(cid: str, index: int, text: str) -> Hit:
+        return Hit(Chunk(cid, doc.doc_id, text, 1, "", 0, len(text), index), doc, 0.5)
+
+    hits = [
+        chunk(
+            "a",
+            2,
+            "The new criteria will come into effect from July 1, 2020.\n\n"
+            "The details of the new criteria are as under:\n",
+        ),
+        chunk(
+            "b",
+            3,
+            "A micro enterprise is one where investment does not exceed one crore"
+            " rupees.\nUnrelated words close the page.\n",
+        ),
+    ]
+    reader = ExtractiveGenerator(_FixedEmbedder(), model=_model_on("coverage_unit", 16, -3))
+    composed = reader.compose("What are the details of the new criteria?", hits)
+    said = [s for s, _ in composed.sentences]
+    assert "The details of the new criteria are as under:" in said
+    # what the colon leads into, and only that: no word of the question is in it
+    assert said[said.index("The details of the new criteria are as under:") + 1] == (
+        "A micro enterprise is one where investment does not exceed one crore rupees."
+    )
+    assert not any("Unrelated" in s for s in said)

@@ -342,6 +342,7 @@ class AnswerChain:
                     seen.add(hit.chunk.chunk_id)
                     extra.append(hit)
         hits = result.hits[:lead] + extra + result.hits[lead:]
+        hits += self._runs_on(hits[: lead + each * len(analysis.searches())], seen)
         top = hits[0]
         if (
             top.doc.doc_type == "scheme_record"
@@ -358,6 +359,20 @@ class AnswerChain:
                 if chunk.chunk_id not in seen
             ]
         return replace(result, hits=hits)
+
+    def _runs_on(self, read: list[Hit], seen: set[str]) -> list[Hit]:
+        """The next passage of each passage read that ends on a list's lead-in ("The
+        details are as under:"): the list is there, and the reader reads it with the
+        passage (`generators.continuations`). Scored as the passage it continues."""
+        out = []
+        for hit in read:
+            if not hit.chunk.text.rstrip().endswith(":"):
+                continue
+            for chunk, doc in self.searcher.lexical.chunks_of(hit.doc.doc_id):
+                if chunk.index == hit.chunk.index + 1 and chunk.chunk_id not in seen:
+                    seen.add(chunk.chunk_id)
+                    out.append(Hit(chunk, doc, hit.score))
+        return out
 
     def _checked_against_guidelines(
         self, question: str, hits: list[Hit], composed: Composed, filters: Filters, k: int

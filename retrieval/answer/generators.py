@@ -163,6 +163,8 @@ class ExtractiveGenerator:
         read = list(range(min(n, len(hits))))
         # and the rest of the scheme record the question is about (`AnswerChain.gather`)
         read += [i for i in range(n, len(hits)) if _same_record(hits[i], hits[0])]
+        # and the passage a read one runs on into, when it ends on a list's lead-in
+        read += [j for j in continuations(hits, read).values() if j not in read]
         every = [u for i in read for u in passage_units(i, hits[i])]
         units = [u for u in every if not u.brief]
         brief = tuple(u for u in every if u.brief)
@@ -301,22 +303,32 @@ class ExtractiveGenerator:
             for other in _other_editions(chosen, every, hits, sel.duplicate):
                 chosen.append(other)
                 leading.append(other.hit_index)
-        chosen = _with_lead_ins(chosen, listed, whole)
+        follows = continuations(hits, sorted({u.hit_index for u in listed}))
+        chosen = _with_lead_ins(chosen, listed, whole, follows)
+        # a passage's continuation is said where the passage is
+        anchor = {child: parent for parent, child in follows.items()}
         # the direct answer first: a table's largest, smallest or total row asked for; then
         # the passages of the parts' best units (a guideline or circular among them before
         # a booklet, record or article); then the others, the guidelines first; each
         # passage's units in reading order (a lead-in before its items)
-        first = sorted(dict.fromkeys(leading), key=lambda i: not is_primary(hits[i].doc))
+        first = sorted(
+            dict.fromkeys(anchor.get(i, i) for i in leading),
+            key=lambda i: not is_primary(hits[i].doc),
+        )
         lead = {i: n for n, i in enumerate(first)}
-        chosen.sort(
-            key=lambda u: (
+
+        def place(u: Unit) -> tuple:
+            at = anchor.get(u.hit_index, u.hit_index)
+            return (
                 u not in direct,
-                lead.get(u.hit_index, len(lead)),
-                not is_primary(hits[u.hit_index].doc),
-                u.hit_index,
+                lead.get(at, len(lead)),
+                not is_primary(hits[at].doc),
+                at,
+                u.hit_index != at,
                 u.start,
             )
-        )
+
+        chosen.sort(key=place)
         named: set[int] = set()  # a record's name leads its first sentence only
         sentences: list[tuple[str, tuple[int, ...]]] = []
         previous: Unit | None = None
@@ -394,15 +406,39 @@ def _is_lead_in(unit: Unit) -> bool:
     return not unit.is_row and unit.rendered.rstrip().endswith(":")
 
 
+def _ends_on_lead_in(text: str) -> bool:
+    return text.rstrip().endswith(":")
+
+
+def continuations(hits: list[Hit], read: Iterable[int]) -> dict[int, int]:
+    """For each passage of `read` that ends on a list's lead-in ("The eligible vendors
+    would be as per following criteria:"), the index among `hits` of its document's next
+    passage, where the list goes on (`AnswerChain.gather` adds it)."""
+    at = {(h.doc.doc_id, h.chunk.index): i for i, h in enumerate(hits)}
+    out = {}
+    for i in read:
+        hit = hits[i]
+        if _ends_on_lead_in(hit.chunk.text):
+            j = at.get((hit.doc.doc_id, hit.chunk.index + 1))
+            if j is not None:
+                out[i] = j
+    return out
+
+
 def _with_lead_ins(
-    chosen: list[Unit], every: list[Unit], whole: AbstractSet[int] = frozenset()
+    chosen: list[Unit],
+    every: list[Unit],
+    whole: AbstractSet[int] = frozenset(),
+    follows: dict[int, int] | None = None,
 ) -> list[Unit]:
     """A list item quoted with the lead-in that says what the list is ("The following
-    are not eligible:"), a lead-in with the items that follow it, and two items of one list
-    with the rest of it ("Beneficiary's contribution - 5%", "Rate of subsidy - 40%": and
-    "Bank credit - 55%"); in the passages of `whole` (a list was asked for: "which
-    documents?") one chosen item brings its whole list. `every` is every unit read, in
-    passage and reading order."""
+    are not eligible:"), a lead-in with the items that follow it (or, when no item follows,
+    the one unit after it: a lead-in is not quoted without what it leads into), read on into
+    the next passage when it ends its own (`follows`: passage -> the passage after it, from
+    `continuations`), and two items of one list with the rest of it ("Beneficiary's
+    contribution - 5%", "Rate of subsidy - 40%": and "Bank credit - 55%"); in the passages
+    of `whole` (a list was asked for: "which documents?") one chosen item brings its whole
+    list. `every` is every unit read, in passage and reading order."""
     by_hit: dict[int, list[Unit]] = {}
     for unit in every:
         by_hit.setdefault(unit.hit_index, []).append(unit)
@@ -419,8 +455,13 @@ def _with_lead_ins(
         if at is None:
             continue
         if _is_lead_in(u):  # the items after it, while they are items
-            for item in units[at + 1 : at + 1 + _LEAD_ITEMS]:
+            after = units[at + 1 :]
+            if not after and follows and u.hit_index in follows:
+                after = by_hit.get(follows[u.hit_index], [])
+            for n, item in enumerate(after[:_LEAD_ITEMS]):
                 if not _is_item(item):
+                    if n == 0 and not _is_lead_in(item):
+                        add(item)  # what follows the colon is a sentence: that one
                     break
                 add(item)
         elif _is_item(u):
