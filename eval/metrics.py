@@ -134,13 +134,9 @@ def states(said: str, fact: str) -> bool:
     """Whether the text `said` (already `normalise`d) states `fact`: the fact's normalised
     words in it, or its sum in lakh or crore written out (or written out, said in lakh or
     crore), a whole number on its own ("400000" is not in "1400000")."""
-    wanted = normalise(fact)
-    if wanted in said:
+    if normalise(fact) in said:
         return True
-    scaled = _SCALED.sub(_written_out, wanted)
-    written = _SCALED.sub(_written_out, said)
-    if scaled == wanted and scaled not in written:
-        return False  # no sum to read another way
+    scaled, written = canonical(fact), canonical(said)
     return re.search(rf"(?<![\d.]){re.escape(scaled)}(?![\d]|\.\d)", written) is not None
 
 
