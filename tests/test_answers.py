@@ -160,6 +160,28 @@ def test_the_scheme_record_a_question_names_is_read_whole(chain, searcher):
     assert len(found.hits) <= 5 + 2 * len(analyse(plain).searches())
 
 
+def test_a_lead_in_ending_a_passage_is_quoted_with_the_list_in_the_next(chain):
+    """The PM SVANidhi guarantee guidelines end a passage on "The eligible vendors would be
+    as per following criteria:"; the criteria are in the document's next passage, which is
+    read with it and quoted right after it, cited to its own passage."""
+    from retrieval.answer.analysis import analyse
+
+    question = (
+        "Which street vendors count as eligible borrowers under the Credit Guarantee Scheme "
+        "for PM SVANidhi?"
+    )
+    found = chain.gather(question, question, analyse(question), 5, Filters())
+    ends = [h for h in found.hits if h.chunk.text.rstrip().endswith("following criteria:")]
+    assert ends
+    after = {(h.doc.doc_id, h.chunk.index) for h in found.hits}
+    assert (ends[0].doc.doc_id, ends[0].chunk.index + 1) in after
+    answer = chain.answer(Query(question))
+    text = answer.text
+    assert "Letter of Recommendation" in text[text.index("following criteria:") :]
+    cited = [c for c in answer.citations if "Letter of Recommendation" in " ".join(c.quotes)]
+    assert cited and cited[0].path.endswith("PM_SVANidhi_Credit_Guarantee_Scheme_Guidelines.pdf")
+
+
 def test_a_place_asked_about_is_still_required(chain):
     answer = chain.answer(Query("What is the PMEGP margin money subsidy for a project in Nepal?"))
     assert answer.abstained
