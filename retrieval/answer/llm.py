@@ -17,6 +17,8 @@ file in the page cache: SmolLM2 0.2 s, Qwen 3-6 s (joining the parts the first t
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import importlib.util
 import logging
 import os
@@ -125,6 +127,20 @@ YES_NO_GRAMMAR = 'root ::= "Yes" | "No"'
 _LOAD_LOCK = threading.Lock()
 _CALL_LOCK = threading.RLock()  # a Llama context is not safe to share between threads
 _MODELS: dict[tuple[str, str, int, int], Llama] = {}
+
+
+@atexit.register
+def _close_models() -> None:
+    """Free the loaded models while the interpreter is still whole. Left to its shutdown,
+    llama-cpp-python's finaliser finds its C bindings already torn down and prints a
+    `TypeError` for each model (closing twice is safe: the second close frees nothing)."""
+    with _LOAD_LOCK:
+        for llm in _MODELS.values():
+            with contextlib.suppress(Exception):
+                llm.close()
+        _MODELS.clear()
+
+
 LOAD_SECONDS: dict[str, float] = {}  # model name -> seconds its last load took
 
 # ---------------------------------------------------------------- model files
