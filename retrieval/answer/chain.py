@@ -46,6 +46,7 @@ from retrieval.answer.generators import (
     Generator,
     Rewrites,
     Translates,
+    ends_on_lead_in,
 )
 from retrieval.answer.programmes import programmes_answer, programmes_query
 from retrieval.answer.units import Unit
@@ -342,7 +343,7 @@ class AnswerChain:
                     seen.add(hit.chunk.chunk_id)
                     extra.append(hit)
         hits = result.hits[:lead] + extra + result.hits[lead:]
-        hits += self._runs_on(hits[: lead + each * len(analysis.searches())], seen)
+        hits += self._runs_on(hits[: selection.read_window(len(analysis.searches()))], seen)
         top = hits[0]
         if (
             top.doc.doc_type == "scheme_record"
@@ -366,7 +367,7 @@ class AnswerChain:
         passage (`generators.continuations`). Scored as the passage it continues."""
         out = []
         for hit in read:
-            if not hit.chunk.text.rstrip().endswith(":"):
+            if not ends_on_lead_in(hit.chunk.text):
                 continue
             for chunk, doc in self.searcher.lexical.chunks_of(hit.doc.doc_id):
                 if chunk.index == hit.chunk.index + 1 and chunk.chunk_id not in seen:

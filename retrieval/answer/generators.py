@@ -159,7 +159,7 @@ class ExtractiveGenerator:
         """The features of every unit of the top passages for every part asked."""
         analysis = analyse(question)
         # the chain puts each part's own passages right after the first ones
-        n = self.selection.passages + self.selection.per_search * len(analysis.searches())
+        n = self.selection.read_window(len(analysis.searches()))
         read = list(range(min(n, len(hits))))
         # and the rest of the scheme record the question is about (`AnswerChain.gather`)
         read += [i for i in range(n, len(hits)) if _same_record(hits[i], hits[0])]
@@ -402,12 +402,13 @@ def _views(units: list[Unit], hits: list[Hit]) -> list[UnitView]:
 _LIST_ITEM = re.compile(r"^\s*(?:[•▪◦●*-]|\(?[ivx]{1,4}[.)]|\(?[a-z0-9]{1,2}[.)])\s+")
 
 
-def _is_lead_in(unit: Unit) -> bool:
-    return not unit.is_row and unit.rendered.rstrip().endswith(":")
-
-
-def _ends_on_lead_in(text: str) -> bool:
+def ends_on_lead_in(text: str) -> bool:
+    """Whether `text` ends on a colon: a list's lead-in, or a passage that ends on one."""
     return text.rstrip().endswith(":")
+
+
+def _is_lead_in(unit: Unit) -> bool:
+    return not unit.is_row and ends_on_lead_in(unit.rendered)
 
 
 def continuations(hits: list[Hit], read: Iterable[int]) -> dict[int, int]:
@@ -418,7 +419,7 @@ def continuations(hits: list[Hit], read: Iterable[int]) -> dict[int, int]:
     out = {}
     for i in read:
         hit = hits[i]
-        if _ends_on_lead_in(hit.chunk.text):
+        if ends_on_lead_in(hit.chunk.text):
             j = at.get((hit.doc.doc_id, hit.chunk.index + 1))
             if j is not None:
                 out[i] = j

@@ -209,3 +209,8 @@ class Selection:
     # they are spread linearly onto e5_low .. e5_low + e5_span before scoring
     e5_low: float = 0.3
     e5_span: float = 0.6
+
+    def read_window(self, searches: int) -> int:
+        """How many of a question's first passages the reader reads: the top ones, and each
+        of its `searches` (a profile's or a part's own) adds its own."""
+        return self.passages + self.per_search * searches
