@@ -322,11 +322,11 @@ class LexicalIndex:
     def chunks_of(self, doc_id: str) -> list[tuple[Chunk, SourceDoc]]:
         """Every chunk of one document, in page and reading order (from the index in
         memory: no store read)."""
-        index = self._fresh()
-        found = [
-            (c, d) for c, d in zip(index.chunks, index.docs, strict=True) if c.doc_id == doc_id
-        ]
-        return sorted(found, key=lambda pair: (pair[0].page, pair[0].index))
+        self._fresh()
+        _, entries = self._by_doc.get(doc_id, (None, []))  # the index's own, by document
+        return sorted(
+            ((c, d) for c, d, _ in entries), key=lambda pair: (pair[0].page, pair[0].index)
+        )
 
     def idf(self, tokens: Iterable[str]) -> dict[str, float]:
         """Each token's inverse document frequency over the store's chunks (BM25's own
