@@ -136,8 +136,8 @@ def states(said: str, fact: str) -> bool:
     crore), a whole number on its own ("400000" is not in "1400000")."""
     if normalise(fact) in said:
         return True
-    scaled, written = canonical(fact), canonical(said)
-    return re.search(rf"(?<![\d.]){re.escape(scaled)}(?![\d]|\.\d)", written) is not None
+    written = _SCALED.sub(_written_out, said)  # `canonical`, `said` being normalised already
+    return re.search(rf"(?<![\d.]){re.escape(canonical(fact))}(?![\d]|\.\d)", written) is not None
 
 
 def key_fact_recall(answer: str, facts: Sequence[str]) -> float:
