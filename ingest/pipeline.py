@@ -401,7 +401,7 @@ class Ingestor:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            previous = list(by_path.get(rel, []))
+            previous = tuple(by_path.get(rel, ()))
             return self._failed(rel, f"cannot be read: {exc.strerror}", previous, started)
         sha = hashlib.sha256(data).hexdigest()
         doc_id = sha[:16]
