@@ -132,6 +132,29 @@ def test_a_profile_question_keeps_its_ask_apart():
     assert a.part_query(a.parts[1]).endswith("PMEGP")  # the part made to stand alone
 
 
+def test_a_scope_that_opens_the_question_asks_and_is_no_lead_in():
+    a = analyse(
+        "For the Srikakulam food processing CFC: from when is it expected to start "
+        "operating, what first-year revenue is projected, and what NPV does the DPR report?"
+    )
+    # three asks, the first not merged into the second as a lead-in that asks nothing
+    assert len(a.parts) == 3
+    assert a.parts[0].text.startswith("For the Srikakulam food processing CFC: from when")
+    assert a.parts[1].text == "what first-year revenue is projected"
+    b = analyse("According to the booklet, what is the rate of interest?")
+    assert [p.text for p in b.parts] == ["According to the booklet, what is the rate of interest?"]
+
+
+def test_a_question_told_not_asked_is_the_ask_and_not_a_profile():
+    a = analyse(
+        "A beneficiary asks whether PMEGP loans carry a concessional interest rate and over "
+        "how many years the bank will spread repayment. What do the guidelines say?"
+    )
+    assert a.profile == ""
+    assert a.parts[0].text.startswith("A beneficiary asks whether PMEGP loans")
+    assert a.parts[0].asks == "duration"
+
+
 def test_parts_split_on_asks_not_on_lists_or_relative_clauses():
     assert len(analyse("What subsidy and own contribution apply?").parts) == 1
     assert len(analyse("What is the loan limit, and at what rate is interest charged?").parts) == 2
@@ -195,6 +218,11 @@ def test_carries_knows_each_kind_of_figure():
     assert carries("duration", "repayable within 3 to 7 years")
     assert not carries("duration", "for 250 weavers")
     assert carries("count", "There are 194379 units.")
+    assert carries("count", "the district has two clusters and 7.09 lakh MSMEs")
+    # a share, a sum of money, a year or a date is no answer to "how many?"
+    assert not carries("count", "Uttar Pradesh accounts for 16.23% of the total SSI units.")
+    assert not carries("count", "An outlay of Rs. 5,000 crore; Rs.550/- per day.")
+    assert not carries("count", "The scheme was launched in 2015, revised on 31.03.2021.")
     assert carries("date", "notified on 26 June 2020")
     assert not carries("name", "anything at all")
 

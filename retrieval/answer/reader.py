@@ -103,10 +103,30 @@ ASK_WORDS = frozenset(
 )
 
 
+_MONEY_BEFORE = re.compile(r"(?:rs\.?|₹|inr)\s*$", re.I)
+_SHARE_AFTER = re.compile(r"\s*(?:%|per\s?cent\b|percent\b|/-)", re.I)
+_NOT_A_COUNT = re.compile(r"(?:19|20)\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d+\.\d+\.[\d.]+")
+
+
+def counts(text: str) -> bool:
+    """Whether `text` states a count: a number that is not a sum of money ("Rs 5,000"), a
+    share ("16.23%"), a year or a date. "How many units?" is not answered by the units'
+    share of the total or by the scheme's outlay."""
+    for m in _NUMBER.finditer(text):
+        if _MONEY_BEFORE.search(text[max(0, m.start() - 6) : m.start()]):
+            continue
+        if _SHARE_AFTER.match(text, m.end()) or _NOT_A_COUNT.fullmatch(m.group()):
+            continue
+        return True
+    return False
+
+
 def carries(kind: str, text: str) -> bool:
     """Whether `text` states a figure of the asked kind, or names papers when documents
     are asked (always False for other kinds: a name or a list is judged by the other
     features)."""
+    if kind == "count":
+        return counts(text)
     pattern = _CARRIES.get(kind) or (_PAPERS if kind == "documents" else None)
     return bool(pattern and pattern.search(text))
 
