@@ -278,12 +278,14 @@ def test_two_items_of_a_list_are_quoted_with_the_rest_of_it():
     reader = ExtractiveGenerator(_FixedEmbedder(), model=_model_on("coverage_unit", 16, -3))
     composed = reader.compose("What beneficiary contribution and subsidy rate apply?", hits)
     # the third item names neither word: it comes with its list, in reading order, and
-    # the items of one list read as one sentence with one marker
+    # the items of one list read as one sentence with one marker, after the sentence that
+    # announces them ("as follows.": a lead-in, though it ends on a full stop)
     assert [s for s, _ in composed.sentences] == [
+        "Coir Udyami Yojana shares the cost as follows.",
         "Beneficiary's contribution (of project cost) - 5%; Rate of subsidy (of project cost)"
-        " - 40%; Bank credit - 55%"
+        " - 40%; Bank credit - 55%",
     ]
-    assert len(composed.units) == 3  # each item still quoted on its own
+    assert len(composed.units) == 4  # each item still quoted on its own, and the lead-in
 
 
 def test_a_list_asked_for_is_quoted_whole_with_its_short_items():
@@ -570,3 +572,38 @@ def test_a_lead_in_ending_its_passage_brings_the_sentence_that_opens_the_next():
         "A micro enterprise is one where investment does not exceed one crore rupees."
     )
     assert not any("Unrelated" in s for s in said)
+
+
+def test_a_sentence_announcing_a_table_brings_its_rows():
+    from retrieval.answer.generators import ends_on_lead_in
+
+    # words that announce what follows are a lead-in, with a table's header after them
+    assert ends_on_lead_in("The cost works out to Rs. 550/- per candidate per day as shown below")
+    assert ends_on_lead_in(
+        "The details of permitted expenditure per candidate is as shown below, (Amt in Rupees)"
+        " Sr. No. Head of Expenditure Amount for 5 days Amount for 10 days"
+    )
+    assert ends_on_lead_in("The eligible activities are the following.")
+    # not when a sentence goes on past them
+    assert not ends_on_lead_in("In the following year the number of units rose to 25 in all.")
+    assert not ends_on_lead_in(
+        "The assistance is as under the norms that the Ministry revised in 2018 after a long"
+        " review of the scheme by the committee and the banks and the state agencies together."
+    )
+    text = (
+        "The expenditure permitted per candidate for a 10-day course is as shown below.\n"
+        "1 Lodging of participants 800 1600\n"
+        "2 Boarding 1150 2300\n"
+        "3 Guest Facility 650 1300\n"
+        "Claims are settled every quarter.\n"
+    )
+    hits = [_hit("c1", text=text)]
+    reader = ExtractiveGenerator(_FixedEmbedder(), model=_model_on("coverage_unit", 16, -3))
+    said = [
+        s for s, _ in reader.compose("What expenditure is permitted per candidate?", hits).sentences
+    ]
+    # the announcing sentence, then the rows of the table it announces, not what follows
+    assert said[0].startswith("The expenditure permitted per candidate")
+    assert any("Boarding 1150 2300" in s for s in said[1:])
+    assert any("Guest Facility 650 1300" in s for s in said[1:])
+    assert not any("Claims are settled" in s for s in said)

@@ -402,9 +402,29 @@ def _views(units: list[Unit], hits: list[Hit]) -> list[UnitView]:
 _LIST_ITEM = re.compile(r"^\s*(?:[•▪◦●*-]|\(?[ivx]{1,4}[.)]|\(?[a-z0-9]{1,2}[.)])\s+")
 
 
+# words that announce a list or table after them: "... is as shown below", "as under", "the
+# details are as follows"; a table's header may stand between them and the first row
+_ANNOUNCES = re.compile(
+    r"\b(?:(?:as\s+)?(?:shown|given|detailed|listed|indicated|furnished|tabulated)\s+"
+    r"below|as\s+follows|as\s+under)\b|\bthe\s+following\b",
+    re.I,
+)
+_HEADER_WORDS = 24  # words a table's header may add after the announcing words
+
+
 def ends_on_lead_in(text: str) -> bool:
-    """Whether `text` ends on a colon: a list's lead-in, or a passage that ends on one."""
-    return text.rstrip().endswith(":")
+    """Whether `text` ends on a lead-in: a colon, or words that announce what follows ("as
+    shown below", "as under"; "the following" as the last words), then at most a table's
+    header; a list's lead-in, or a passage that ends on one."""
+    text = text.rstrip()
+    if text.endswith(":"):
+        return True
+    announced = list(_ANNOUNCES.finditer(text))
+    if not announced:
+        return False
+    last = announced[-1]
+    after = len(text[last.end() :].split())
+    return after <= (3 if last.group().lower().startswith("the") else _HEADER_WORDS)
 
 
 def _is_lead_in(unit: Unit) -> bool:
@@ -460,7 +480,7 @@ def _with_lead_ins(
             if not after and follows and u.hit_index in follows:
                 after = by_hit.get(follows[u.hit_index], [])
             for n, item in enumerate(after[:_LEAD_ITEMS]):
-                if not _is_item(item):
+                if not (_is_item(item) or item.is_row):  # a list's items, a table's rows
                     if n == 0 and not _is_lead_in(item):
                         add(item)  # what follows the colon is a sentence: that one
                     break
