@@ -607,3 +607,44 @@ def test_a_sentence_announcing_a_table_brings_its_rows():
     assert any("Boarding 1150 2300" in s for s in said[1:])
     assert any("Guest Facility 650 1300" in s for s in said[1:])
     assert not any("Claims are settled" in s for s in said)
+
+
+def test_a_table_a_lead_in_opens_runs_on_into_the_next_passage():
+    from retrieval.answer.generators import continuations, runs_on
+
+    doc = _doc("edp", "PMEGP operational guidelines")
+
+    def chunk(cid: str, index: int, text: str) -> Hit:
+        return Hit(Chunk(cid, doc.doc_id, text, 35, "", 0, len(text), index), doc, 0.5)
+
+    hits = [
+        chunk(
+            "a",
+            4,
+            "Training centres claim by the number of days.\n"
+            "The expenditure permitted per candidate for a 10-day course is as shown below.\n"
+            "1 Lodging of participants 800 1600\n2 Boarding 1150 2300\n",
+        ),
+        chunk("b", 5, "3 Guest Facility 650 1300\nTotal 2600 5200\nClaims are paid quarterly.\n"),
+        chunk("c", 7, "The batch size is at least 10 beneficiaries.\n"),
+    ]
+    # the table the lead-in opened runs to the end of its passage: it goes on in the next
+    assert runs_on(hits[0])
+    # a passage of sentences does not, nor rows no lead-in opened
+    assert not runs_on(hits[2])
+    assert not runs_on(chunk("d", 9, "Outlay by year.\n2019 1500 1770\n2020 3000 3540\n"))
+    assert continuations(hits, [0, 2]) == {0: 1}
+    reader = ExtractiveGenerator(_FixedEmbedder(), model=_model_on("coverage_unit", 16, -3))
+    said = [
+        s for s, _ in reader.compose("What expenditure is permitted per candidate?", hits).sentences
+    ]
+    # the lead-in, its rows (read with the line above them), and the rows of its table on
+    # the next passage, the total too, cited to their own passage
+    at = said.index(
+        "The expenditure permitted per candidate for a 10-day course is as shown below."
+    )
+    rows = ["Lodging of participants 800 1600", "Boarding 1150 2300", "Guest Facility 650 1300"]
+    assert [r in s for r, s in zip([*rows, "Total 2600 5200"], said[at + 1 :], strict=False)] == [
+        True
+    ] * 4
+    assert not any("Claims are paid" in s for s in said)

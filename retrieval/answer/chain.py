@@ -46,7 +46,7 @@ from retrieval.answer.generators import (
     Generator,
     Rewrites,
     Translates,
-    ends_on_lead_in,
+    runs_on,
 )
 from retrieval.answer.programmes import programmes_answer, programmes_query
 from retrieval.answer.units import Unit
@@ -363,11 +363,12 @@ class AnswerChain:
 
     def _runs_on(self, read: list[Hit], seen: set[str]) -> list[Hit]:
         """The next passage of each passage read that ends on a list's lead-in ("The
-        details are as under:"): the list is there, and the reader reads it with the
-        passage (`generators.continuations`). Scored as the passage it continues."""
+        details are as under:") or inside the list or table one opened (`runs_on`): the
+        list goes on there, and the reader reads it with the passage
+        (`generators.continuations`). Scored as the passage it continues."""
         out = []
         for hit in read:
-            if not ends_on_lead_in(hit.chunk.text):
+            if not runs_on(hit):
                 continue
             for chunk, doc in self.searcher.lexical.chunks_of(hit.doc.doc_id):
                 if chunk.index == hit.chunk.index + 1 and chunk.chunk_id not in seen:

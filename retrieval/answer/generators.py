@@ -431,15 +431,30 @@ def _is_lead_in(unit: Unit) -> bool:
     return not unit.is_row and ends_on_lead_in(unit.rendered)
 
 
+def runs_on(hit: Hit) -> bool:
+    """Whether what a passage says goes on in its document's next passage: it ends on a
+    lead-in, or on the list items or table rows a lead-in of its own opened ("... as shown
+    below" and three rows of a table whose total is on the next)."""
+    if ends_on_lead_in(hit.chunk.text):
+        return True
+    for tail, unit in enumerate(reversed(passage_units(0, hit))):
+        if _is_lead_in(unit):
+            return tail > 0
+        if tail >= _LEAD_ITEMS or not (_is_item(unit) or unit.is_row):
+            return False
+    return False
+
+
 def continuations(hits: list[Hit], read: Iterable[int]) -> dict[int, int]:
     """For each passage of `read` that ends on a list's lead-in ("The eligible vendors
-    would be as per following criteria:"), the index among `hits` of its document's next
-    passage, where the list goes on (`AnswerChain.gather` adds it)."""
+    would be as per following criteria:") or inside the list or table one opened
+    (`runs_on`), the index among `hits` of its document's next passage, where the list goes
+    on (`AnswerChain.gather` adds it)."""
     at = {(h.doc.doc_id, h.chunk.index): i for i, h in enumerate(hits)}
     out = {}
     for i in read:
         hit = hits[i]
-        if ends_on_lead_in(hit.chunk.text):
+        if runs_on(hit):
             j = at.get((hit.doc.doc_id, hit.chunk.index + 1))
             if j is not None:
                 out[i] = j
@@ -477,8 +492,8 @@ def _with_lead_ins(
             continue
         if _is_lead_in(u):  # the items after it, while they are items
             after = units[at + 1 :]
-            if not after and follows and u.hit_index in follows:
-                after = by_hit.get(follows[u.hit_index], [])
+            if follows and u.hit_index in follows and all(_is_item(x) or x.is_row for x in after):
+                after += by_hit.get(follows[u.hit_index], [])  # the list runs on
             for n, item in enumerate(after[:_LEAD_ITEMS]):
                 if not (_is_item(item) or item.is_row):  # a list's items, a table's rows
                     if n == 0 and not _is_lead_in(item):
