@@ -261,6 +261,11 @@ def test_the_reader_quotes_the_best_units_in_reading_order():
     assert composed.sentences[0][1] == (0,)
 
 
+def _passage(doc: SourceDoc, cid: str, index: int, text: str, page: int) -> Hit:
+    """The document's passage number `index` (its chunk index), on `page`."""
+    return Hit(Chunk(cid, doc.doc_id, text, page, "", 0, len(text), index), doc, 0.5)
+
+
 def _model_on(feature: str, weight: float = 8.0, bias: float = -4.0, units: int = 3):
     from retrieval.answer.reader import FEATURES, ReaderModel
 
@@ -512,8 +517,7 @@ def test_a_lead_in_ending_its_passage_is_quoted_with_the_list_in_the_next_one():
     doc = _doc("svanidhi", "Credit Guarantee Scheme for PM SVANidhi")
 
     def chunk(cid: str, index: int, text: str, d: SourceDoc = doc) -> Hit:
-        c = Chunk(cid, d.doc_id, text, 3, "", 0, len(text), index)
-        return Hit(chunk=c, doc=d, score=0.5)
+        return _passage(d, cid, index, text, page=3)
 
     hits = [
         chunk("a", 5, "Eligible street vendors would be as per following criteria:\n"),
@@ -547,7 +551,7 @@ def test_a_lead_in_ending_its_passage_brings_the_sentence_that_opens_the_next():
     doc = _doc("rbi", "Reserve Bank circular on the new MSME criteria")
 
     def chunk(cid: str, index: int, text: str) -> Hit:
-        return Hit(Chunk(cid, doc.doc_id, text, 1, "", 0, len(text), index), doc, 0.5)
+        return _passage(doc, cid, index, text, page=1)
 
     hits = [
         chunk(
@@ -615,7 +619,7 @@ def test_a_table_a_lead_in_opens_runs_on_into_the_next_passage():
     doc = _doc("edp", "PMEGP operational guidelines")
 
     def chunk(cid: str, index: int, text: str) -> Hit:
-        return Hit(Chunk(cid, doc.doc_id, text, 35, "", 0, len(text), index), doc, 0.5)
+        return _passage(doc, cid, index, text, page=35)
 
     hits = [
         chunk(
