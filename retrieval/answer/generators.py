@@ -10,7 +10,7 @@ the passage they come from.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -163,9 +163,14 @@ class ExtractiveGenerator:
         read = list(range(min(n, len(hits))))
         # and the rest of the scheme record the question is about (`AnswerChain.gather`)
         read += [i for i in range(n, len(hits)) if _same_record(hits[i], hits[0])]
-        # and the passage a read one runs on into, when it ends on a list's lead-in
-        read += [j for j in continuations(hits, read).values() if j not in read]
-        every = [u for i in read for u in passage_units(i, hits[i])]
+        units_of = {i: passage_units(i, hits[i]) for i in read}
+        # and the passage a read one runs on into, when it ends on a lead-in or inside the
+        # list or table one opened
+        for j in continuations(hits, read, units_of).values():
+            if j not in units_of:
+                read.append(j)
+                units_of[j] = passage_units(j, hits[j])
+        every = [u for i in read for u in units_of[i]]
         units = [u for u in every if not u.brief]
         brief = tuple(u for u in every if u.brief)
         if not units:
@@ -303,7 +308,10 @@ class ExtractiveGenerator:
             for other in _other_editions(chosen, every, hits, sel.duplicate):
                 chosen.append(other)
                 leading.append(other.hit_index)
-        follows = continuations(hits, sorted({u.hit_index for u in listed}))
+        listed_of: dict[int, list[Unit]] = {}
+        for u in listed:
+            listed_of.setdefault(u.hit_index, []).append(u)
+        follows = continuations(hits, sorted(listed_of), listed_of)
         chosen = _with_lead_ins(chosen, listed, whole, follows)
         # a passage's continuation is said where the passage is
         anchor = {child: parent for parent, child in follows.items()}
@@ -431,13 +439,14 @@ def _is_lead_in(unit: Unit) -> bool:
     return not unit.is_row and ends_on_lead_in(unit.rendered)
 
 
-def runs_on(hit: Hit) -> bool:
+def runs_on(hit: Hit, units: Sequence[Unit] | None = None) -> bool:
     """Whether what a passage says goes on in its document's next passage: it ends on a
     lead-in, or on the list items or table rows a lead-in of its own opened ("... as shown
-    below" and three rows of a table whose total is on the next)."""
+    below" and three rows of a table whose total is on the next). `units`: the passage's
+    units in reading order, when the caller has split it already."""
     if ends_on_lead_in(hit.chunk.text):
         return True
-    for tail, unit in enumerate(reversed(passage_units(0, hit))):
+    for tail, unit in enumerate(reversed(passage_units(0, hit) if units is None else units)):
         if _is_lead_in(unit):
             return tail > 0
         if tail >= _LEAD_ITEMS or not (_is_item(unit) or unit.is_row):
@@ -445,16 +454,19 @@ def runs_on(hit: Hit) -> bool:
     return False
 
 
-def continuations(hits: list[Hit], read: Iterable[int]) -> dict[int, int]:
+def continuations(
+    hits: list[Hit], read: Iterable[int], units_of: Mapping[int, Sequence[Unit]] | None = None
+) -> dict[int, int]:
     """For each passage of `read` that ends on a list's lead-in ("The eligible vendors
     would be as per following criteria:") or inside the list or table one opened
     (`runs_on`), the index among `hits` of its document's next passage, where the list goes
-    on (`AnswerChain.gather` adds it)."""
+    on (`AnswerChain.gather` adds it). `units_of`: passage index -> its units, where the
+    caller has them, so no passage is split again."""
     at = {(h.doc.doc_id, h.chunk.index): i for i, h in enumerate(hits)}
     out = {}
     for i in read:
         hit = hits[i]
-        if runs_on(hit):
+        if runs_on(hit, (units_of or {}).get(i)):
             j = at.get((hit.doc.doc_id, hit.chunk.index + 1))
             if j is not None:
                 out[i] = j
