@@ -449,7 +449,7 @@ def runs_on(hit: Hit, units: Sequence[Unit] | None = None) -> bool:
     for tail, unit in enumerate(reversed(passage_units(0, hit) if units is None else units)):
         if _is_lead_in(unit):
             return tail > 0
-        if tail >= _LEAD_ITEMS or not (_is_item(unit) or unit.is_row):
+        if tail >= _LEAD_ITEMS or not _led(unit):
             return False
     return False
 
@@ -504,10 +504,10 @@ def _with_lead_ins(
             continue
         if _is_lead_in(u):  # the items after it, while they are items
             after = units[at + 1 :]
-            if follows and u.hit_index in follows and all(_is_item(x) or x.is_row for x in after):
+            if follows and u.hit_index in follows and all(_led(x) for x in after):
                 after += by_hit.get(follows[u.hit_index], [])  # the list runs on
             for n, item in enumerate(after[:_LEAD_ITEMS]):
-                if not (_is_item(item) or item.is_row):  # a list's items, a table's rows
+                if not _led(item):
                     if n == 0 and not _is_lead_in(item):
                         add(item)  # what follows the colon is a sentence: that one
                     break
@@ -533,6 +533,11 @@ def _with_lead_ins(
         for item in units[first : last + 1]:
             add(item)
     return out
+
+
+def _led(unit: Unit) -> bool:
+    """What a lead-in leads into: a list's item or a table's row."""
+    return unit.is_row or _is_item(unit)
 
 
 def _is_item(unit: Unit) -> bool:
