@@ -406,7 +406,7 @@ class AnswerChain:
         primary_at = [
             i
             for i in dict.fromkeys(order)
-            if any(all(n in _about(hits[i]) for n in names) for _, names in secondary)
+            if any(_speaks_of(hits[i], names) for _, names in secondary)
         ]
         if not primary_at:
             return composed, hits, set()
@@ -420,7 +420,7 @@ class AnswerChain:
                 u
                 for u in ranked
                 if {kind for kind, _ in figures(u.rendered)} & kinds
-                and all(n in _about(hits[primary_at[u.hit_index]]) for n in names)
+                and _speaks_of(hits[primary_at[u.hit_index]], names)
             ][:2]
             wrong = unbacked([text], [u.rendered for u in about] + quoted) if about else set()
             if wrong:
@@ -714,6 +714,17 @@ def is_national(doc: SourceDoc) -> bool:
 def _about(hit: Hit) -> str:
     """What a unit is about, lower case: its document's title and acronym, its passage."""
     return f"{hit.doc.title} {acronym(hit.doc.title)} {hit.chunk.section} {hit.chunk.text}".lower()
+
+
+def _speaks_of(hit: Hit, names: list[str]) -> bool:
+    """Whether a guideline passage speaks of what a secondary sentence names: every name
+    in it, and one of them a word of the guideline's title or its short form ("PMEGP",
+    "MSE-CDP"). A name the title lacks ("NPV", "April", "Lakh") is no scheme the guideline
+    rules on: a project report's own NPV is not compared with a guideline's."""
+    title = set(re.findall(r"[a-z0-9]+", f"{hit.doc.title} {acronym(hit.doc.title)}".lower()))
+    return all(n in _about(hit) for n in names) and any(
+        w.startswith(n) for n in names for w in title
+    )
 
 
 def _disagreement(differing: set[tuple[str, str]], citations: list[Citation]) -> str:
