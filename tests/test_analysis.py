@@ -197,6 +197,9 @@ def test_parts_split_on_asks_not_on_lists_or_relative_clauses():
         ("How soon does the Trust pay an eligible claim?", "duration"),
         ("From when is the centre expected to operate?", "date"),
         ("What happens to the claim when the unit closes?", "other"),
+        # employment is counted in persons, though asked "how much"
+        ("How much direct and indirect employment do the units provide?", "count"),
+        ("How much subsidy goes to employment-generating units?", "amount"),
     ],
 )
 def test_kinds_of_ask(question, kind):

@@ -62,6 +62,12 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         # "which sector has the most units?" asks for the sector
         ("name", r"\bwhich\b[^?]*\b(?:most|largest|smallest|highest|lowest|biggest|least)\b"),
+        # "how much employment?" is counted in persons, not in rupees
+        (
+            "count",
+            r"\bhow much (?:(?:direct|indirect|total|additional|new|more|and) ){0,4}"
+            r"(?:employment|jobs?|manpower)\b",
+        ),
         ("amount", r"\bhow (?:much|large|big)\b"),
         # "how is the guarantee split?": shares
         ("rate", r"\bhow (?:is|are|was|were)\b[^?]*\b(?:split|shared|divided|apportioned)\b"),
