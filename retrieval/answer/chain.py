@@ -721,10 +721,9 @@ def _speaks_of(hit: Hit, names: list[str]) -> bool:
     in it, and one of them a word of the guideline's title or its short form ("PMEGP",
     "MSE-CDP"). A name the title lacks ("NPV", "April", "Lakh") is no scheme the guideline
     rules on: a project report's own NPV is not compared with a guideline's."""
+    about = _about(hit)
     title = set(re.findall(r"[a-z0-9]+", f"{hit.doc.title} {acronym(hit.doc.title)}".lower()))
-    return all(n in _about(hit) for n in names) and any(
-        w.startswith(n) for n in names for w in title
-    )
+    return all(n in about for n in names) and any(w.startswith(n) for n in names for w in title)
 
 
 def _disagreement(differing: set[tuple[str, str]], citations: list[Citation]) -> str:
