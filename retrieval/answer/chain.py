@@ -718,11 +718,14 @@ def _about(hit: Hit) -> str:
 
 def _speaks_of(hit: Hit, names: list[str]) -> bool:
     """Whether a guideline passage speaks of what a secondary sentence names: every name
-    in it, and one of them a word of the guideline's title or its short form ("PMEGP",
-    "MSE-CDP"). A name the title lacks ("NPV", "April", "Lakh") is no scheme the guideline
+    in it, and one of them a word of what names the guideline: its title, the title's short
+    form or its file's name ("PMEGP", "MSE-CDP"; a title read from the text may be cut
+    short). A name none of them holds ("NPV", "April", "Lakh") is no scheme the guideline
     rules on: a project report's own NPV is not compared with a guideline's."""
     about = _about(hit)
-    title = set(re.findall(r"[a-z0-9]+", f"{hit.doc.title} {acronym(hit.doc.title)}".lower()))
+    doc = hit.doc
+    names_it = f"{doc.title} {acronym(doc.title)} {doc.path} {doc.original_name}"
+    title = set(re.findall(r"[a-z0-9]+", names_it.lower()))
     return all(n in about for n in names) and any(w.startswith(n) for n in names for w in title)
 
 
