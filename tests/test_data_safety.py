@@ -482,7 +482,9 @@ PLANTED_QUESTIONS = (
 @pytest.fixture(scope="module")
 def chat_server(tmp_path_factory):
     """SmolLM2 behind llama-cpp-python's OpenAI-compatible server: a real chat model server
-    for the `openai` generator, as a user would run one (`python -m llama_cpp.server`)."""
+    for the `openai` generator, as a user would run one (`python -m
+    retrieval.answer.chat_server`, llama_cpp.server loading as Karigar does: run bare on a
+    CPU with Intel AMX it died on the first chat completion)."""
     import importlib.util
 
     import httpx
@@ -499,7 +501,7 @@ def chat_server(tmp_path_factory):
     log = tmp_path_factory.mktemp("chat-server") / "server.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(model),
+            [sys.executable, "-m", "retrieval.answer.chat_server", "--model", str(model),
              "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096",
              "--model_alias", "smollm2"],
             stdout=out,

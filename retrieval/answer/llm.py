@@ -249,7 +249,7 @@ def model_file(name: str, cache_dir: Path) -> Path:
 
 
 @contextmanager
-def _without_weight_repacking() -> Iterator[None]:
+def without_weight_repacking() -> Iterator[None]:
     """Load without llama.cpp's extra buffer types (weight repacking): on CPUs with Intel
     AMX (Sapphire Rapids and later) the AMX repack makes the first generation segfault
     (ggml-org/llama.cpp#20824; seen here with 0.3.36 on every chat completion, SmolLM2 and
@@ -286,7 +286,7 @@ def load_llm(name: str, cache_dir: Path, n_ctx: int = 4096, n_threads: int = 2) 
                 "(builds from source, about 7 minutes)"
             ) from exc
         start = time.perf_counter()
-        with _without_weight_repacking():
+        with without_weight_repacking():
             llm = Llama(
                 model_path=str(path),
                 n_ctx=n_ctx,
