@@ -185,7 +185,8 @@ def test_a_lead_in_ending_a_passage_is_quoted_with_the_list_in_the_next(chain):
 def test_a_project_report_s_own_figures_are_not_set_against_a_guideline(chain):
     """The Srikakulam DPR's NPV and first-year revenue are the project's, not a scheme rule:
     a guideline that merely mentions NPV or lakh does not lead them, nor is a disagreement
-    claimed (it was: the PMEGP outlay led the answer, with "The sources disagree")."""
+    claimed (it was: the PMEGP outlay led the answer, with "The sources disagree"); the DPR
+    the question names is quoted first."""
     answer = chain.answer(
         Query(
             "For the Srikakulam food processing CFC: from when is it expected to start "
@@ -196,6 +197,8 @@ def test_a_project_report_s_own_figures_are_not_set_against_a_guideline(chain):
     assert "3025.79" in answer.text and "1617.32" in answer.text
     assert not any(n.startswith("The sources disagree") for n in answer.notes), answer.notes
     assert not any("PMEGP" in c.path for c in answer.citations), answer.text
+    # the report the question names leads the guideline that gives the DPR format
+    assert "Srikakulam" in answer.citations[0].path, answer.text
 
 
 def test_a_place_asked_about_is_still_required(chain):

@@ -455,7 +455,7 @@ def test_a_plural_acronym_is_named_by_its_singular():
 
 
 def test_a_question_names_a_document_by_its_short_form_or_most_of_its_title():
-    from retrieval.answer.chain import names_document
+    from retrieval.answer.authority import names_document
 
     needs = _doc(
         "n1", "New Entrepreneur-cum-Enterprise Development Scheme (NEEDS)", "scheme_record"

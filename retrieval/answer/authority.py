@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from retrieval.core.text import acronym
 from retrieval.core.types import Citation, SourceDoc
+from retrieval.search.lexical import tokenize
 
 PRIMARY_TYPES = ("scheme_guideline", "circular")
 PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per\s?cent\b|percent\b)", re.I)
@@ -81,3 +83,19 @@ def disagreement_note(
         f"circular; the guidelines do not say so and lead this answer: "
         f"{_sources(primary, with_type=False)}."
     )
+
+
+_GENERIC_TITLE = frozenset(
+    tokenize("scheme schemes yojana programme program the of for and in to under a an")
+)
+
+
+def names_document(question: str, doc: SourceDoc) -> bool:
+    """Whether the question names this document: its title's short form ("NEEDS", "PMEGP")
+    as a word of the question, or most of its title's own words (not "scheme", "yojana")."""
+    title = doc.title
+    shorts = {acronym(title), *re.findall(r"\(([A-Z][A-Za-z-]*[A-Z])\)", title)} - {""}
+    if any(re.search(rf"\b{re.escape(short)}\b", question) for short in shorts):
+        return True
+    words = set(tokenize(title)) - _GENERIC_TITLE
+    return bool(words) and len(words & set(tokenize(question))) / len(words) >= 0.6

@@ -33,6 +33,7 @@ from retrieval.answer.authority import (
     disagreement_note,
     figures,
     is_primary,
+    names_document,
     unbacked,
 )
 from retrieval.answer.citations import name_stems
@@ -59,7 +60,6 @@ from retrieval.core.types import Answer, AnswerSentence, Chunk, Citation, Hit, S
 from retrieval.search.finder import SchemeFinder
 from retrieval.search.glossary import names_the_field
 from retrieval.search.hybrid import Searcher, SearchResult
-from retrieval.search.lexical import tokenize
 from retrieval.search.multilingual import is_indic
 from retrieval.search.ranking import Selection
 
@@ -687,22 +687,6 @@ def _lives_there(text: str, match: re.Match[str]) -> bool:
         return False
     located = _LOCATED_BEFORE.search(text[: match.start()])
     return bool(_PLACE_AFTER.match(after) or (located and STATE_PATTERN.fullmatch(match.group(1))))
-
-
-_GENERIC_TITLE = frozenset(
-    tokenize("scheme schemes yojana programme program the of for and in to under a an")
-)
-
-
-def names_document(question: str, doc: SourceDoc) -> bool:
-    """Whether the question names this document: its title's short form ("NEEDS", "PMEGP")
-    as a word of the question, or most of its title's own words (not "scheme", "yojana")."""
-    title = doc.title
-    shorts = {acronym(title), *re.findall(r"\(([A-Z][A-Za-z-]*[A-Z])\)", title)} - {""}
-    if any(re.search(rf"\b{re.escape(short)}\b", question) for short in shorts):
-        return True
-    words = set(tokenize(title)) - _GENERIC_TITLE
-    return bool(words) and len(words & set(tokenize(question))) / len(words) >= 0.6
 
 
 def is_national(doc: SourceDoc) -> bool:

@@ -19,7 +19,7 @@ import numpy as np
 
 from retrieval.answer import tables
 from retrieval.answer.analysis import Analysis, Part, analyse
-from retrieval.answer.authority import is_primary
+from retrieval.answer.authority import is_primary, names_document
 from retrieval.answer.reader import (
     ReaderModel,
     UnitView,
@@ -318,10 +318,19 @@ class ExtractiveGenerator:
         # the direct answer first: a table's largest, smallest or total row asked for; then
         # the passages of the parts' best units (a guideline or circular among them before
         # a booklet, record or article); then the others, the guidelines first; each
-        # passage's units in reading order (a lead-in before its items)
+        # passage's units in reading order (a lead-in before its items). A report, paper or
+        # article the question names leads even a guideline ("what NPV does the Srikakulam
+        # CFC's DPR report?" is answered by that report, not by the DPR format); a scheme
+        # record the question names does not: its guideline still leads
+        asked = reading.analysis.question
+
+        def asked_for(i: int) -> bool:
+            doc = hits[i].doc
+            return doc.doc_type != "scheme_record" and names_document(asked, doc)
+
         first = sorted(
             dict.fromkeys(anchor.get(i, i) for i in leading),
-            key=lambda i: not is_primary(hits[i].doc),
+            key=lambda i: (not asked_for(i), not is_primary(hits[i].doc)),
         )
         lead = {i: n for n, i in enumerate(first)}
 
