@@ -134,6 +134,76 @@ def test_loans_and_clusters_are_read_for_their_own_schemes():
     assert pmegp is not None and pmegp.profile.project_cost == 800_000
 
 
+INDIGENT = (
+    "A 63-year-old woodcarver in Saharanpur who holds a National Award had an annual income of "
+    "Rs 90,000 last year and gets no other pension. Can she get support under the NHDP scheme "
+    "for artisans in indigent circumstances, and how much?"
+)
+
+
+def test_the_artisan_schemes_are_read_by_their_names_with_the_facts_they_ask():
+    indigent = read_question(INDIGENT)
+    assert indigent is not None and indigent.schemes == ("artisans_indigent_support",)
+    given = indigent.profile.given()
+    expected = {
+        "age": 63,
+        "annual_income": 90_000,  # an income, not a project cost
+        "award_recipient": True,
+        "similar_assistance": False,  # "gets no other pension"
+        "artisan": True,
+        "craft": "handicraft",
+    }
+    assert {k: given.get(k) for k in expected} == expected
+    assert "project_cost" not in given
+    carpenter = read_question(
+        "A 40-year-old carpenter who learnt his trade from his father wants to register for PM "
+        "Vishwakarma, but his wife is a government school teacher. Is he eligible?"
+    )
+    assert carpenter is not None and carpenter.schemes == ("pm_vishwakarma",)
+    assert carpenter.profile.government_servant_in_family is True
+    nobody = read_profile("A weaver, none of whose family is a government employee")
+    assert nobody["government_servant_in_family"] is False and nobody["craft"] == "handloom"
+    pension = read_profile(
+        "A native of Puducherry aged 66 who has practised pottery for 30 years, with a family "
+        "income of Rs 35,000"
+    )
+    assert (pension["native"], pension["years_in_craft"], pension["family_income"]) == (
+        True,
+        30,
+        35_000,
+    )
+    resident = read_profile("She has lived in Puducherry for 7 years and woven for 20 years.")
+    assert (resident["years_resident"], resident["years_in_craft"]) == (7, 20)
+    # the Gurukulam training is coded; the advanced training, another component, is not
+    assert read_question("Can a 24-year-old get a stipend under Training in Handicrafts?")
+    assert (
+        read_question(
+            "A 24-year-old native of Puducherry is sponsored under the 'Advanced Training in "
+            "Handicrafts' component. What stipend will she receive?"
+        )
+        is None
+    )
+
+
+def test_margin_money_of_another_named_scheme_is_not_pmegp_s():
+    """Margin money is PMEGP's word, but not only PMEGP's: a question naming a state's scheme
+    is about that scheme, and the PMEGP checker must not answer it with PMEGP's rates."""
+    assert (
+        read_question(
+            "A 30-year-old BPL applicant from Indore proposes a Rs 50 lakh unit under Madhya "
+            "Pradesh's Mukhya Mantri Yuva Udyami Yojana. What margin money assistance can he "
+            "expect?"
+        )
+        is None
+    )
+    named = read_question(
+        "A 30-year-old from Indore proposes a Rs 50 lakh unit under PMEGP, not the Mukhya "
+        "Mantri Yuva Udyami Yojana. What margin money can he expect?"
+    )
+    assert named is not None and named.schemes == ("pmegp",)
+    assert read_question("What margin money can a 30-year-old get for a Rs 5 lakh unit?")
+
+
 def test_missing_facts_are_asked_in_one_question():
     assert one_question(["How old is the applicant?"]) == "How old is the applicant?"
     assert one_question(
@@ -187,6 +257,21 @@ def test_the_missing_fact_is_asked_back_and_the_reply_decides(chain):
     third = chain.answer(Query("No, only class 5.", history=((WEAVER, first.text),)))
     assert "not eligible" in third.text
     assert "With Class VIII passed this project would qualify" in third.text
+
+
+@pytest.mark.slow
+def test_an_artisan_scheme_question_gets_the_checker_s_verdict_in_chat(chain):
+    answer = chain.answer(Query(INDIGENT))
+    assert answer.generator == "rules" and not answer.abstained
+    assert answer.text.startswith(
+        "NHDP: support to master craftspersons in indigent circumstances: eligible."
+    )
+    for said in ("63 years; at least 60 years", "Rs 90,000 a year", "Rs 8,000 a month"):
+        assert said in answer.text
+    # a criterion that is its clause is said once, as the quote
+    clause = "The applicant should not be a recipient of similar financial assistance"
+    assert answer.text.count(clause) == 1
+    assert all(c.spans for c in answer.citations)
 
 
 @pytest.mark.slow

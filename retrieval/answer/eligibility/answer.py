@@ -119,7 +119,11 @@ def _scheme_sentences(
     for item in scheme.criteria:
         if item.status == ASSUMED and not item.rules:
             continue
-        said = f"{item.name} ({item.status}): {item.text}{words(item.rules)}"
+        quotes = words(item.rules)
+        # a criterion that is its clause ("Artisan (met): The applicant should be an
+        # artisan ...") is said once, as the quote
+        plain = item.text in {r.clause for r in item.rules} and quotes
+        said = f"{item.name} ({item.status}):{'' if plain else ' ' + item.text}{quotes}"
         lines.append(AnswerSentence(said, mark(item.rules)))
     for benefit in scheme.benefits:
         said = f"{benefit.name}: {benefit.text}{words(benefit.rules)}"

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from retrieval.answer.eligibility.ask_crafts import craft_facts, craft_schemes
 from retrieval.answer.eligibility.profile import Profile, parse_amount, places
 from retrieval.answer.eligibility.rules import activities
 from retrieval.core.settings import Settings
@@ -28,10 +29,19 @@ _ELIGIBILITY = re.compile(
     r"must|should|will|would|can|is|does)|(?:what|which) (?:is the )?(?:subsidy|rate|margin "
     r"money|percentage|share|part|portion|cover|guarantee|grant)|contribut\w*|classif\w*|"
     r"categor\w* (?:is|would|will)|(?:is|be) (?:it|the unit|the enterprise|the firm|this unit)"
-    r"\b[^?.]*\b(?:micro|small|medium))",
+    r"\b[^?.]*\b(?:micro|small|medium)|"
+    r"what (?:[\w-]+ ){0,4}(?:will|would|does|do|can) (?:he|she|they|it|the applicant) "
+    r"(?:get|receive))",
     re.IGNORECASE,
 )
 _PMEGP = re.compile(r"\b(PMEGP|prime minister'?s employment generation|margin money)\b", re.I)
+_PMEGP_NAMED = re.compile(r"\bPMEGP\b|\bprime minister'?s employment generation\b", re.I)
+# another scheme named: "margin money" alone is then that scheme's ("Madhya Pradesh's Mukhya
+# Mantri Yuva Udyami Yojana: what margin money assistance?"), not PMEGP's
+_OTHER_SCHEME = re.compile(
+    r"\b(?:[A-Z][\w'’-]*\s+){1,6}(?:Yojana|Scheme|Programme|Program|Mission|Abhiyan)\b|"
+    r"\bunder (?:the )?(?!PMEGP\b)[A-Z]{3,}\b"
+)
 _SECOND_LOAN = re.compile(
     r"\b(second|2nd) (?:loan|financial assistance|dose)\b|\bupgrad\w*|\bexpan(?:d|sion)\b", re.I
 )
@@ -53,6 +63,13 @@ _ROLES = (
     ("turnover", re.compile(r"\b(turnover|sales|revenue)\b", re.I)),
     ("investment", re.compile(r"\b(invest\w*|plant and machinery|machinery|equipment)\b", re.I)),
     ("earlier_loan_amount", re.compile(r"\b(first|1st|earlier|previous) loan\b", re.I)),
+    # an income is never the project's cost ("a family income of Rs 4 lakh ... a Rs 12 lakh
+    # unit"); the family's before the applicant's own
+    (
+        "family_income",
+        re.compile(r"\b(family|household|parents)'?s? (?:annual |yearly )?income\b", re.I),
+    ),
+    ("annual_income", re.compile(r"\b(income|earns?|earning|earnings)\b", re.I)),
     ("loan", re.compile(r"\b(loan|credit|credit facility|borrow\w*)\b", re.I)),
     (
         "project_cost",
@@ -263,13 +280,32 @@ def describe(asked: EligibilityQuestion) -> str:
     return f"Eligibility ({', '.join(asked.schemes)}) for {facts or 'no facts given'}"
 
 
+# the facts that make a question one about somebody, not about a scheme in general
+_DESCRIBING = (
+    "age",
+    "project_cost",
+    "investment",
+    "turnover",
+    "loan_amount",
+    "artisans",
+    "annual_income",
+    "family_income",
+    "award_recipient",
+    "years_in_craft",
+    "years_resident",
+    "government_servant_in_family",
+    "days_worked",
+    "group_members",
+)
+
+
 def read_question(text: str, settings: Settings | None = None) -> EligibilityQuestion | None:
     """The profile and schemes of an eligibility question; None when it is not one."""
     if not _ELIGIBILITY.search(text):
         return None
     facts = read_profile(text, settings)
     schemes: list[str] = []
-    if _PMEGP.search(text):
+    if _PMEGP.search(text) and (_PMEGP_NAMED.search(text) or not _OTHER_SCHEME.search(text)):
         second = _SECOND_LOAN.search(text) or facts.get("existing_unit") is True
         schemes.append("pmegp_upgradation" if second else "pmegp")
         if second:
@@ -277,12 +313,10 @@ def read_question(text: str, settings: Settings | None = None) -> EligibilityQue
     if ("investment" in facts or "turnover" in facts) and _CLASSIFY.search(text):
         schemes.append("msme_classification")
     schemes.extend(_other_schemes(text, facts))
+    schemes.extend(craft_schemes(text))
     if not schemes:
         return None
-    described = any(
-        k in facts
-        for k in ("age", "project_cost", "investment", "turnover", "loan_amount", "artisans")
-    )
+    described = any(k in facts for k in _DESCRIBING)
     if not described:
         return None
     return EligibilityQuestion(Profile(**facts), tuple(schemes), text)
@@ -359,6 +393,8 @@ def read_profile(text: str, settings: Settings | None = None) -> dict[str, Any]:
     day = _date(text)
     if day:
         facts["date"] = day
+    for field, value in craft_facts(text).items():
+        facts.setdefault(field, value)
     return facts
 
 
