@@ -206,6 +206,37 @@ def test_a_row_whose_label_wraps_above_its_figures_is_one_row():
     assert rows[-1].quote == text[text.index("Special") : text.rindex("35%") + 3]
 
 
+def test_the_sentence_under_a_markdown_heading_is_a_unit_and_the_heading_is_not():
+    text = (
+        "## Details\nUnder this scheme, entrepreneurs are provided a loan of ₹50,000/- with a "
+        "4% rate of interest. If the beneficiary repays 50% of the loan within 36 months, the "
+        "rest is a back-end subsidy.\n## Benefits\n- A loan of ₹50,000 is given.\n"
+    )
+    quotes = [u.quote for u in passage_units(0, _hit("c", text=text))]
+    assert quotes[0].startswith("Under this scheme") and "4% rate of interest" in quotes[0]
+    assert not any("#" in q for q in quotes) and len(quotes) == 3
+
+
+def test_label_value_lines_are_read_one_by_one():
+    overview = (
+        "## Overview\nState: Andhra Pradesh\nDepartment: Department of Handlooms & Textiles\n"
+        "Type: Financial Assistance for weaver families\nTags: Handloom, Weaver, Loom\n"
+        "Eligible weavers get Rs 24,000 a year under the scheme.\n"
+    )
+    quotes = [u.quote for u in passage_units(0, _hit("c", text=overview))]
+    assert quotes == [
+        "Department: Department of Handlooms & Textiles",
+        "Type: Financial Assistance for weaver families",
+        "Tags: Handloom, Weaver, Loom",
+        "Eligible weavers get Rs 24,000 a year under the scheme.",
+    ]  # not one run-on "State: ... Department: ... Type: ..." sentence
+    # one line with a colon in prose is no field
+    prose = "Note: the applicant should be a resident\nof the State for five years.\n"
+    assert [u.rendered for u in passage_units(0, _hit("c", text=prose))] == [
+        "Note: the applicant should be a resident of the State for five years."
+    ]
+
+
 def test_render_row_names_cells_when_they_line_up():
     assert render_row("1 | Assam | 35%", "No | State | Rate") == "No: 1; State: Assam; Rate: 35%."
     assert render_row("1 Assam 35%", "") == "1 Assam 35%."

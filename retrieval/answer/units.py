@@ -50,6 +50,23 @@ def render_row(row: str, header: str) -> str:
     return " ".join(cells) + ("." if cells and not cells[-1].endswith(".") else "")
 
 
+_FIELD = re.compile(r"^\s*[A-Z][\w&/()' -]{0,40}:\s+\S")
+
+
+def _fields(lines: list[str]) -> set[int]:
+    """The lines of a run of two or more "Label: value" lines with no sentence end (a scheme
+    record's overview, a unit's particulars): each is read on its own."""
+    candidate = [
+        bool(_FIELD.match(line)) and line.rstrip()[-1:] not in ".;?!" and not is_table_row(line)
+        for line in lines
+    ]
+    found = set()
+    for n, is_field in enumerate(candidate):
+        if is_field and ((n > 0 and candidate[n - 1]) or (n + 1 < len(lines) and candidate[n + 1])):
+            found.add(n)
+    return found
+
+
 def passage_units(hit_index: int, hit: Hit) -> list[Unit]:
     """Sentences and table rows of one passage, with page offsets."""
     chunk = hit.chunk
@@ -86,10 +103,19 @@ def passage_units(hit_index: int, hit: Hit) -> list[Unit]:
         block_start = None
 
     last_header = ""  # the header of the table a short label block interrupts
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    fields = _fields(lines)
+    for n, line in enumerate(lines):
         start, end = pos, pos + len(line)
         pos = end + 1
         if not line.strip():
+            continue
+        if n in fields:  # "State: Karnataka" / "Department: ...": one unit each, not one
+            close_block(start)  # run-on sentence of every field
+            in_table = False
+            previous_text = line
+            block_start = start
+            close_block(end)
             continue
         if is_table_row(line.strip()):
             label = text[block_start:start] if block_start is not None else ""
@@ -135,6 +161,12 @@ def passage_units(hit_index: int, hit: Hit) -> list[Unit]:
                 )
             )
             last_header = header
+        elif line.lstrip().startswith("#"):  # a Markdown heading is no sentence, and the
+            # sentence under it is not part of it ("## Details\nUnder this scheme ... a loan
+            # of ₹50,000/- with a 4% rate of interest ..." lost that sentence)
+            close_block(start)
+            in_table = False
+            previous_text = line
         else:
             in_table = False
             previous_text = line
