@@ -201,6 +201,24 @@ def test_a_project_report_s_own_figures_are_not_set_against_a_guideline(chain):
     assert "Srikakulam" in answer.citations[0].path, answer.text
 
 
+def test_a_scheme_named_is_answered_from_its_own_record_not_another_scheme_s(chain):
+    """The Shrama Shakthi record states the loan, its 4% rate and its 36 instalments in the
+    first sentence under its "## Details" heading: that sentence was lost to the heading, and
+    the rate part was answered with another scheme's record (a Safai Karamchari loan "at an
+    interest rate of 4%", Gujarat's 6% subsidy). No other scheme's record is quoted now."""
+    answer = chain.answer(
+        Query(
+            "A 30-year-old woman in Mysuru wants to start an embroidery business under the "
+            "Karnataka Minorities Development Corporation's Shrama Shakthi scheme. What loan, "
+            "interest rate and repayment terms apply?"
+        )
+    )
+    assert not answer.abstained
+    assert "₹50,000/- with a 4% rate of interest, to be paid in 36 installments" in answer.text
+    records = {c.title for c in answer.citations if c.doc_type == "scheme_record"}
+    assert records == {"Shrama Shakthi Scheme"}, answer.text
+
+
 def test_a_place_asked_about_is_still_required(chain):
     answer = chain.answer(Query("What is the PMEGP margin money subsidy for a project in Nepal?"))
     assert answer.abstained

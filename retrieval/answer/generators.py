@@ -246,6 +246,7 @@ class ExtractiveGenerator:
         """The answer from a reading (what `eval.fit` replays under other thresholds, with
         the units' probabilities `scored` once)."""
         per_part = scored if scored is not None else self.scored(reading)
+        per_part = _on_the_named_record(reading.analysis.question, per_part, hits)
         if not per_part or max((r[0][0] for r in per_part if r), default=0.0) < (
             self.model.answer_threshold
         ):
@@ -364,6 +365,29 @@ class ExtractiveGenerator:
             named.add(u.hit_index)
             previous = u
         return Composed(sentences, chosen, missing=tuple(missing) if chosen else ())
+
+
+def _on_the_named_record(
+    question: str, per_part: list[list[tuple[float, Unit]]], hits: list[Hit]
+) -> list[list[tuple[float, Unit]]]:
+    """A question that names a scheme whose record was found ("... under the Karnataka
+    Minorities Development Corporation's Shrama Shakthi scheme: what loan, interest rate
+    and repayment terms apply?") is answered from that record, and from guidelines,
+    circulars, booklets and papers: never from another scheme's record (its 4% is another
+    scheme's rate)."""
+    named = {
+        h.doc.doc_id
+        for h in hits
+        if h.doc.doc_type == "scheme_record" and names_document(question, h.doc)
+    }
+    if not named:
+        return per_part
+
+    def elsewhere(u: Unit) -> bool:
+        doc = hits[u.hit_index].doc
+        return doc.doc_type == "scheme_record" and doc.doc_id not in named
+
+    return [[(p, u) for p, u in ranked if not elsewhere(u)] for ranked in per_part]
 
 
 def _same_record(hit: Hit, top: Hit) -> bool:
