@@ -237,6 +237,20 @@ def test_label_value_lines_are_read_one_by_one():
     ]
 
 
+def test_a_bullet_a_tab_parts_from_its_text_is_a_sentence_not_a_row():
+    text = (
+        "l\t NIC-2008 is comparable with ISIC Rev.4 till 4-digit classes in totality.\n"
+        "l\t The concept of shadow classes has been done away with in NIC-\n2008.\n"
+        "S.No\tState\tUnits\n1\tAssam\t194\n"
+    )
+    units = passage_units(0, _hit("c", text=text))
+    assert [(u.rendered, u.is_row) for u in units] == [
+        ("NIC-2008 is comparable with ISIC Rev.4 till 4-digit classes in totality.", False),
+        ("The concept of shadow classes has been done away with in NIC- 2008.", False),
+        ("S.No: 1; State: Assam; Units: 194.", True),
+    ]  # the first was the "header" of a two-cell table, and never read
+
+
 def test_render_row_names_cells_when_they_line_up():
     assert render_row("1 | Assam | 35%", "No | State | Rate") == "No: 1; State: Assam; Rate: 35%."
     assert render_row("1 Assam 35%", "") == "1 Assam 35%."

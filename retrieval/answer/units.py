@@ -16,7 +16,10 @@ _DELIMITED = re.compile(r"\t|^\s*\|")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 # a figure of a row, not a year (a header of years is a header) nor a year span
 _FIGURES = re.compile(r"(?<![\w.-])(?!(?:19|20)\d\d(?![\d,.]))\d[\d,]*(?:\.\d+)?%?(?![\w.-])")
-_LIST_MARK = re.compile(r"^(?:[•▪◦●*-]|\(?[ivx]{1,4}[.)]|\([a-z]\)|[a-z]\.)\s+")
+_LIST_MARK = re.compile(r"^(?:[•▪◦●*-]|l(?=\s)|\(?[ivx]{1,4}[.)]|\([a-z]\)|[a-z]\.)\s+")
+# a list item whose mark a tab parts from its text ("l\t NIC-2008 is comparable with ...",
+# a Wingdings bullet read as "l"): a sentence, not a row of two cells
+_TABBED_ITEM = re.compile(r"^\s*(?:[l•▪◦●○§Øü*-]|\(?[ivx]{1,4}[.)]|\(?[a-z][.)])\t+[^\t]*\S[^\t]*$")
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,12 @@ def passage_units(hit_index: int, hit: Hit) -> list[Unit]:
             previous_text = line
             block_start = start
             close_block(end)
+            continue
+        if _TABBED_ITEM.match(line):  # an item opens its own sentence; the lines that
+            close_block(start)  # wrap it go on in it
+            in_table = False
+            previous_text = line
+            block_start = start
             continue
         if is_table_row(line.strip()):
             label = text[block_start:start] if block_start is not None else ""
