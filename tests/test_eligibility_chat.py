@@ -155,6 +155,11 @@ def test_the_artisan_schemes_are_read_by_their_names_with_the_facts_they_ask():
     }
     assert {k: given.get(k) for k in expected} == expected
     assert "project_cost" not in given
+    woman = read_profile(
+        "A 40-year-old woman with a family income of Rs 4 lakh applies under PMEGP for a Rs "
+        "12 lakh manufacturing unit."
+    )  # the income was read as the project's cost, and the unit's cost dropped
+    assert (woman["family_income"], woman["project_cost"]) == (400_000, 1_200_000)
     carpenter = read_question(
         "A 40-year-old carpenter who learnt his trade from his father wants to register for PM "
         "Vishwakarma, but his wife is a government school teacher. Is he eligible?"
