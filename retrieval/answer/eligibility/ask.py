@@ -435,11 +435,13 @@ def _amounts(text: str) -> dict[str, float]:
     """Each amount with its role: the role word nearest it, a word right after it first
     ("Rs 4 crore investment"), else the nearest before it ("turnover of Rs 30 crore")."""
     found: dict[str, float] = {}
+    previous = 0  # where the amount before ends: the words before it name that one
     for match in _AMOUNT.finditer(text):
         number = match["a"] or match["b"]
         unit = match["au"] or match["bu"] or ""
         value = parse_amount(f"{number} {unit}".strip())
-        before = text[max(0, match.start() - 60) : match.start()]
+        before = text[max(previous, match.start() - 60) : match.start()]
+        previous = match.end()
         if _THRESHOLD.search(before):
             continue  # "a project above Rs 10 lakh" states a rule's bound, not the applicant's
         role = _role(before, text[match.end() :])
