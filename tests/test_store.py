@@ -382,3 +382,27 @@ def test_unit_vectors_kept_at_ingest_serve_the_answers_and_change_nothing(
     for question, answer in zip(questions, answers, strict=True):
         again = computed.answer(Query(question))
         assert (answer.text, answer.citations) == (again.text, again.citations), question
+
+
+def test_vectors_of_more_ids_than_sqlite_binds_at_once_are_read(tmp_path):
+    """A store of 100,000 passages failed its first answer: the lexical index asked Chroma
+    for every chunk's vector in one `get`, and SQLite binds at most 32,766 variables a
+    statement ("too many SQL variables"). The ids are read in slices now."""
+    import chromadb
+
+    from retrieval.core.chroma import embeddings_in
+
+    client = chromadb.PersistentClient(path=str(tmp_path / "chroma"))
+    collection = client.create_collection("many", embedding_function=None)
+    ids = [f"c{i}" for i in range(33_000)]
+    vectors = np.random.default_rng(0).random((len(ids), 2)).astype(np.float32)
+    step = client.get_max_batch_size()
+    for start in range(0, len(ids), step):
+        collection.add(
+            ids=ids[start : start + step], embeddings=vectors[start : start + step].tolist()
+        )
+    with pytest.raises(Exception, match="too many SQL variables"):
+        collection.get(ids=ids, include=["embeddings"])  # what the store did
+    found = embeddings_in(collection, [*ids, "not-stored"])
+    assert len(found) == len(ids) and "not-stored" not in found
+    assert np.allclose(found["c32999"], vectors[32_999])

@@ -10,6 +10,8 @@ from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from retrieval.core.filters import Filters, date_end, date_number
 from retrieval.core.types import Chunk, SourceDoc
 
@@ -134,15 +136,30 @@ def chroma_where(filters: Filters | None, in_states: Sequence[str] = ()) -> dict
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-def embeddings_in(collection: Any, ids: Sequence[str]) -> dict[str, list[float]]:
-    """The stored vectors of `ids` in a Chroma collection (missing ids are left out)."""
-    if not ids:
-        return {}
-    found = collection.get(ids=list(ids), include=["embeddings"])
-    vectors = found["embeddings"]
-    if vectors is None:
-        return {}
-    return {cid: [float(x) for x in v] for cid, v in zip(found["ids"], vectors, strict=True)}
+# ids a `get` asks for at once: Chroma binds each as an SQL variable, and SQLite takes at
+# most 32,766 in a statement (a store of 100,000 passages failed its first answer: "too many
+# SQL variables", building the lexical index)
+IDS_AT_ONCE = 5000
+
+
+def embeddings_in(
+    collection: Any, ids: Sequence[str], at_once: int = IDS_AT_ONCE
+) -> dict[str, np.ndarray]:
+    """The stored vectors of `ids` in a Chroma collection (missing ids are left out), read
+    `at_once` ids a query, as float32 arrays: as Python lists of floats the 100,000 vectors
+    of a large store took about a gigabyte while the lexical index was built."""
+    out: dict[str, np.ndarray] = {}
+    wanted = list(ids)
+    for start in range(0, len(wanted), at_once):
+        found = collection.get(ids=wanted[start : start + at_once], include=["embeddings"])
+        vectors = found["embeddings"]
+        if vectors is None:
+            continue
+        out.update(
+            (cid, np.asarray(v, dtype=np.float32))
+            for cid, v in zip(found["ids"], vectors, strict=True)
+        )
+    return out
 
 
 def ids_in(collection: Any, batch: int) -> set[str]:

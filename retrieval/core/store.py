@@ -35,9 +35,10 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from retrieval.core.chroma import (
+    IDS_AT_ONCE,
     VIEWS,
     chroma_where,
     chunk_from,
@@ -54,6 +55,9 @@ from retrieval.core.facets import facets_of
 from retrieval.core.filters import Filters
 from retrieval.core.settings import Settings
 from retrieval.core.types import Chunk, Hit, Page, SourceDoc
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
@@ -609,15 +613,23 @@ class Store:
         if not chunk_ids:
             return {}
         ids = list(chunk_ids)
-        found = self._read(lambda: self._chunks.get(ids=ids, include=["documents", "metadatas"]))
         pending = self._pending()
-        return {
-            c.chunk_id: (c, doc_from_metadata(meta))
-            for c, meta in chunk_rows(found)
-            if c.doc_id not in pending
-        }
+        out: dict[str, tuple[Chunk, SourceDoc]] = {}
+        for start in range(0, len(ids), IDS_AT_ONCE):  # SQLite's bound on a query's ids
+            part = ids[start : start + IDS_AT_ONCE]
+            found = self._read(
+                lambda part=part: self._chunks.get(  # type: ignore[misc]
+                    ids=part, include=["documents", "metadatas"]
+                )
+            )
+            out.update(
+                (c.chunk_id, (c, doc_from_metadata(meta)))
+                for c, meta in chunk_rows(found)
+                if c.doc_id not in pending
+            )
+        return out
 
-    def embeddings_of(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
+    def embeddings_of(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
         return self._read(lambda: embeddings_in(self._chunks, chunk_ids))
 
     def neighbours(self, chunk: Chunk) -> list[Chunk]:
@@ -730,13 +742,14 @@ class DerivedIndex:
         return self.store._read(lambda: ids_in(self._collection, self.store.batch_size))
 
     def upsert(self, ids: Sequence[str], vectors: Sequence[Sequence[float]]) -> None:
-        self._collection.upsert(ids=list(ids), embeddings=[list(v) for v in vectors])
+        rows = [[float(x) for x in v] for v in vectors]  # lists or arrays, as Chroma takes
+        self._collection.upsert(ids=list(ids), embeddings=rows)
 
     def delete(self, ids: Sequence[str]) -> None:
         for start in range(0, len(ids), self.store.batch_size):
             self._collection.delete(ids=list(ids[start : start + self.store.batch_size]))
 
-    def embeddings_of(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
+    def embeddings_of(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
         return self.store._read(lambda: embeddings_in(self._collection, chunk_ids))
 
     def query(self, vector: Sequence[float], k: int, filters: Filters | None = None) -> list[Hit]:

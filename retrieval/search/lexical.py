@@ -180,7 +180,7 @@ _Entry = tuple[Chunk, SourceDoc, list[str]]
 def _unit(vector: Iterable[float]) -> np.ndarray:
     """The vector at unit length, float32 (normalised once, when read from the store: a
     kept row is copied as it is, so a rebuild equals a build from nothing to the bit)."""
-    v = np.asarray(list(vector), dtype=np.float32)
+    v = np.asarray(vector, dtype=np.float32)
     norm = float(np.linalg.norm(v))
     return v / norm if norm > 0 else v
 

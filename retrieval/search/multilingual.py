@@ -20,6 +20,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from retrieval.core.embeddings import E5_DIM, E5_NAME, E5Embedder, get_e5
 from retrieval.core.filters import Filters
 from retrieval.core.store import Store
@@ -106,5 +108,5 @@ class MultilingualIndex:
         since the last sync are left out, as are documents `filters` refuses."""
         return self._index.query(vector, k, filters)
 
-    def embeddings_of(self, chunk_ids: Sequence[str]) -> dict[str, list[float]]:
+    def embeddings_of(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
         return self._index.embeddings_of(chunk_ids)
