@@ -116,6 +116,8 @@ class Reading:
     analysis: Analysis
     parts: list[PartReading]
     brief: tuple[Unit, ...] = ()  # short list items, quoted only with their list
+    # the scheme records among the passages that the question names (`named_records`)
+    named: frozenset[str] = frozenset()
 
 
 class ExtractiveGenerator:
@@ -212,7 +214,7 @@ class ExtractiveGenerator:
             )
             rows = list(zip(units, vectors_of_part, strict=True))
             parts.append(PartReading(part, rows))
-        return Reading(analysis, parts, brief)
+        return Reading(analysis, parts, brief, named_records(analysis.question, hits))
 
     def scored(self, reading: Reading) -> list[list[tuple[float, Unit]]]:
         """Per part, (probability, unit) best first."""
@@ -246,7 +248,7 @@ class ExtractiveGenerator:
         """The answer from a reading (what `eval.fit` replays under other thresholds, with
         the units' probabilities `scored` once)."""
         per_part = scored if scored is not None else self.scored(reading)
-        per_part = _on_the_named_record(reading.analysis.question, per_part, hits)
+        per_part = _on_the_named_record(reading.named, per_part, hits)
         if not per_part or max((r[0][0] for r in per_part if r), default=0.0) < (
             self.model.answer_threshold
         ):
@@ -367,19 +369,25 @@ class ExtractiveGenerator:
         return Composed(sentences, chosen, missing=tuple(missing) if chosen else ())
 
 
-def _on_the_named_record(
-    question: str, per_part: list[list[tuple[float, Unit]]], hits: list[Hit]
-) -> list[list[tuple[float, Unit]]]:
-    """A question that names a scheme whose record was found ("... under the Karnataka
-    Minorities Development Corporation's Shrama Shakthi scheme: what loan, interest rate
-    and repayment terms apply?") is answered from that record, and from guidelines,
-    circulars, booklets and papers: never from another scheme's record (its 4% is another
-    scheme's rate)."""
-    named = {
+def named_records(question: str, hits: list[Hit]) -> frozenset[str]:
+    """The doc ids of the scheme records among `hits` that the question names: read once
+    with the question, not on every composition (`eval.fit` composes each reading under a
+    thousand thresholds)."""
+    return frozenset(
         h.doc.doc_id
         for h in hits
         if h.doc.doc_type == "scheme_record" and names_document(question, h.doc)
-    }
+    )
+
+
+def _on_the_named_record(
+    named: frozenset[str], per_part: list[list[tuple[float, Unit]]], hits: list[Hit]
+) -> list[list[tuple[float, Unit]]]:
+    """A question that names a scheme whose record was found (`named`: "... under the
+    Karnataka Minorities Development Corporation's Shrama Shakthi scheme: what loan,
+    interest rate and repayment terms apply?") is answered from that record, and from
+    guidelines, circulars, booklets and papers: never from another scheme's record (its 4%
+    is another scheme's rate)."""
     if not named:
         return per_part
 
