@@ -74,6 +74,24 @@ def _page_units() -> tuple[list, list[Unit]]:
     return hits, units
 
 
+def test_a_label_and_one_figure_under_a_tables_rows_is_a_row_of_it():
+    """A PDF table's closing line ("Total 18,24,021") has one number, so it does not look
+    like a row alone; under rows it is one (it was a two-word sentence, and dropped), but a
+    share or a year after a label is not ("Above 3%" wraps a cell; a source's year)."""
+    text = (
+        "SI.No Classification No. of Units\n1 MSMEs 7,97,684\n2 Households 3,80,586\n"
+        "Total 18,24,021\nAbove 3%\n3 Vacant 61,308\nSource: Survey Report 2025\n"
+    )
+    units = passage_units(0, _hit("c1", _doc(), text=text))
+    rows = {u.quote: u for u in units if u.is_row}
+    assert "Total 18,24,021" in rows
+    assert text[rows["Total 18,24,021"].start : rows["Total 18,24,021"].end] == "Total 18,24,021"
+    assert "Above 3%" not in rows and "Source: Survey Report 2025" not in rows
+    # and not where no table is: a short line after prose stays what it was
+    prose = passage_units(0, _hit("c2", _doc(), text="The fee is waived.\nTotal 18,24,021\n"))
+    assert not any(u.is_row for u in prose)
+
+
 def test_the_total_row_closing_the_chosen_rows_table_is_added_from_the_next_passage():
     hits, units = _page_units()
     state = next(u for u in units if "12,00,000" in u.quote)

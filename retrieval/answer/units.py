@@ -70,6 +70,23 @@ def _fields(lines: list[str]) -> set[int]:
     return found
 
 
+# a sum or a count closing the line: not a share alone ("Above 3%" is a wrapped cell's
+# label) nor a year ("Source: Annual Report 2023")
+_LAST_FIGURE = re.compile(r"\s(?:Rs\.?\s*|₹\s*)?(?!(?:19|20)\d\d\s*$)\d[\d,]*(?:\.\d+)?\s*$")
+
+
+def _short_row(line: str) -> bool:
+    """A line under a table's rows that is a row with one figure: a short label and the
+    figure it ends with ("Total 18,24,021" closing a PDF table, whose one number does not
+    make it look like a row by itself)."""
+    words = line.split()
+    return (
+        2 <= len(words) <= 6
+        and bool(_LAST_FIGURE.search(line))
+        and bool(_HAS_LETTER.search(words[0]))
+    )
+
+
 def passage_units(hit_index: int, hit: Hit) -> list[Unit]:
     """Sentences and table rows of one passage, with page offsets."""
     chunk = hit.chunk
@@ -126,7 +143,7 @@ def passage_units(hit_index: int, hit: Hit) -> list[Unit]:
             previous_text = line
             block_start = start
             continue
-        if is_table_row(line.strip()):
+        if is_table_row(line.strip()) or (in_table and _short_row(line)):
             label = text[block_start:start] if block_start is not None else ""
             if (
                 block_start is not None
