@@ -92,6 +92,33 @@ def test_a_label_and_one_figure_under_a_tables_rows_is_a_row_of_it():
     assert not any(u.is_row for u in prose)
 
 
+def test_a_list_of_codes_is_read_a_code_at_a_time_and_tabs_between_words_are_spaces():
+    """NIC 2008's lists: "12002 Manufacture of bidi" is a unit of its own (it was one run-on
+    fragment of every code on the page, so "which sub-class covers bidi?" could not be
+    answered by its line), and a line whose words the PDF parted with tabs is text, not a
+    header row of a dozen one-word cells (it was never quoted)."""
+    text = (
+        "This class excludes:\n12001 Stemming and redrying of tobacco\n"
+        "12002 Manufacture of bidi\n12003 Manufacture of cigarettes, cigarette tobacco\n"
+        "131\t Spinning,\tweaving\tand\tfinishing\tof\ttextiles\n"
+    )
+    units = passage_units(0, _hit("c1", _doc(), text=text))
+    said = {u.rendered: u for u in units}
+    assert "12002 Manufacture of bidi" in said and not said["12002 Manufacture of bidi"].is_row
+    assert text[
+        said["12002 Manufacture of bidi"].start : said["12002 Manufacture of bidi"].end
+    ] == ("12002 Manufacture of bidi")
+    assert "131 Spinning, weaving and finishing of textiles" in said
+    assert not any(u.is_row for u in units)
+    # a year opening the line that wraps a "Subject:" line is no code: one sentence still
+    subject = (
+        "Subject: Activities (NIC codes) not covered under MSMED Act,\n"
+        "2006 for Udyam Registration-regarding\n"
+    )
+    (unit,) = passage_units(0, _hit("c2", _doc(), text=subject))
+    assert unit.rendered.endswith("MSMED Act, 2006 for Udyam Registration-regarding")
+
+
 def test_the_total_row_closing_the_chosen_rows_table_is_added_from_the_next_passage():
     hits, units = _page_units()
     state = next(u for u in units if "12,00,000" in u.quote)

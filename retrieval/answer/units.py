@@ -56,17 +56,44 @@ def render_row(row: str, header: str) -> str:
 _FIELD = re.compile(r"^\s*[A-Z][\w&/()' -]{0,40}:\s+\S")
 
 
+# a code and its name, a line of a list of codes ("12002 Manufacture of bidi", NIC 2008)
+_CODED = re.compile(r"^\s*\d{2,6}\s+[A-Z(]")
+_SMALL_WORDS = frozenset(["of", "and", "the", "in", "for", "to", "or", "with", "on", "by"])
+
+
+def _tab_spaced(line: str) -> bool:
+    """A line of prose whose words a PDF parted with tabs ("131\t Spinning,\tweaving\tand
+    \tfinishing\tof\ttextiles"): text, not a row of a dozen one-word cells."""
+    cells = [c.strip() for c in line.split("\t") if c.strip()]
+    return (
+        len(cells) >= 4
+        and sum(len(c.split()) == 1 for c in cells) >= 0.8 * len(cells)
+        and any(c.lower() in _SMALL_WORDS for c in cells)
+    )
+
+
+def _is_row(line: str) -> bool:
+    return is_table_row(line) and not _tab_spaced(line)
+
+
 def _fields(lines: list[str]) -> set[int]:
-    """The lines of a run of two or more "Label: value" lines with no sentence end (a scheme
-    record's overview, a unit's particulars): each is read on its own."""
-    candidate = [
-        bool(_FIELD.match(line)) and line.rstrip()[-1:] not in ".;?!" and not is_table_row(line)
-        for line in lines
-    ]
-    found = set()
-    for n, is_field in enumerate(candidate):
-        if is_field and ((n > 0 and candidate[n - 1]) or (n + 1 < len(lines) and candidate[n + 1])):
-            found.add(n)
+    """The lines of a run of two or more "Label: value" lines, or of codes and their names,
+    with no sentence end (a scheme record's overview, a unit's particulars, a list of
+    activity codes): each is read on its own, not as one run-on sentence of them all."""
+    found: set[int] = set()
+    for pattern in (_FIELD, _CODED):  # a run is of one kind: a year opening a line that
+        # wraps a "Subject: ..." line is not a code
+        candidate = [
+            bool(pattern.match(line))
+            and line.rstrip()[-1:] not in ".;?!"
+            and not _is_row(line.strip())
+            for line in lines
+        ]
+        for n, is_field in enumerate(candidate):
+            if is_field and (
+                (n > 0 and candidate[n - 1]) or (n + 1 < len(lines) and candidate[n + 1])
+            ):
+                found.add(n)
     return found
 
 
@@ -143,7 +170,7 @@ def passage_units(hit_index: int, hit: Hit) -> list[Unit]:
             previous_text = line
             block_start = start
             continue
-        if is_table_row(line.strip()) or (in_table and _short_row(line)):
+        if _is_row(line.strip()) or (in_table and _short_row(line)):
             label = text[block_start:start] if block_start is not None else ""
             if (
                 block_start is not None
