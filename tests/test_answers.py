@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from retrieval.answer.analysis import analyse
 from retrieval.answer.chain import REFUSAL, SUPERSEDED_NOTE, AnswerChain, KarigarRetriever, Query
 from retrieval.core.errors import ConfigError
 from retrieval.core.facets import facets_of
@@ -217,6 +218,26 @@ def test_a_scheme_named_is_answered_from_its_own_record_not_another_scheme_s(cha
     assert "₹50,000/- with a 4% rate of interest, to be paid in 36 installments" in answer.text
     records = {c.title for c in answer.citations if c.doc_type == "scheme_record"}
     assert records == {"Shrama Shakthi Scheme"}, answer.text
+
+
+def test_a_question_of_several_parts_is_as_relevant_as_its_parts_are_on_average(chain):
+    """Each of three parts finds its own passage (Assam's output, Tripura's rubber, Mizoram's
+    horticulture), but the whole question's words are spread over them, so no one passage
+    covered enough of them and it was refused (relevance 0.559, threshold 0.56). A question
+    of several parts is now as relevant as its own search or its parts' searches on
+    average, whichever is higher."""
+    question = (
+        "In Lokanathan's discussion of distinctive North Eastern state policies, which sector "
+        "does Assam emphasise, what does Tripura focus on producing, and what kind of "
+        "enterprises does Mizoram encourage?"
+    )
+    analysis = analyse(question)
+    assert len(analysis.parts) == 3
+    result = chain.gather(question, question, analysis, chain.k, Filters())
+    whole = chain.searcher.retrieve(question, chain.k, Filters(), topic=analysis.ask)
+    assert result.relevance > whole.relevance and result.answerable
+    answer = chain.answer(Query(question))
+    assert not answer.abstained and "rubber" in answer.text and "Mizoram" in answer.text
 
 
 def test_a_place_asked_about_is_still_required(chain):

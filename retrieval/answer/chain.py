@@ -61,7 +61,7 @@ from retrieval.search.finder import SchemeFinder
 from retrieval.search.glossary import names_the_field
 from retrieval.search.hybrid import Searcher, SearchResult
 from retrieval.search.multilingual import is_indic
-from retrieval.search.ranking import Selection
+from retrieval.search.ranking import QueryTerms, Selection, relevance
 
 log = logging.getLogger(__name__)
 REFUSAL = "The documents don't answer this question."
@@ -336,12 +336,20 @@ class AnswerChain:
         extra: list[Hit] = []
         selection = Selection()
         lead, each = selection.passages, selection.per_search
+        parts_relevance: list[float] = []
         for text in analysis.searches():
             found = self.searcher.search(text, each, result.filters)
+            parts_relevance.append(relevance(found, result.space, QueryTerms.of(text)))
             for hit in found:
                 if hit.chunk.chunk_id not in seen:
                     seen.add(hit.chunk.chunk_id)
                     extra.append(hit)
+        if len(analysis.parts) > 1 and parts_relevance:
+            # each part found on its own: a passage answers a part, not the whole
+            # question, so the whole's words dilute how well each part is met
+            result = replace(
+                result, relevance=max(result.relevance, sum(parts_relevance) / len(parts_relevance))
+            )
         hits = result.hits[:lead] + extra + result.hits[lead:]
         hits += self._runs_on(hits[: selection.read_window(len(analysis.searches()))], seen)
         top = hits[0]
