@@ -13,7 +13,7 @@ BROWSER_PKGS := chromium
 APP_PORT ?= 8501
 APP_ADDRESS ?= localhost
 
-.PHONY: install system-deps run test lint format catalogue clean qwen eval multilingual
+.PHONY: install system-deps run test lint format catalogue clean qwen eval multilingual audit
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ run: install system-deps
 
 test: install system-deps
 	$(BIN)/pytest
+
+# The installed packages against known vulnerabilities (pip-audit), as CI reports them.
+audit: install
+	$(BIN)/python .ci/audit.py
 
 # Hindi, Assamese and Bengali questions: the multilingual-e5 index (about 7 minutes, once).
 multilingual: install
