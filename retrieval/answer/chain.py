@@ -327,7 +327,8 @@ class AnswerChain:
         """The question's own search; then, for a question with a profile or several
         parts, one search per part (`Analysis.searches`), whose best passages not already
         found come right after the question's first `Selection.passages`, so the reader
-        reads them. Relevance is the question's, read on its ask (the profile aside)."""
+        reads them. Relevance is the question's, read on its ask (the profile aside); for a
+        question of several parts, the higher of that and its parts' own on average."""
         topic = " ".join([analysis.ask, *analysis.constraints.scheme])
         result = self.searcher.retrieve(standalone, k, filters, original=question, topic=topic)
         if not result.hits:
@@ -336,22 +337,25 @@ class AnswerChain:
         extra: list[Hit] = []
         selection = Selection()
         lead, each = selection.passages, selection.per_search
+        searches = analysis.searches()
+        several = len(analysis.parts) > 1  # a profile of one part: its relevance is the whole's
         parts_relevance: list[float] = []
-        for text in analysis.searches():
+        for text in searches:
             found = self.searcher.search(text, each, result.filters)
-            parts_relevance.append(relevance(found, result.space, QueryTerms.of(text)))
+            if several:
+                parts_relevance.append(relevance(found, result.space, QueryTerms.of(text)))
             for hit in found:
                 if hit.chunk.chunk_id not in seen:
                     seen.add(hit.chunk.chunk_id)
                     extra.append(hit)
-        if len(analysis.parts) > 1 and parts_relevance:
+        if parts_relevance:
             # each part found on its own: a passage answers a part, not the whole
             # question, so the whole's words dilute how well each part is met
             result = replace(
                 result, relevance=max(result.relevance, sum(parts_relevance) / len(parts_relevance))
             )
         hits = result.hits[:lead] + extra + result.hits[lead:]
-        hits += self._runs_on(hits[: selection.read_window(len(analysis.searches()))], seen)
+        hits += self._runs_on(hits[: selection.read_window(len(searches))], seen)
         top = hits[0]
         if (
             top.doc.doc_type == "scheme_record"
