@@ -80,14 +80,12 @@ def _fields(lines: list[str]) -> set[int]:
     """The lines of a run of two or more "Label: value" lines, or of codes and their names,
     with no sentence end (a scheme record's overview, a unit's particulars, a list of
     activity codes): each is read on its own, not as one run-on sentence of them all."""
+    open_ended = [line.rstrip()[-1:] not in ".;?!" and not _is_row(line.strip()) for line in lines]
     found: set[int] = set()
     for pattern in (_FIELD, _CODED):  # a run is of one kind: a year opening a line that
         # wraps a "Subject: ..." line is not a code
         candidate = [
-            bool(pattern.match(line))
-            and line.rstrip()[-1:] not in ".;?!"
-            and not _is_row(line.strip())
-            for line in lines
+            fits and bool(pattern.match(line)) for line, fits in zip(lines, open_ended, strict=True)
         ]
         for n, is_field in enumerate(candidate):
             if is_field and (
