@@ -5,6 +5,8 @@ comparison asks for. Tiny fixtures, no model and no store."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from retrieval.answer.tables import extreme, records, totals
 from retrieval.answer.units import Unit, passage_units
 from tests.test_ranking import _doc, _hit
@@ -151,6 +153,59 @@ def test_the_smallest_or_largest_row_of_a_printed_table_leaves_out_totals_and_st
     # no table unit among the best: nothing
     sentence = next(u for u in units if u.quote.startswith("The exhibitions"))
     assert extreme("Which head gets the smallest amount?", [sentence], units, hits) is None
+
+
+def test_the_table_asked_of_is_the_one_its_caption_names_among_the_read_documents_tables():
+    # the AP survey prints its top trade and top service activities on two pages; the
+    # trade table ranks first, but the question names the service one
+    doc = _doc("survey", title="Andhra Pradesh MSME survey: key highlights", doc_type="report")
+    trade = (
+        "MSME Sectoral Composition: Top Trade Activities\nTrading No of units % Share\n"
+        "Shops, kirana, retail outlets 2,32,401 78.90%\nBulk dealers, distributors 36,676 12.40%\n"
+    )
+    service = (
+        "MSME Sectoral Composition: Top Service Activities\nService No. of units % of Share\n"
+        "Hotels, Restaurants, and Catering 1,18,724 32.00%\n"
+        "Salons, repair shops, and tailoring shops 1,08,658 29.30%\n"
+    )
+    second = _hit("s", doc=doc, text=service)
+    hits = [_hit("t", doc=doc, text=trade), replace(second, chunk=replace(second.chunk, page=2))]
+    units = [u for i, h in enumerate(hits) for u in passage_units(i, h)]
+    best = [u for u in units if "kirana" in u.quote]
+    asked = "Which service activity has the largest number of units?"
+    found = extreme(asked, best, units, hits)
+    assert found is not None and found.rendered.endswith("Catering 1,18,724 32.00%")
+    # a tie keeps the table of the best row
+    found = extreme("Which activity has the largest number of units?", best, units, hits)
+    assert found is not None and found.rendered.endswith("kirana, retail outlets 2,32,401 78.90%")
+    # a passage found but not read, of a document read, is looked at too ...
+    read = [u for u in units if u.hit_index == 0]
+    found = extreme(asked, best, read, hits)
+    assert found is not None and found.rendered.endswith("Catering 1,18,724 32.00%")
+    # ... but not another document's
+    other = _doc("other", title="Another survey")
+    elsewhere = [hits[0], replace(hits[1], doc=other, chunk=replace(hits[1].chunk, doc_id="other"))]
+    found = extreme(asked, best, read, elsewhere)
+    assert found is not None and "kirana" in found.rendered
+
+
+def test_figures_a_table_prints_with_their_units_are_figures_of_its_named_columns():
+    text = (
+        "Details are as follows:\n\n"
+        "| S.No. | Name & Address of the unit | Line of activity | Investment | Employment |\n"
+        "| 1 | NTPC Pudimadaka | Hydrogen Park | Rs.1,10,000 Crs | 61000 Nos. |\n"
+        "| 2 | Arcelor Mittal Nippon Steel | Integrated Steel plant | Rs. 1,35,964 Cr | 55000 Nos. |\n"
+        "| 3 | Kinetic Green Energy | Electric 2 and 3 Wheelers | Rs.1750Crs. | 5000 Nos. |\n"
+    )
+    hits = [_hit("p", text=text, section="1. Under implementation")]
+    units = passage_units(0, hits[0])
+    rows = [u for u in units if u.is_row]
+    assert records(rows[1])[0].values == ("2", "Rs. 1,35,964 Cr", "55000 Nos")
+    asked = "Which project under implementation carries the biggest investment?"
+    found = extreme(asked, rows[:1], units, hits)
+    assert found is not None and "Arcelor" in found.rendered
+    found = extreme("Which project promises the most employment?", rows[:1], units, hits)
+    assert found is not None and "NTPC" in found.rendered
 
 
 def test_a_total_row_chosen_alone_stands_for_the_rows_it_closes():

@@ -20,9 +20,10 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from retrieval.answer.units import Unit
+from retrieval.answer.units import Unit, passage_units
 from retrieval.core.types import Hit
-from retrieval.search.lexical import tokenize
+from retrieval.search.lexical import STOPWORDS, tokenize
+from retrieval.search.ranking import longest_run
 
 MOST = re.compile(r"\b(?:most|largest|highest|biggest|maximum number|greatest)\b", re.I)
 LEAST = re.compile(r"\b(?:least|smallest|lowest|fewest|minimum number)\b", re.I)
@@ -219,8 +220,8 @@ def _named_record(unit: Unit) -> Record | None:
     cells = [(n.strip(), v.strip().rstrip(".")) for n, v in _CELL.findall(unit.rendered)]
     if len(cells) < 2:
         return None
-    figures = [(n, v) for n, v in cells if _FIGURE.match(v.replace(" ", ""))]
-    labels = [v for _, v in cells if not _FIGURE.match(v.replace(" ", ""))]
+    figures = [(n, v) for n, v in cells if _is_figure_cell(v)]
+    labels = [v for _, v in cells if not _is_figure_cell(v)]
     if not figures or not labels:
         return None
     return Record(
@@ -231,6 +232,14 @@ def _named_record(unit: Unit) -> Record | None:
         tuple(v for _, v in figures),
         tuple(n for n, _ in figures),
     )
+
+
+# a cell's figure may carry its unit: "Rs. 1,35,964 Cr", "55000 Nos", "Rs.1750Crs"
+_CELL_UNIT = re.compile(r"\s*(?:crs?|crores?|lakhs?|lacs?|nos|mt)\.?$", re.I)
+
+
+def _is_figure_cell(value: str) -> bool:
+    return bool(_FIGURE.match(_CELL_UNIT.sub("", value).replace(" ", "")))
 
 
 def is_tabular(unit: Unit) -> bool:
@@ -308,22 +317,49 @@ def extreme(ask: str, best: list[Unit], units: list[Unit], hits: list[Hit]) -> U
     """For "which sector has the most units?": the row with the largest (or smallest)
     figure in the column the question names (by its name, when the rows were read with
     their header; else the first column of figures), among the rows like most of those of
-    the table the best table-like unit sits in; total rows and figures in running text
-    aside. None when the question asks no such thing or no two rows line up."""
+    the table asked of; total rows and figures in running text aside. None when the
+    question asks no such thing or no two rows line up.
+
+    The table asked of is the one the best table-like unit sits in, unless another table
+    (of the passages read, or found in the documents read) answers to more of the
+    question's words in its title, section, caption or lead-in lines, header and labels,
+    or to as many in a longer run of them ("the top service
+    activities" is the table captioned so, not the top trade activities' that ranks above
+    it; "the large projects under implementation" is the table under that heading)."""
     least = bool(LEAST.search(ask))
     most = bool(MOST.search(ask)) or (bool(TOP.search(ask)) and not least)
     anchor = next((u for u in best if is_tabular(u)), None)
     if anchor is None or most == least:
         return None
-    segment, _ = _segment(anchor, units, hits)
-    rows = [r for r in segment if not r.is_total and _is_label(r)]
-    if len(rows) < 2:
-        return None
-    own = {r.signature() for r in records(anchor) if not r.is_total and _is_label(r)}
-    counts = Counter(r.signature() for r in rows)
-    shape = max(counts, key=lambda s: (counts[s] >= 2 and s in own, counts[s], s[0]))
-    table = [r for r in rows if r.signature() == shape]
-    if len(table) < 2 or not shape[0]:
+    table = _table_rows(anchor, units, hits)
+    terms = _terms(ask)
+    if terms:
+        # the passages found but not read, of the documents read, may hold the table
+        read = {u.hit_index for u in units}
+        docs = {hits[i].doc.doc_id for i in read}
+        units = units + [
+            u
+            for i, h in enumerate(hits)
+            if i not in read and h.doc.doc_id in docs
+            for u in passage_units(i, h)
+        ]
+        # the tables in the order read, the anchor's first: it keeps a tie
+        starts = [anchor, *(u for u in units if u is not anchor and is_tabular(u))]
+        seen: set[tuple[tuple[str, int], int]] = set()
+        best_match = (-1.0, -1)
+        for start in starts:
+            run = table_of(start, units, hits)
+            key = (_page(hits[start.hit_index]), run[0].start) if run else None
+            if key is None or key in seen:
+                continue
+            seen.add(key)
+            rows = table if start is anchor else _table_rows(start, units, hits)
+            if len(rows) < 2:
+                continue
+            match = _match(terms, _about(run, units, hits))
+            if match > best_match:
+                best_match, table = match, rows
+    if len(table) < 2:
         return None
     names = table[0].names
     wanted = set(tokenize(ask))
@@ -337,6 +373,67 @@ def extreme(ask: str, best: list[Unit], units: list[Unit], hits: list[Hit]) -> U
     if len(values) < 2:
         return None
     return (max if most else min)(values, key=lambda pair: pair[0])[1].as_unit()
+
+
+def _table_rows(anchor: Unit, units: list[Unit], hits: list[Hit]) -> list[Record]:
+    """The rows of the table `anchor` stands in that line up with most of them (as many
+    figures, alike), total rows and prose aside; [] when no two do."""
+    segment, _ = _segment(anchor, units, hits)
+    rows = [r for r in segment if not r.is_total and _is_label(r)]
+    if len(rows) < 2:
+        return []
+    own = {r.signature() for r in records(anchor) if not r.is_total and _is_label(r)}
+    counts = Counter(r.signature() for r in rows)
+    shape = max(counts, key=lambda s: (counts[s] >= 2 and s in own, counts[s], s[0]))
+    table = [r for r in rows if r.signature() == shape]
+    return table if len(table) >= 2 and shape[0] else []
+
+
+# words that say which row is asked, not which table
+_RANKING_WORDS = frozenset(
+    tokenize(
+        "most largest highest biggest maximum greatest least smallest lowest fewest minimum "
+        "top total overall grand number many much"
+    )
+)
+_LEAD_REACH = 2  # the lines before a table that may caption it or lead into it
+
+
+def _terms(ask: str) -> list[str]:
+    return [_singular(t) for t in tokenize(ask) if t not in STOPWORDS and t not in _RANKING_WORDS]
+
+
+def _singular(token: str) -> str:
+    """The stemmer leaves a short form's plural ("msmes", "cfcs"): "MSMEs" names what
+    "MSME" does."""
+    return token[:-1] if len(token) > 3 and token.endswith("s") else token
+
+
+def _words(text: str) -> list[str]:
+    return [_singular(t) for t in tokenize(text)]
+
+
+def _about(run: list[Unit], units: list[Unit], hits: list[Hit]) -> tuple[list[str], list[str]]:
+    """What a table is said to be: its document's title and its passage's section, the
+    lines before it on its page (a caption, "Details are as follows:"), then its own rows
+    (header and labels)."""
+    before = [u for u in _page_units(run[0], units, hits) if u.end <= run[0].start]
+    hit = hits[run[0].hit_index]
+    words = _words(hit.chunk.section or "")
+    for u in before[-_LEAD_REACH:]:
+        words += _words(u.rendered)
+    for u in run:
+        words += _words(u.rendered)
+    return _words(hit.doc.title), words
+
+
+def _match(terms: list[str], about: tuple[list[str], list[str]]) -> tuple[float, int]:
+    """How well a table answers to the question's words: the share of them its title and
+    text have, then the longest run of them its own text has in the question's order (a
+    title is the same for all its document's tables)."""
+    title, text = about
+    wanted = set(terms)
+    return len(wanted & {*title, *text}) / len(wanted), longest_run(terms, text)
 
 
 def totals(ask: str, chosen: list[Unit], units: list[Unit], hits: list[Hit]) -> list[Unit]:
