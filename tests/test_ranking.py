@@ -542,6 +542,26 @@ def test_the_largest_or_smallest_row_is_read_from_the_table():
     assert _extreme_row("Which sector has the most units?", [heading], rows, hits) is None
 
 
+def test_a_row_a_part_names_is_quoted_though_the_reader_prefers_the_lead_in():
+    from retrieval.answer.reader import FEATURES, ReaderModel
+    from tests.test_tables import _EDP
+
+    # a model that trusts long sentences only: the rows are never its choice
+    weights = tuple(8.0 if f == "length" else 0.0 for f in FEATURES)
+    model = ReaderModel(weights, -2.0, 0.1, 0.1, 0.9, {}, 3, 2)
+    hits = [_hit("e", text=_EDP)]
+    composed = ExtractiveGenerator(_FixedEmbedder(), model=model).compose(
+        "For offline EDP, what is the total expenditure per candidate for 10 days, and how "
+        "much of that is for boarding?",
+        hits,
+    )
+    said = [s for s, _ in composed.sentences]
+    # the total asked for leads, then the reader's choice; the named row is quoted too
+    assert said[0] == "Total (inclusive of taxes) 3250 6500."
+    assert said[1].startswith("Financial Pattern (Offline EDP)")
+    assert "Boarding 1150 2300" in said
+
+
 def test_a_part_no_passage_answers_is_said_missing():
     from retrieval.answer.reader import FEATURES, ReaderModel
 

@@ -208,6 +208,53 @@ def test_figures_a_table_prints_with_their_units_are_figures_of_its_named_column
     assert found is not None and "NTPC" in found.rendered
 
 
+_EDP = (
+    "Financial Pattern (Offline EDP)\nThe details of permitted total expenditure per candidate "
+    "for 5 days / 10 days training is as shown below.\nSl. No. Particulars 5 days 10 days\n"
+    "1 Lodging of participants 800 1600\n2 Boarding 1150 2300\n3 Course material 300 600\n"
+    "Total (inclusive of taxes) 3250 6500\n"
+)
+
+
+def test_a_row_the_question_names_by_its_whole_label_is_found_with_its_total():
+    from retrieval.answer.tables import named_rows
+
+    hits = [_hit("e", text=_EDP)]
+    units = passage_units(0, hits[0])
+    ask = (
+        "In the PMEGP financial pattern for offline EDP, what is the total permitted "
+        "expenditure per candidate for a 10-day course, and how much of that is for boarding?"
+    )
+    rows = named_rows("how much of that is for boarding?", ask, units, hits)
+    assert [u.rendered for u in rows] == ["Boarding 1150 2300"]
+    # the total asked for closes the named row's table
+    assert [u.rendered for u in totals(ask, rows, units, hits)] == [
+        "Total (inclusive of taxes) 3250 6500."
+    ]
+    # the total row in a passage found but not read, of the document read
+    head, tail = _EDP.split("Total")
+    split = [_hit("e1", text=head), _hit("e2", text="Total" + tail, start=len(head))]
+    read = passage_units(0, split[0])
+    row = named_rows("how much of that is for boarding?", ask, read, split)
+    assert [u.rendered for u in totals(ask, row, read, split)] == [
+        "Total (inclusive of taxes) 3250 6500"
+    ]
+    # a label named only in part ("Lodging of participants"), or not at all: no row
+    assert named_rows("What is allowed for lodging?", ask, units, hits) == []
+    assert named_rows("What is allowed for the course?", ask, units, hits) == []
+
+
+def test_running_heads_and_numbered_headings_are_not_rows_a_question_names():
+    from retrieval.answer.tables import named_rows
+
+    booklet = _doc("b", title="MSME Schemes")
+    text = "MSME SCHEMES 26\nMSME SCHEMES 27\nCase 4\nCase 5\n"
+    hits = [_hit("h", doc=booklet, text=text)]
+    units = passage_units(0, hits[0])
+    asked = "Under the MSME schemes booklet, which case gives the lowest cost?"
+    assert named_rows(asked, asked, units, hits) == []
+
+
 def test_a_total_row_chosen_alone_stands_for_the_rows_it_closes():
     text = (
         "Year Employment (in Nos) Margin Money (Rs. crore)\n"

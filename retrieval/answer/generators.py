@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 import numpy as np
 
 from retrieval.answer import tables
-from retrieval.answer.analysis import Analysis, Part, analyse
+from retrieval.answer.analysis import FIGURE_KINDS, Analysis, Part, analyse
 from retrieval.answer.authority import is_primary, names_document
 from retrieval.answer.reader import (
     ReaderModel,
@@ -299,6 +299,14 @@ class ExtractiveGenerator:
             if extreme not in chosen:
                 chosen.insert(0, extreme)
                 leading.insert(0, extreme.hit_index)
+        # a row a part names by its label ("how much of that is for boarding?"), quoted
+        # with its passage; not put first: the reader's best unit still leads
+        for pr in reading.parts:
+            if pr.part.asks not in FIGURE_KINDS:
+                continue
+            for named_row in tables.named_rows(pr.part.text, reading.analysis.ask, every, hits):
+                if named_row not in chosen:
+                    chosen.append(named_row)
         for total in tables.totals(reading.analysis.ask, chosen, every, hits):
             chosen.append(total)
             leading.append(total.hit_index)

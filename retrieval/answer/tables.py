@@ -334,15 +334,7 @@ def extreme(ask: str, best: list[Unit], units: list[Unit], hits: list[Hit]) -> U
     table = _table_rows(anchor, units, hits)
     terms = _terms(ask)
     if terms:
-        # the passages found but not read, of the documents read, may hold the table
-        read = {u.hit_index for u in units}
-        docs = {hits[i].doc.doc_id for i in read}
-        units = units + [
-            u
-            for i, h in enumerate(hits)
-            if i not in read and h.doc.doc_id in docs
-            for u in passage_units(i, h)
-        ]
+        units = _wider(units, hits)
         # the tables in the order read, the anchor's first: it keeps a tie
         starts = [anchor, *(u for u in units if u is not anchor and is_tabular(u))]
         seen: set[tuple[tuple[str, int], int]] = set()
@@ -373,6 +365,67 @@ def extreme(ask: str, best: list[Unit], units: list[Unit], hits: list[Hit]) -> U
     if len(values) < 2:
         return None
     return (max if most else min)(values, key=lambda pair: pair[0])[1].as_unit()
+
+
+def _wider(units: list[Unit], hits: list[Hit]) -> list[Unit]:
+    """`units` (those read) and those of the passages found but not read, of the documents
+    read: the rest of a table, or the table a question names, may sit there."""
+    read = {u.hit_index for u in units}
+    docs = {hits[i].doc.doc_id for i in read}
+    return units + [
+        u
+        for i, h in enumerate(hits)
+        if i not in read and h.doc.doc_id in docs
+        for u in passage_units(i, h)
+    ]
+
+
+_LABEL_WORDS = 3  # a row's label a question can name whole: "Boarding", "IRR", "Medium"
+_NUMBERED = re.compile(r"^\d{1,2}$")  # a lone small whole number: a heading's number
+
+
+def named_rows(part: str, ask: str, units: list[Unit], hits: list[Hit]) -> list[Unit]:
+    """For "how much of that is for boarding?" or "what IRR and RoCE are projected?": the
+    rows whose whole label the part names, in the table that answers best to the question
+    (`extreme`'s measure) among the tables of the documents read; [] when the part names
+    no row."""
+    wanted = set(_terms(part))
+    if not wanted:
+        return []
+    units = _wider(units, hits)
+    named: dict[tuple[tuple[str, int], int], list[Record]] = {}
+    runs: dict[tuple[tuple[str, int], int], list[Unit]] = {}
+    for u in units:
+        if not is_tabular(u):
+            continue
+        title = set(_words(hits[u.hit_index].doc.title))
+        for r in records(u):
+            label = [t for t in _words(r.label) if t not in STOPWORDS and not t[:1].isdigit()]
+            first = r.label.split()[0]
+            if (
+                r.is_total
+                or not label
+                or not first[:1].isalnum()  # "| Small: 5,364": a cell of a line, no row
+                or _UNIT_WORD.match(first)  # "L units 16.5 %": the tail of "7.97 L"
+                or len(label) > _LABEL_WORDS
+                or not set(label) <= wanted
+                or set(label) <= title  # a running head ("MSME SCHEMES 26"): no row
+                or _NUMBERED.match(" ".join(r.values))  # "Case 4", "THE PROPOSAL 24"
+            ):
+                continue
+            # a row of a table: another row lines up with it
+            if r not in _table_rows(u, units, hits):
+                continue
+            run = table_of(u, units, hits) or [u]
+            key = (_page(hits[u.hit_index]), run[0].start)
+            runs[key] = run
+            if all(o.unit.start + o.start != u.start + r.start for o in named.get(key, [])):
+                named.setdefault(key, []).append(r)
+    if not named:
+        return []
+    terms = _terms(ask)
+    key = max(named, key=lambda k: _match(terms, _about(runs[k], units, hits)))
+    return [r.as_unit() for r in named[key]]
 
 
 def _table_rows(anchor: Unit, units: list[Unit], hits: list[Hit]) -> list[Record]:
@@ -441,6 +494,7 @@ def totals(ask: str, chosen: list[Unit], units: list[Unit], hits: list[Hit]) -> 
     table-like unit stands in, where no chosen unit already holds it."""
     if not ASKS_TOTAL.search(ask):
         return []
+    units = _wider(units, hits)
     out: list[Unit] = []
     for unit in chosen:
         if not is_tabular(unit):
