@@ -200,6 +200,10 @@ def test_parts_split_on_asks_not_on_lists_or_relative_clauses():
         # employment is counted in persons, though asked "how much"
         ("How much direct and indirect employment do the units provide?", "count"),
         ("How much subsidy goes to employment-generating units?", "amount"),
+        # figures asked for by that name: a figure of any kind, not a list of things
+        ("What figures on J&K's MSMEs were presented at the review?", "figure"),
+        ("What numbers does the bulletin give for women-owned units?", "figure"),
+        ("Which states have the highest numbers of weavers?", "name"),
     ],
 )
 def test_kinds_of_ask(question, kind):

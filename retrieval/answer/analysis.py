@@ -60,6 +60,8 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # "what papers should he carry?" (not "which papers study clusters?")
             r"\b(?:papers|proofs?)\b[^?]*\b(?:carry|bring|submit|need|requir|attach|produce)",
         ),
+        # "what figures were presented?", "what numbers does it give?": figures of any kind
+        ("figure", r"\b(?:what|which) (?:[\w&'-]+ ){0,2}(?:figures|numbers|statistics)\b"),
         # "which sector has the most units?" asks for the sector
         ("name", r"\bwhich\b[^?]*\b(?:most|largest|smallest|highest|lowest|biggest|least)\b"),
         # "how much employment?" is counted in persons, not in rupees
