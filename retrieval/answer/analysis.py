@@ -79,8 +79,8 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "list",
             # (not "what shares were ...", "which rates apply": figures)
-            r"\b(?:which|what) (?!(?:shares|rates|percentages|amounts|limits|numbers|figures|"
-            r"targets|costs|fees|charges|values|totals)\b)"
+            r"\b(?:which|what) (?!(?:shares?|rates?|percentages?|amounts?|limits?|numbers?|"
+            r"figures?|targets?|costs?|fees?|charges?|values?|totals?|proportion)\b)"
             r"(?:[\w&-]+ ){0,3}[a-z]+[^s\W]s (?:are|were|have|do|does|qualify|"
             r"count|support|help|account|get|receive|apply|benefit|can|cover|exist)\b",
         ),
