@@ -438,10 +438,14 @@ def test_a_name_that_says_which_document_is_meant_is_found_in_that_document():
 
     paper = _doc("p1", "Empowering Rural Artisans through Cluster Development", "paper")
     hits = [_hit("c1", paper, text="A paired t-test on production gave t = -39.791.")]
-    whole = {"p1": "The study is conducted in the Dimoria Handloom Cluster of Assam."}
+    whole = {"p1": "The study is conducted in the Dimoria Handloom Cluster of Assam (SFURTI)."}
     asked = "What t-statistic does the Dimoria paper report for production?"
     assert missing_names(asked, hits) == ["Dimoria"]  # the passage alone does not say it
     assert missing_names(asked, hits, document_text=whole.get) == []
+    # a word or two may stand between the name and the kind of document
+    for named in ("the Dimoria cluster paper", "the Dimoria SFURTI study"):
+        said = f"What t-statistic does {named} report for production?"
+        assert missing_names(said, hits, document_text=whole.get) == [], named
     # a name that is not a document's stays required of the passages
     other = "What t-statistic does the study report for Dimoria weavers?"
     assert missing_names(other, hits, document_text=whole.get) == ["Dimoria"]

@@ -586,8 +586,9 @@ def _singular(word: str) -> str:
 
 
 # "the Dimoria paper", "the Smart Governance article", "the Anakapalli DIC page"
+# "the Dimoria paper", "the Dimoria cluster paper", "the Dimoria SFURTI study"
 _DOCUMENT_AFTER = re.compile(
-    r"^(?:'s)?\s+(?:paper|study|article|report|survey|booklet|guidelines?|circular|bulletin|"
+    r"^(?:'s)?(?:\s+[\w-]+){0,2}?\s+(?:paper|study|article|report|survey|booklet|guidelines?|circular|bulletin|"
     r"page|profile|document|notification|brochure|book|compendium|case study)\b",
     re.I,
 )
