@@ -606,6 +606,12 @@ def test_a_year_that_names_an_edition_reads_that_edition(searcher):
     )
     assert edition.filters.status == "any"
     assert edition.hits[0].doc.path == "pdf/PMEGP_Guidelines_2018_superseded.pdf"
+    # the year before the scheme's short name names its edition too
+    pattern = searcher.retrieve(
+        "Under the 2018 PMEGP exhibition financial pattern, how much was allowed for printing?"
+    )
+    assert pattern.filters.status == "any"
+    assert pattern.hits[0].doc.path == "pdf/PMEGP_Guidelines_2018_superseded.pdf"
     plain = searcher.retrieve("How many PMEGP units were set up in 2018?")
     assert plain.filters.status == "current"
 

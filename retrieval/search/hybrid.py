@@ -43,8 +43,8 @@ from retrieval.search.ranking import (
 # "earlier", "old"... only before what a rule lives in ("the previous guidelines", "the
 # earlier 2018 circular"), since "previous year" or "prior approval" ask for nothing old;
 # and a year that names an edition ("the 2018 PMEGP guidelines", "the 2022-23 booklet",
-# "the guidelines of 2018"), which may be a superseded one: the ranking then prefers the
-# document whose title or date names that year.
+# "the guidelines of 2018", "the 2018 PMEGP ..."), which may be a superseded one: the
+# ranking then prefers the document whose title or date names that year.
 _RULE_TEXTS = (
     r"(?:guidelines?|version|edition|circulars?|notifications?|schemes?|rules|o\.?m\.?|"
     r"orders?|booklets?|policy|policies|rates?|norms)"
@@ -56,7 +56,9 @@ _ASKS_FOR_OLD = re.compile(
     r"|\b(?:earlier|previous|old|older|former|original|prior)\s+(?:[\w()\-/.]+\s+){0,2}?"
     rf"{_RULE_TEXTS}\b"
     rf"|\b{_YEAR}\s+(?:[\w()\-/.]+\s+){{0,2}}?{_EDITION_TEXTS}\b"
-    rf"|\b{_EDITION_TEXTS}\s+(?:of|from|dated|issued in)\s+(?:\w+\s+)?{_YEAR}\b",
+    rf"|\b{_EDITION_TEXTS}\s+(?:of|from|dated|issued in)\s+(?:\w+\s+)?{_YEAR}\b"
+    # "under the 2018 PMEGP exhibition pattern": the year before the scheme's short name
+    rf"|\bthe\s+{_YEAR}\s+(?-i:[A-Z][A-Za-z&-]*[A-Z])\b",
     re.I,
 )
 
