@@ -19,6 +19,10 @@
   booklets and 12 scheme records, and 60 researchers' over the papers, articles, the
   Anakapalli page, the AP survey, the Udyam bulletin, the Srikakulam DPR and NIC 2008,
   written the same way by two other sessions (plain "single" questions among them).
+  s273-s382 (batch "2026-12b"): 50 table questions over 13 documents (a cell by row and
+  column, a row by its label or year, totals, largest and smallest rows) and 60 more (20
+  profile, 15 multi-part, 15 plain, 10 in-domain unanswerable, checked absent from the page
+  texts and the scheme records), written the same way by two more sessions.
 
 The honest split. Every question belongs to one fixed half, `tune` or `test` (`split_of`):
 within each stratum (a shape question's shape, else its set and category) the ids are

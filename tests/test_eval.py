@@ -240,7 +240,7 @@ def _norm(text: str) -> str:
 
 
 def test_the_shape_questions_hold_their_facts_on_their_gold_pages(full_store):
-    """eval/questions/shapes.jsonl (272 questions in the shapes the answers issue names,
+    """eval/questions/shapes.jsonl (382 questions in the shapes the answers issue names,
     written from page text without reading the ranking code): every key fact of an
     answerable question, and of each part of a multi-part one, is on one of its gold pages."""
     from collections import Counter
