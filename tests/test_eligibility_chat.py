@@ -253,6 +253,33 @@ def test_a_profile_question_gets_the_verdict_with_each_rule_quoted_from_its_page
 
 
 @pytest.mark.slow
+def test_what_the_verdict_does_not_speak_of_is_answered_from_the_passages(chain, full_store):
+    asked = (
+        "A 33-year-old OBC woman from a village in Bhandara district, Maharashtra, has "
+        "applied under PMEGP for a Rs 9 lakh bamboo furniture manufacturing unit. What share "
+        "of the project cost will the bank sanction, and can the bank ask her for collateral "
+        "security?"
+    )
+    answer = chain.answer(Query(asked))
+    assert answer.generator == "rules" and answer.text.startswith("PMEGP: margin money")
+    said = [s.text for s in answer.sentences]
+    at = said.index("Also asked, “can the bank ask her for collateral security?”:")
+    collateral = next(s for s in answer.sentences[at:] if "No collateral security" in s.text)
+    assert "Rs.10 lakh" in collateral.text
+    # quoted from the guideline's page, numbered on from the verdict's citations
+    cited = [c for c in answer.citations if c.marker in collateral.markers]
+    assert cited and all(c.path == GUIDELINE for c in cited)
+    markers = [c.marker for c in answer.citations]
+    assert markers == list(range(1, len(markers) + 1))
+    page = full_store[2].page_text(cited[0].doc_id, cited[0].page)
+    assert any(page[a:b] == q for c in cited for q, (a, b) in zip(c.quotes, c.spans, strict=True))
+    assert "95% in case of Special Category" in answer.text  # the bank's share, asked too
+    # a question the verdict answers whole gets the verdict alone, its ask-back last
+    plain = chain.answer(Query(WEAVER))
+    assert "Also asked" not in plain.text and plain.text.endswith("passed Class VIII?")
+
+
+@pytest.mark.slow
 def test_the_missing_fact_is_asked_back_and_the_reply_decides(chain):
     first = chain.answer(Query(WEAVER))
     assert "needs information" in first.text

@@ -38,7 +38,12 @@ from retrieval.answer.authority import (
 )
 from retrieval.answer.citations import name_stems
 from retrieval.answer.eligibility.answer import eligibility_answer
-from retrieval.answer.eligibility.ask import EligibilityQuestion, describe, read_conversation
+from retrieval.answer.eligibility.ask import (
+    ASK_BACK,
+    EligibilityQuestion,
+    describe,
+    read_conversation,
+)
 from retrieval.answer.eligibility.checker import check
 from retrieval.answer.followup import is_follow_up, standalone_question
 from retrieval.answer.generators import (
@@ -50,6 +55,7 @@ from retrieval.answer.generators import (
     runs_on,
 )
 from retrieval.answer.programmes import programmes_answer, programmes_query
+from retrieval.answer.reader import content_tokens
 from retrieval.answer.units import Unit
 from retrieval.core.errors import ConfigError
 from retrieval.core.filters import Filters
@@ -60,6 +66,7 @@ from retrieval.core.types import Answer, AnswerSentence, Chunk, Citation, Hit, S
 from retrieval.search.finder import SchemeFinder
 from retrieval.search.glossary import names_the_field
 from retrieval.search.hybrid import Searcher, SearchResult
+from retrieval.search.lexical import tokenize
 from retrieval.search.multilingual import is_indic
 from retrieval.search.ranking import QueryTerms, Selection, relevance
 
@@ -186,7 +193,9 @@ class AnswerChain:
             answer = replace(answer, notes=(f"Searched only: {narrowed}.", *answer.notes))
         return answer
 
-    def _answer(self, query: Query) -> Answer:
+    def _answer(self, query: Query, rules: bool = True) -> Answer:
+        """The answer (`rules`: an eligibility question with a profile is checked against
+        the coded rules; without, it is read from the passages as any question is)."""
         question = clean_question(query.text)
         if not question:
             raise ConfigError("the question is empty: ask something")
@@ -202,7 +211,11 @@ class AnswerChain:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         asked = read_conversation(question, history, self.settings)
-        if asked is not None and not (filters.doc_ids or filters.doc_types or filters.publishers):
+        if (
+            rules
+            and asked is not None
+            and not (filters.doc_ids or filters.doc_types or filters.publishers)
+        ):
             return self._eligibility(question, asked, filters, k, started)
         standalone = self._standalone(question, history)
         timings["rewrite"] = time.perf_counter() - started
@@ -309,8 +322,64 @@ class AnswerChain:
         passages = tuple(retrieved) + tuple(
             h for h in answer.passages if h.chunk.chunk_id not in found
         )
+        answer = self._also_asked(question, replace(answer, passages=passages), filters, k)
         timings = {**answer.timings, "total": time.perf_counter() - started}
-        return replace(answer, passages=passages, timings=timings)
+        return replace(answer, timings=timings)
+
+    def _also_asked(self, question: str, verdict: Answer, filters: Filters, k: int) -> Answer:
+        """The parts of an eligibility question the rules' verdict does not speak of ("...
+        and can the bank ask her for collateral security?"), each answered from the
+        passages as a question of its own (under the scheme the question names), after the
+        verdict, with its own citations, when what it quotes speaks of a word of the part
+        the verdict left unsaid ("collateral")."""
+        analysis = analyse(question)
+        said = set(tokenize(verdict.text))
+        schemes = analysis.constraints.scheme
+        # what the verdict asks back stays its last sentence
+        asks_back = [s for s in verdict.sentences if s.text.startswith(ASK_BACK)]
+        sentences = [s for s in verdict.sentences if s not in asks_back]
+        citations = list(verdict.citations)
+        passages = list(verdict.passages)
+        notes = list(verdict.notes)
+        for part in analysis.parts:
+            unsaid = {t for t in content_tokens(part.text) if t not in said and t not in _PERSONS}
+            if not unsaid:
+                continue  # the verdict speaks of all the part names
+            ask = part.text
+            if schemes and not any(s.lower() in ask.lower() for s in schemes):
+                ask = f"Under {', '.join(schemes)}: {ask}"
+            read = self._answer(Query(ask, k=k, filters=filters), rules=False)
+            if read.abstained:
+                continue  # the verdict may say it in other words: nothing added
+            quoted = read.sentences[:_ALSO_ASKED]
+            if not any(unsaid & set(tokenize(s.text)) for s in quoted):
+                continue  # what it quotes speaks of nothing the verdict left unsaid
+            # its citations numbered on from the verdict's, in order of first use
+            offset = max((c.marker for c in citations), default=0)
+            number: dict[int, int] = {}
+            for m in (m for s in quoted for m in s.markers):
+                number.setdefault(m, offset + len(number) + 1)
+            sentences.append(AnswerSentence(f"Also asked, “{part.text.rstrip('?')}?”:", ()))
+            sentences.extend(
+                replace(s, markers=tuple(number[m] for m in s.markers)) for s in quoted
+            )
+            citations.extend(
+                replace(c, marker=number[c.marker]) for c in read.citations if c.marker in number
+            )
+            citations.sort(key=lambda c: c.marker)
+            passages.extend(read.passages)
+            notes.extend(read.notes)  # a superseded source quoted, a disagreement
+        if len(sentences) + len(asks_back) == len(verdict.sentences):
+            return verdict
+        sentences += asks_back
+        return replace(
+            verdict,
+            text=" ".join(s.marked for s in sentences),
+            sentences=tuple(sentences),
+            citations=tuple(citations),
+            passages=tuple(_once(passages)),
+            notes=tuple(dict.fromkeys(notes)),
+        )
 
     def _document_at(self, path: str) -> SourceDoc | None:
         if self._paths is None or self._paths[0] != self.searcher.store.generation():
@@ -734,6 +803,18 @@ def _disagreement(differing: set[tuple[str, str]], citations: list[Citation]) ->
         if c.doc_type not in PRIMARY_TYPES and figures(" ".join(c.quotes)) & differing
     ]
     return disagreement_note(differing, secondary, primary)
+
+
+_ALSO_ASKED = 3  # sentences quoted for a part the rules' verdict does not speak of
+_PERSONS = frozenset(tokenize("he him his she her hers they them their herself himself"))
+
+
+def _once(hits: list[Hit]) -> list[Hit]:
+    """Each passage once, where it first stands."""
+    first: dict[str, Hit] = {}
+    for h in hits:
+        first.setdefault(h.chunk.chunk_id, h)
+    return list(first.values())
 
 
 def _cite(composed: Composed, hits: list[Hit]) -> tuple[list[AnswerSentence], list[Citation]]:
