@@ -256,6 +256,9 @@ def main() -> None:
             "by": "python -m eval.fit",
             "date": datetime.now(UTC).strftime("%Y-%m-%d"),
             "tuning_questions": len(questions),
+            # the batches of questions it read: a later batch splits on its own, so the
+            # tuning questions of these batches stay the ones it read (`tests/test_analysis`)
+            "batches": sorted({q.batch for q in questions}),
             "on_the_tuning_half": {k: round(v, 4) for k, v in figures.items()},
         },
     )
