@@ -255,6 +255,21 @@ def test_running_heads_and_numbered_headings_are_not_rows_a_question_names():
     assert named_rows(asked, asked, units, hits) == []
 
 
+def test_the_rows_of_a_table_are_those_with_its_columns_not_a_summary_line_above_it():
+    # "7.97 L units, of which Manufacturing 1.31 L ..." heads the slide: one figure a label,
+    # as many such labels as the table has rows; the rows have two figures each
+    text = (
+        "MSME Sectoral Composition: Top Trade Activities\n"
+        "Total MSME Units 7.97 L Manufacturing 1.31 L Services 3.72 L Trade 2.94 L\n"
+        "Trading No of units % Share\nShops, kirana, retail outlets 2,32,401 78.90%\n"
+        "Bulk dealers, distributors 36,676 12.40%\nVehicle sales and repair shops 25,536 8.70%\n"
+    )
+    hits = [_hit("t", text=text)]
+    units = passage_units(0, hits[0])
+    least = extreme("Which is the smallest of the top trade activities?", units[:1], units, hits)
+    assert least is not None and least.rendered == "Vehicle sales and repair shops 25,536 8.70%"
+
+
 def test_a_total_row_chosen_alone_stands_for_the_rows_it_closes():
     text = (
         "Year Employment (in Nos) Margin Money (Rs. crore)\n"

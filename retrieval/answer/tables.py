@@ -429,15 +429,17 @@ def named_rows(part: str, ask: str, units: list[Unit], hits: list[Hit]) -> list[
 
 
 def _table_rows(anchor: Unit, units: list[Unit], hits: list[Hit]) -> list[Record]:
-    """The rows of the table `anchor` stands in that line up with most of them (as many
-    figures, alike), total rows and prose aside; [] when no two do."""
+    """The rows of the table `anchor` stands in that line up (as many figures, alike),
+    total rows and prose aside: of the shapes of two rows or more, the anchor's, then the
+    one with the most figures (a table's columns, not the summary line above it: "Total
+    MSME Units 7.97 L Manufacturing 1.31 L ..."), then the commonest; [] when no two do."""
     segment, _ = _segment(anchor, units, hits)
     rows = [r for r in segment if not r.is_total and _is_label(r)]
     if len(rows) < 2:
         return []
     own = {r.signature() for r in records(anchor) if not r.is_total and _is_label(r)}
     counts = Counter(r.signature() for r in rows)
-    shape = max(counts, key=lambda s: (counts[s] >= 2 and s in own, counts[s], s[0]))
+    shape = max(counts, key=lambda s: (counts[s] >= 2 and s in own, s[0], counts[s]))
     table = [r for r in rows if r.signature() == shape]
     return table if len(table) >= 2 and shape[0] else []
 
