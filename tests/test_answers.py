@@ -220,6 +220,22 @@ def test_a_scheme_named_is_answered_from_its_own_record_not_another_scheme_s(cha
     assert records == {"Shrama Shakthi Scheme"}, answer.text
 
 
+def test_the_smallest_row_is_read_from_the_whole_table_not_the_rows_found(chain):
+    """The Anakapalli page lists 26 projects under implementation over four passages;
+    retrieval finds three of them. The smallest investment (row 24, Rs.81.82 Crs.) sits in
+    the fourth: the page's other passages are read for a largest or smallest row."""
+    asked = (
+        "Which of the 26 large projects under implementation in Anakapalli has the smallest "
+        "investment, and how many jobs will it create?"
+    )
+    answer = chain.answer(Query(asked))
+    assert not answer.abstained
+    first = answer.sentences[0].text
+    assert "Reactis Pharmaceuticals" in first and "Rs.81.82Crs." in first and "760" in first
+    cited = next(c for c in answer.citations if c.marker in answer.sentences[0].markers)
+    assert cited.path.endswith("AP_Anakapalli_District_Industries_DIC_PMEGP_ODOP.html")
+
+
 def test_a_question_of_several_parts_is_as_relevant_as_its_parts_are_on_average(chain):
     """Each of three parts finds its own passage (Assam's output, Tripura's rubber, Mizoram's
     horticulture), but the whole question's words are spread over them, so no one passage

@@ -56,11 +56,19 @@ from retrieval.answer.generators import (
 )
 from retrieval.answer.programmes import programmes_answer, programmes_query
 from retrieval.answer.reader import content_tokens
+from retrieval.answer.tables import LEAST, MOST
 from retrieval.answer.units import Unit
 from retrieval.core.errors import ConfigError
 from retrieval.core.filters import Filters
 from retrieval.core.settings import Settings
-from retrieval.core.text import FIELD_NAMES, NOT_NAMES, acronym, clean_question, clean_text
+from retrieval.core.text import (
+    FIELD_NAMES,
+    NOT_NAMES,
+    acronym,
+    clean_question,
+    clean_text,
+    is_table_row,
+)
 from retrieval.core.timing import stage
 from retrieval.core.types import Answer, AnswerSentence, Chunk, Citation, Hit, SourceDoc
 from retrieval.search.finder import SchemeFinder
@@ -424,7 +432,10 @@ class AnswerChain:
                 result, relevance=max(result.relevance, sum(parts_relevance) / len(parts_relevance))
             )
         hits = result.hits[:lead] + extra + result.hits[lead:]
-        hits += self._runs_on(hits[: selection.read_window(len(searches))], seen)
+        window = selection.read_window(len(searches))
+        hits += self._runs_on(hits[:window], seen)
+        if MOST.search(analysis.ask) or LEAST.search(analysis.ask):
+            hits += self._rest_of_tables(hits[:window], seen)
         top = hits[0]
         if (
             top.doc.doc_type == "scheme_record"
@@ -441,6 +452,25 @@ class AnswerChain:
                 if chunk.chunk_id not in seen
             ]
         return replace(result, hits=hits)
+
+    def _rest_of_tables(self, read: list[Hit], seen: set[str]) -> list[Hit]:
+        """For "which ... has the smallest investment?": the other passages of the page
+        (of the section, for a document without pages) of each passage read that holds a
+        table, so the largest or smallest row is read from the whole table, not from the
+        rows retrieval happened to find (`tables.extreme` reads the passages found in the
+        documents read). They come last, scored as the passage they belong with."""
+        out: list[Hit] = []
+        for hit in read:
+            if sum(is_table_row(line) for line in hit.chunk.text.splitlines()) < _TABLE_LINES:
+                continue
+            for chunk, doc in self.searcher.lexical.chunks_of(hit.doc.doc_id):
+                same = chunk.page == hit.chunk.page and (
+                    chunk.page or chunk.section == hit.chunk.section
+                )
+                if same and chunk.chunk_id not in seen and len(out) < _TABLE_PASSAGES:
+                    seen.add(chunk.chunk_id)
+                    out.append(Hit(chunk, doc, hit.score))
+        return out
 
     def _runs_on(self, read: list[Hit], seen: set[str]) -> list[Hit]:
         """The next passage of each passage read that ends on a list's lead-in ("The
@@ -806,6 +836,8 @@ def _disagreement(differing: set[tuple[str, str]], citations: list[Citation]) ->
 
 
 _ALSO_ASKED = 3  # sentences quoted for a part the rules' verdict does not speak of
+_TABLE_LINES = 2  # lines that read as table rows: a passage that holds a table
+_TABLE_PASSAGES = 12  # the most passages added to read a largest or smallest row's table
 _PERSONS = frozenset(tokenize("he him his she her hers they them their herself himself"))
 
 

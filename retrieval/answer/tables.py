@@ -331,10 +331,10 @@ def extreme(ask: str, best: list[Unit], units: list[Unit], hits: list[Hit]) -> U
     anchor = next((u for u in best if is_tabular(u)), None)
     if anchor is None or most == least:
         return None
+    units = _wider(units, hits)  # the rest of the table may sit in a passage not read
     table = _table_rows(anchor, units, hits)
     terms = _terms(ask)
     if terms:
-        units = _wider(units, hits)
         # the tables in the order read, the anchor's first: it keeps a tie
         starts = [anchor, *(u for u in units if u is not anchor and is_tabular(u))]
         seen: set[tuple[tuple[str, int], int]] = set()
