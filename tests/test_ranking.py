@@ -254,6 +254,9 @@ def test_a_bullet_a_tab_parts_from_its_text_is_a_sentence_not_a_row():
 def test_render_row_names_cells_when_they_line_up():
     assert render_row("1 | Assam | 35%", "No | State | Rate") == "No: 1; State: Assam; Rate: 35%."
     assert render_row("1 Assam 35%", "") == "1 Assam 35%."
+    # a last cell that ends on a full stop ends the row: no second one
+    named = render_row("2 | Arcelor | 55000 Nos.", "S.No. | Name | Employment")
+    assert named == "S.No.: 2; Name: Arcelor; Employment: 55000 Nos."
     assert render_row("1\tAssam", "caption line\nNo\tState") == "No: 1; State: Assam."
     # the line above a PDF row may be a row itself, not a header (years are headers)
     above = "Lodges and guest houses 5,405 1.50%"

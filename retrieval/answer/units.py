@@ -49,7 +49,8 @@ def render_row(row: str, header: str) -> str:
     if len(_FIGURES.findall(header_line)) >= 2:
         names = []  # the line above is a row of the table itself, not its header
     if names and len(cells) == len(names):
-        return "; ".join(f"{n}: {c}" for n, c in zip(names, cells, strict=True)) + "."
+        said = "; ".join(f"{n}: {c}" for n, c in zip(names, cells, strict=True))
+        return said + ("" if said.endswith(".") else ".")  # "Employment: 55000 Nos."
     return " ".join(cells) + ("." if cells and not cells[-1].endswith(".") else "")
 
 
