@@ -684,11 +684,12 @@ def _singular(word: str) -> str:
     return m.group(1) if m else word
 
 
-# "the Dimoria paper", "the Smart Governance article", "the Anakapalli DIC page"
-# "the Dimoria paper", "the Dimoria cluster paper", "the Dimoria SFURTI study"
+# "the Dimoria paper", "the Smart Governance article", "the Anakapalli DIC page"; up to two
+# words between: "the Dimoria cluster paper", "the Dimoria SFURTI study"
 _DOCUMENT_AFTER = re.compile(
-    r"^(?:'s)?(?:\s+[\w-]+){0,2}?\s+(?:paper|study|article|report|survey|booklet|guidelines?|circular|bulletin|"
-    r"page|profile|document|notification|brochure|book|compendium|case study)\b",
+    r"^(?:'s)?(?:\s+[\w-]+){0,2}?\s+(?:paper|study|article|report|survey|booklet|"
+    r"guidelines?|circular|bulletin|page|profile|document|notification|brochure|book|"
+    r"compendium|case study)\b",
     re.I,
 )
 
