@@ -204,6 +204,8 @@ def test_parts_split_on_asks_not_on_lists_or_relative_clauses():
         ("What figures on J&K's MSMEs were presented at the review?", "figure"),
         ("What numbers does the bulletin give for women-owned units?", "figure"),
         ("Which states have the highest numbers of weavers?", "name"),
+        # a date asked of a period is a date
+        ("From what date is the 3-year lock-in period counted?", "date"),
         # a share of a plural is a share, not a list of them
         ("In the Dimoria study, what share of respondents were women?", "rate"),
     ],

@@ -84,6 +84,8 @@ _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:[\w&-]+ ){0,3}[a-z]+[^s\W]s (?:are|were|have|do|does|qualify|"
             r"count|support|help|account|get|receive|apply|benefit|can|cover|exist)\b",
         ),
+        # "from what date is the lock-in period counted?" asks a date, though of a period
+        ("date", r"\b(?:what|which) date\b"),
         (
             "duration",
             r"\bhow (?:long|soon)\b|\bhow many (?:years?|months?|days?|weeks?|hours?)\b|\bage\b|"
