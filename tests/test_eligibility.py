@@ -379,6 +379,11 @@ def test_pmegp_new_unit_hand_worked(profile, verdict, margin, own):
     assert result.verdict == verdict, (result.criteria, result.missing)
     assert benefit(result, "Margin money") == pytest.approx(margin)
     assert benefit(result, "Own contribution") == pytest.approx(own)
+    # the bank finances the rest, and its share of the cost is said
+    bank = next(b for b in result.benefits if b.name == "Bank finance")
+    assert bank.value == pytest.approx(profile.project_cost - own)
+    share = round(100 * (1 - own / profile.project_cost))
+    assert bank.text.endswith(f"({share}% of it).")
 
 
 def test_each_deciding_criterion_cites_the_clause_in_force_that_day():

@@ -356,7 +356,8 @@ def _pmegp_benefits(case: Case, missing: list[str], notes: list[str]) -> list[Be
         Benefit(
             "Bank finance",
             p.project_cost - own,
-            f"{rupees(p.project_cost - own)}: the project cost less the own contribution.",
+            f"{rupees(p.project_cost - own)}: the project cost less the own contribution "
+            f"({percent(1 - share)} of it).",
             (),
         )
     )
