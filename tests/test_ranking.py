@@ -406,6 +406,10 @@ def test_a_place_where_someone_lives_is_not_required_of_a_national_document():
     lives = "A weaver from a village in Nalbari district, Assam asks: what subsidy applies?"
     assert missing_names(lives, national, analyse(lives)) == []
     assert missing_names(lives, only_kerala, analyse(lives)) == ["Nalbari", "Assam"]
+    # a town named with its state after it is where someone is, too
+    town = "A 35-year-old in Kohima, Nagaland, asks what subsidy applies to a poultry unit."
+    assert missing_names(town, national, analyse(town)) == []
+    assert missing_names(town, only_kerala, analyse(town)) == ["Kohima", "Nagaland"]
     subject = "What subsidy does the Assam government give weavers?"
     assert missing_names(subject, national, analyse(subject)) == ["Assam"]
     abroad = "What is the PMEGP subsidy for a project in Nepal?"

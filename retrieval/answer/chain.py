@@ -790,16 +790,23 @@ _LOCATED_BEFORE = re.compile(
     r"\b(?:in|from|at|near|of)\s+(?:(?:a|the)\s+)?(?:[\w-]+\s+){0,3}?(?:[\w-]+,\s*)?$", re.I
 )
 _SUBJECT_AFTER = re.compile(r"^(?:'s|’s|\s+(?:state\s+)?government|\s+govt)\b", re.I)
+# a town or district named with its state after it: where someone is
+_STATE_AFTER = re.compile(r"^\s*,\s*" + STATE_PATTERN.pattern)
 
 
 def _lives_there(text: str, match: re.Match[str]) -> bool:
     """A place named as where someone is ("in Nalbari district", "from a village in
-    Assam"), not as the subject asked about ("Assam's scheme", "the Assam government")."""
+    Assam", "in Kohima, Nagaland"), not as the subject asked about ("Assam's scheme", "the
+    Assam government")."""
     after = text[match.end() :]
     if _SUBJECT_AFTER.match(after):
         return False
     located = _LOCATED_BEFORE.search(text[: match.start()])
-    return bool(_PLACE_AFTER.match(after) or (located and STATE_PATTERN.fullmatch(match.group(1))))
+    return bool(
+        _PLACE_AFTER.match(after)
+        or (located and STATE_PATTERN.fullmatch(match.group(1)))
+        or (located and _STATE_AFTER.match(after))  # "in Kohima, Nagaland"
+    )
 
 
 def is_national(doc: SourceDoc) -> bool:
