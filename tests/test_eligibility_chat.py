@@ -274,6 +274,23 @@ def test_what_the_verdict_does_not_speak_of_is_answered_from_the_passages(chain,
     page = full_store[2].page_text(cited[0].doc_id, cited[0].page)
     assert any(page[a:b] == q for c in cited for q, (a, b) in zip(c.quotes, c.spans, strict=True))
     assert "95% in case of Special Category" in answer.text  # the bank's share, asked too
+    # a part retrieval alone finds too weakly to answer (its relevance under the
+    # threshold) is still read, from the guideline the verdict rests on
+    # (s324 of the tuning half: its part alone has relevance 0.554, the threshold 0.56)
+    fish = chain.answer(
+        Query(
+            "A 36-year-old general-category man from a village in Nellore district, Andhra "
+            "Pradesh, wants PMEGP finance for a fish and shrimp farming (aquaculture) unit. "
+            "Animal husbandry is on the PMEGP negative list, so is aquaculture allowed, and if "
+            "it is, what margin money subsidy rate would he get?"
+        )
+    )
+    assert fish.generator == "rules"
+    said = [s.text for s in fish.sentences]
+    at = next(i for i, t in enumerate(said) if t.startswith("Also asked, “Animal husbandry"))
+    allowed = next(s for s in fish.sentences[at:] if "c) Aquaculture" in s.text)
+    pages = {(c.path, c.page) for c in fish.citations if c.marker in allowed.markers}
+    assert pages == {(GUIDELINE, 29)}
     # a question the verdict answers whole gets the verdict alone, its ask-back last
     plain = chain.answer(Query(WEAVER))
     assert "Also asked" not in plain.text and plain.text.endswith("passed Class VIII?")

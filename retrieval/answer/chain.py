@@ -76,7 +76,7 @@ from retrieval.search.glossary import names_the_field
 from retrieval.search.hybrid import Searcher, SearchResult
 from retrieval.search.lexical import tokenize
 from retrieval.search.multilingual import is_indic
-from retrieval.search.ranking import QueryTerms, Selection, relevance
+from retrieval.search.ranking import RELEVANCE_THRESHOLD, QueryTerms, Selection, relevance
 
 log = logging.getLogger(__name__)
 REFUSAL = "The documents don't answer this question."
@@ -201,9 +201,11 @@ class AnswerChain:
             answer = replace(answer, notes=(f"Searched only: {narrowed}.", *answer.notes))
         return answer
 
-    def _answer(self, query: Query, rules: bool = True) -> Answer:
+    def _answer(self, query: Query, rules: bool = True, on_topic: bool = False) -> Answer:
         """The answer (`rules`: an eligibility question with a profile is checked against
-        the coded rules; without, it is read from the passages as any question is)."""
+        the coded rules; without, it is read from the passages as any question is;
+        `on_topic`: the question is known to be about a scheme of the corpus, so its
+        passages' relevance does not refuse it, though the reader still may)."""
         question = clean_question(query.text)
         if not question:
             raise ConfigError("the question is empty: ask something")
@@ -257,7 +259,7 @@ class AnswerChain:
         unknown = is_indic(question) and not names_the_field(question)
         if unknown:
             notes.append(UNKNOWN_FIELD_NOTE)
-        if not result.answerable or absent or unknown:
+        if not (result.answerable or on_topic) or absent or unknown:
             timings["total"] = time.perf_counter() - started
             return self._refusal(question, standalone, hits, notes, result.relevance, timings)
         # a document that addresses an AI assistant is never quoted on its own authority
@@ -347,6 +349,7 @@ class AnswerChain:
         asks_back = [s for s in verdict.sentences if s.text.startswith(ASK_BACK)]
         sentences = [s for s in verdict.sentences if s not in asks_back]
         citations = list(verdict.citations)
+        ruled = {c.doc_id for c in verdict.citations}  # the documents the rules rest on
         passages = list(verdict.passages)
         notes = list(verdict.notes)
         for part in analysis.parts:
@@ -356,10 +359,18 @@ class AnswerChain:
             ask = part.text
             if schemes and not any(s.lower() in ask.lower() for s in schemes):
                 ask = f"Under {', '.join(schemes)}: {ask}"
-            read = self._answer(Query(ask, k=k, filters=filters), rules=False)
+            # the verdict says the question is about the scheme: the reader judges the part,
+            # from the documents whose rules the verdict quotes when retrieval alone would
+            # have refused it
+            read = self._answer(Query(ask, k=k, filters=filters), rules=False, on_topic=True)
             if read.abstained:
                 continue  # the verdict may say it in other words: nothing added
             quoted = read.sentences[:_ALSO_ASKED]
+            if read.relevance < RELEVANCE_THRESHOLD:  # only the rules' documents then
+                doc_of = {c.marker: c.doc_id for c in read.citations}
+                quoted = tuple(
+                    q for q in quoted if q.markers and all(doc_of[m] in ruled for m in q.markers)
+                )
             if not any(unsaid & set(tokenize(s.text)) for s in quoted):
                 continue  # what it quotes speaks of nothing the verdict left unsaid
             # its citations numbered on from the verdict's, in order of first use
