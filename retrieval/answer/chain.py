@@ -362,11 +362,13 @@ class AnswerChain:
             # the verdict says the question is about the scheme: the reader judges the part,
             # from the documents whose rules the verdict quotes when retrieval alone would
             # have refused it
-            read = self._answer(Query(ask, k=k, filters=filters), rules=False, on_topic=True)
+            # (an Indic part is read in e5's space, whose relevance is on another scale)
+            english = not is_indic(ask)
+            read = self._answer(Query(ask, k=k, filters=filters), rules=False, on_topic=english)
             if read.abstained:
                 continue  # the verdict may say it in other words: nothing added
             quoted = read.sentences[:_ALSO_ASKED]
-            if read.relevance < RELEVANCE_THRESHOLD:  # only the rules' documents then
+            if english and read.relevance < RELEVANCE_THRESHOLD:  # the rules' documents only
                 doc_of = {c.marker: c.doc_id for c in read.citations}
                 quoted = tuple(
                     q for q in quoted if q.markers and all(doc_of[m] in ruled for m in q.markers)
