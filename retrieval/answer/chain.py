@@ -473,10 +473,14 @@ class AnswerChain:
         rows retrieval happened to find (`tables.extreme` reads the passages found in the
         documents read). They come last, scored as the passage they belong with."""
         out: list[Hit] = []
+        chunks_of: dict[str, list[tuple[Chunk, SourceDoc]]] = {}  # each document's, once
         for hit in read:
             if sum(is_table_row(line) for line in hit.chunk.text.splitlines()) < _TABLE_LINES:
                 continue
-            for chunk, doc in self.searcher.lexical.chunks_of(hit.doc.doc_id):
+            doc_id = hit.doc.doc_id
+            if doc_id not in chunks_of:
+                chunks_of[doc_id] = self.searcher.lexical.chunks_of(doc_id)
+            for chunk, doc in chunks_of[doc_id]:
                 same = chunk.page == hit.chunk.page and (
                     chunk.page or chunk.section == hit.chunk.section
                 )

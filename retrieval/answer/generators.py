@@ -291,9 +291,11 @@ class ExtractiveGenerator:
         every = [u for u, _ in reading.parts[0].rows]
         listed = sorted([*every, *reading.brief], key=lambda u: (u.hit_index, u.start))
         best_units = [u for r in per_part for _, u in r[: sel.table_rows]]
-        # a table asked as a table: its largest or smallest row, the total row closing it
+        # a table asked as a table: its largest or smallest row, the total row closing it,
+        # a row named; read over the passages found in the documents read, split once
+        found = tables.with_found(every, hits)
         direct: list[Unit] = []  # the row that answers a table question: said first
-        extreme = tables.extreme(reading.analysis.ask, best_units, every, hits)
+        extreme = tables.extreme(reading.analysis.ask, best_units, found, hits)
         if extreme is not None:
             direct.append(extreme)
             if extreme not in chosen:
@@ -304,10 +306,10 @@ class ExtractiveGenerator:
         for pr in reading.parts:
             if pr.part.asks not in FIGURE_KINDS:
                 continue
-            for named_row in tables.named_rows(pr.part.text, reading.analysis.ask, every, hits):
+            for named_row in tables.named_rows(pr.part.text, reading.analysis.ask, found, hits):
                 if named_row not in chosen:
                     chosen.append(named_row)
-        for total in tables.totals(reading.analysis.ask, chosen, every, hits):
+        for total in tables.totals(reading.analysis.ask, chosen, found, hits):
             chosen.append(total)
             leading.append(total.hit_index)
             direct.append(total)

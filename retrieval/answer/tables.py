@@ -331,7 +331,7 @@ def extreme(ask: str, best: list[Unit], units: list[Unit], hits: list[Hit]) -> U
     anchor = next((u for u in best if is_tabular(u)), None)
     if anchor is None or most == least:
         return None
-    units = _wider(units, hits)  # the rest of the table may sit in a passage not read
+    units = with_found(units, hits)  # the rest of the table may sit in a passage not read
     table = _table_rows(anchor, units, hits)
     terms = _terms(ask)
     if terms:
@@ -367,9 +367,11 @@ def extreme(ask: str, best: list[Unit], units: list[Unit], hits: list[Hit]) -> U
     return (max if most else min)(values, key=lambda pair: pair[0])[1].as_unit()
 
 
-def _wider(units: list[Unit], hits: list[Hit]) -> list[Unit]:
+def with_found(units: list[Unit], hits: list[Hit]) -> list[Unit]:
     """`units` (those read) and those of the passages found but not read, of the documents
-    read: the rest of a table, or the table a question names, may sit there."""
+    read: the rest of a table, or the table a question names, may sit there. Applied to its
+    own result it adds nothing, so a caller that reads several tables widens once and
+    passes the result on."""
     read = {u.hit_index for u in units}
     docs = {hits[i].doc.doc_id for i in read}
     return units + [
@@ -392,13 +394,17 @@ def named_rows(part: str, ask: str, units: list[Unit], hits: list[Hit]) -> list[
     wanted = set(_terms(part))
     if not wanted:
         return []
-    units = _wider(units, hits)
+    units = with_found(units, hits)
     named: dict[tuple[tuple[str, int], int], list[Record]] = {}
     runs: dict[tuple[tuple[str, int], int], list[Unit]] = {}
+    titles: dict[str, set[str]] = {}  # each document's title words, read once
     for u in units:
         if not is_tabular(u):
             continue
-        title = set(_words(hits[u.hit_index].doc.title))
+        doc = hits[u.hit_index].doc
+        if doc.doc_id not in titles:
+            titles[doc.doc_id] = set(_words(doc.title))
+        title = titles[doc.doc_id]
         for r in records(u):
             label = [t for t in _words(r.label) if t not in STOPWORDS and not t[:1].isdigit()]
             first = r.label.split()[0]
@@ -459,8 +465,9 @@ def _terms(ask: str) -> list[str]:
 
 
 def _singular(token: str) -> str:
-    """The stemmer leaves a short form's plural ("msmes", "cfcs"): "MSMEs" names what
-    "MSME" does."""
+    """A stemmed token without its final s (of four letters or more), on the question's side
+    and the table's alike: the stemmer leaves a short form's plural ("msmes", "cfcs"), and
+    "MSMEs" names what "MSME" does."""
     return token[:-1] if len(token) > 3 and token.endswith("s") else token
 
 
@@ -496,7 +503,7 @@ def totals(ask: str, chosen: list[Unit], units: list[Unit], hits: list[Hit]) -> 
     table-like unit stands in, where no chosen unit already holds it."""
     if not ASKS_TOTAL.search(ask):
         return []
-    units = _wider(units, hits)
+    units = with_found(units, hits)
     out: list[Unit] = []
     for unit in chosen:
         if not is_tabular(unit):
